@@ -1,0 +1,40 @@
+# binding.gyp — builds the cppjit addon (native/ + reflex/) against LLVM/Clang 19 found through llvm-config-19.
+{
+  "variables": {
+    "llvm_config%": "<!(node scripts/llvm.mjs config)"
+  },
+  "targets": [
+    {
+      "target_name": "cppjit",
+      "sources": [
+        "native/addon.cc",
+        "native/describe.cc",
+        "native/errors.cc",
+        "native/memory.cc",
+        "native/thunks.cc",
+        "reflex/src/diagnostics.cpp",
+        "reflex/src/functions.cpp",
+        "reflex/src/layout.cpp",
+        "reflex/src/scopes.cpp",
+        "reflex/src/session.cpp",
+        "reflex/src/types.cpp"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "reflex/include"
+      ],
+      "defines": ["NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
+      "cflags_cc": [
+        "-std=c++17", "-fexceptions", "-frtti", "-Wall", "-Wextra", "-Wno-unused-parameter",
+        "-isystem", "<!(<(llvm_config) --includedir)"
+      ],
+      "libraries": [
+        "-L<!(<(llvm_config) --libdir)",
+        "-lclang-cpp", "-lLLVM-19",
+        "-Wl,-rpath,<!(<(llvm_config) --libdir)"
+      ]
+    }
+  ]
+}

@@ -1,0 +1,62 @@
+// native/Native.h — state shared by the N-API glue: the session, the callable registry, error classes.
+#pragma once
+
+#define NAPI_VERSION 8
+#include <napi.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "reflex/Session.h"
+
+namespace cppjit {
+
+struct AddonState {
+  std::unique_ptr<reflex::Session> session;
+  // Every callable handed to JS, indexed by its function id (fid); thunks name their fid in
+  // error reports so messages can quote the C++ signature.
+  std::vector<reflex::FunctionDesc> functions;
+  std::unordered_map<const void*, int> fidByDecl;
+  std::unordered_map<std::string, void*> destructorThunks;
+  Napi::FunctionReference cppError;
+  Napi::FunctionReference compileError;
+  double* scratch = nullptr;  // shared with JS (Float64Array) and with thunks
+  unsigned thunkCounter = 0;
+};
+
+AddonState& state();
+reflex::Session& session(Napi::Env env);  // throws a JS Error when the interpreter is unavailable
+
+// errors.cc — the one boundary that turns C++ failures into JS exceptions.
+[[noreturn]] void throwOutcome(Napi::Env env, reflex::Status status, const std::string& message,
+                               const std::vector<reflex::Diagnostic>& diagnostics);
+template <class T>
+T unwrap(Napi::Env env, reflex::Result<T>&& r) {
+  if (!r.ok()) throwOutcome(env, r.status(), r.message(), r.diagnostics());
+  return r.take();
+}
+void check(Napi::Env env, const reflex::Outcome& r);
+void installThunkHooks(Napi::Env env, void* hooksAddress);
+
+// describe.cc — reflex descriptions as plain JS objects.
+Napi::Value describeMember(Napi::Env env, const reflex::MemberDesc& m);
+Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c);
+Napi::Value describeEnum(Napi::Env env, const reflex::EnumDesc& e);
+Napi::Value describeType(Napi::Env env, const reflex::TypeDesc& t);
+Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f);
+int registerFunction(const reflex::FunctionDesc& f);
+Napi::Value scopeId(Napi::Env env, reflex::ScopeRef scope);
+reflex::ScopeRef scopeFrom(const Napi::Value& v);
+
+// thunks.cc — generated N-API callbacks per callable, compiled in batches.
+Napi::Value compileFunctions(const Napi::CallbackInfo& info);
+Napi::Value compileClassHelpers(const Napi::CallbackInfo& info);
+Napi::Value variableAddress(const Napi::CallbackInfo& info);
+Napi::Value prepareEvaluate(const Napi::CallbackInfo& info);
+
+// memory.cc — typed reads/writes at addresses (fields, variables).
+void registerMemory(Napi::Env env, Napi::Object exports);
+
+}  // namespace cppjit

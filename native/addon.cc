@@ -1,0 +1,181 @@
+// native/addon.cc — the N-API module: interpreter lifetime, loading entry points and reflection queries.
+#include "Native.h"
+
+namespace cppjit {
+
+AddonState& state() {
+  static AddonState instance;
+  return instance;
+}
+
+reflex::Session& session(Napi::Env env) {
+  auto& st = state();
+  if (!st.session) throw Napi::Error::New(env, "cppjit: the C++ interpreter is not started");
+  return *st.session;
+}
+
+namespace {
+
+double scratchMemory[16];
+
+std::string stringArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || !info[i].IsString())
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a string");
+  return info[i].As<Napi::String>().Utf8Value();
+}
+
+std::vector<std::string> stringList(const Napi::Value& v) {
+  std::vector<std::string> out;
+  if (!v.IsArray()) return out;
+  Napi::Array a = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); ++i) out.push_back(a.Get(i).ToString().Utf8Value());
+  return out;
+}
+
+// Destroying the interpreter (and its LLJIT) before Node tears down statics avoids a crash at exit.
+void cleanup(void*) {
+  auto& st = state();
+  st.cppError.Reset();
+  st.compileError.Reset();
+  st.session.reset();
+}
+
+Napi::Value setErrorClasses(const Napi::CallbackInfo& info) {
+  auto& st = state();
+  st.cppError = Napi::Persistent(info[0].As<Napi::Function>());
+  st.compileError = Napi::Persistent(info[1].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Value start(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& st = state();
+  if (st.session) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
+  Napi::Object options = info[0].As<Napi::Object>();
+  reflex::SessionOptions so;
+  so.resourceDir = options.Get("resourceDir").ToString().Utf8Value();
+  so.languageStandard = options.Get("std").ToString().Utf8Value();
+  so.extraArgs = stringList(options.Get("extraArgs"));
+  so.includePaths = stringList(options.Get("includePaths"));
+  std::string prelude = options.Get("prelude").ToString().Utf8Value();
+
+  auto created = reflex::Session::create(so);
+  if (!created.ok()) throwOutcome(env, created.status(), "cppjit: cannot start the C++ interpreter: " + created.message(),
+                                  created.diagnostics());
+  st.session = created.take();
+  napi_add_env_cleanup_hook(env, cleanup, nullptr);
+  st.scratch = scratchMemory;
+
+  auto hooks = st.session->compile("#include \"" + prelude + "\"\n", {"__cppjit_hooks"});
+  if (!hooks.ok()) throwOutcome(env, hooks.status(), "cppjit: cannot compile the thunk prelude: " + hooks.message(),
+                                hooks.diagnostics());
+  installThunkHooks(env, hooks.value()[0]);
+
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, scratchMemory, sizeof scratchMemory);
+  return Napi::Float64Array::New(env, 16, buffer, 0);
+}
+
+Napi::Value include(const Napi::CallbackInfo& info) {
+  check(info.Env(), session(info.Env()).include(stringArg(info, 0, "header")));
+  return info.Env().Undefined();
+}
+
+Napi::Value addIncludePath(const Napi::CallbackInfo& info) {
+  check(info.Env(), session(info.Env()).addIncludePath(stringArg(info, 0, "path")));
+  return info.Env().Undefined();
+}
+
+Napi::Value loadLibrary(const Napi::CallbackInfo& info) {
+  check(info.Env(), session(info.Env()).loadLibrary(stringArg(info, 0, "library")));
+  return info.Env().Undefined();
+}
+
+Napi::Value cppdef(const Napi::CallbackInfo& info) {
+  check(info.Env(), session(info.Env()).declare(stringArg(info, 0, "code")));
+  return info.Env().Undefined();
+}
+
+Napi::Value cppexec(const Napi::CallbackInfo& info) {
+  check(info.Env(), session(info.Env()).execute(stringArg(info, 0, "code")));
+  return info.Env().Undefined();
+}
+
+Napi::Value globalScope(const Napi::CallbackInfo& info) { return scopeId(info.Env(), session(info.Env()).globalScope()); }
+
+Napi::Value lookup(const Napi::CallbackInfo& info) {
+  auto& s = session(info.Env());
+  return describeMember(info.Env(), s.lookup(scopeFrom(info[0]), stringArg(info, 1, "name")));
+}
+
+Napi::Value memberNames(const Napi::CallbackInfo& info) {
+  auto names = session(info.Env()).memberNames(scopeFrom(info[0]));
+  Napi::Array out = Napi::Array::New(info.Env(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) out.Set(i, names[i]);
+  return out;
+}
+
+Napi::Value describeClassFn(const Napi::CallbackInfo& info) {
+  return describeClass(info.Env(), unwrap(info.Env(), session(info.Env()).describeClass(scopeFrom(info[0]))));
+}
+
+Napi::Value describeEnumFn(const Napi::CallbackInfo& info) {
+  return describeEnum(info.Env(), unwrap(info.Env(), session(info.Env()).describeEnum(scopeFrom(info[0]))));
+}
+
+Napi::Value qualifiedName(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), session(info.Env()).qualifiedName(scopeFrom(info[0])));
+}
+
+Napi::Value sizeOf(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(unwrap(info.Env(), session(info.Env()).sizeOf(stringArg(info, 0, "type")))));
+}
+
+Napi::Value parseType(const Napi::CallbackInfo& info) {
+  return describeType(info.Env(), unwrap(info.Env(), session(info.Env()).parseType(stringArg(info, 0, "type"))));
+}
+
+Napi::Value classByTypeinfoName(const Napi::CallbackInfo& info) {
+  return scopeId(info.Env(), session(info.Env()).classByTypeinfoName(stringArg(info, 0, "name")));
+}
+
+Napi::Value macroKind(const Napi::CallbackInfo& info) {
+  auto& s = session(info.Env());
+  std::string name = stringArg(info, 0, "name");
+  if (s.hasObjectMacro(name)) return Napi::String::New(info.Env(), "object");
+  if (s.isFunctionMacro(name)) return Napi::String::New(info.Env(), "function");
+  return info.Env().Null();
+}
+
+}  // namespace
+
+Napi::Object initModule(Napi::Env env, Napi::Object exports) {
+  auto fn = [&](const char* name, Napi::Function::Callback cb) { exports.Set(name, Napi::Function::New(env, cb, name)); };
+  fn("setErrorClasses", setErrorClasses);
+  fn("start", start);
+  fn("include", include);
+  fn("addIncludePath", addIncludePath);
+  fn("loadLibrary", loadLibrary);
+  fn("cppdef", cppdef);
+  fn("cppexec", cppexec);
+  fn("globalScope", globalScope);
+  fn("lookup", lookup);
+  fn("memberNames", memberNames);
+  fn("describeClass", describeClassFn);
+  fn("describeEnum", describeEnumFn);
+  fn("qualifiedName", qualifiedName);
+  fn("sizeOf", sizeOf);
+  fn("parseType", parseType);
+  fn("classByTypeinfoName", classByTypeinfoName);
+  fn("macroKind", macroKind);
+  fn("compileFunctions", compileFunctions);
+  fn("compileClassHelpers", compileClassHelpers);
+  fn("variableAddress", variableAddress);
+  fn("prepareEvaluate", prepareEvaluate);
+  registerMemory(env, exports);
+  return exports;
+}
+
+}  // namespace cppjit
+
+static Napi::Object InitCppjit(Napi::Env env, Napi::Object exports) { return cppjit::initModule(env, exports); }
+NODE_API_MODULE(cppjit, InitCppjit)

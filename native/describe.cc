@@ -1,0 +1,223 @@
+// native/describe.cc — reflex's immutable descriptions as plain JS objects (decided once, read by the JS call path).
+#include "Native.h"
+
+namespace cppjit {
+namespace {
+
+const char* kindName(reflex::TypeKind k) {
+  using K = reflex::TypeKind;
+  switch (k) {
+    case K::Void: return "void";
+    case K::Bool: return "bool";
+    case K::Char: return "char";
+    case K::Int: return "int";
+    case K::Float: return "float";
+    case K::Enum: return "enum";
+    case K::CString: return "cstring";
+    case K::StdString: return "string";
+    case K::Object: return "object";
+    case K::ObjectRef: return "objectref";
+    case K::ObjectPtr: return "objectptr";
+    case K::ArithRef: return "arithref";
+    case K::Pointer: return "pointer";
+    case K::FunctionPtr: return "funcptr";
+    case K::Unsupported: return "unsupported";
+  }
+  return "unsupported";
+}
+
+const char* memberKindName(reflex::MemberKind k) {
+  using M = reflex::MemberKind;
+  switch (k) {
+    case M::None: return "none";
+    case M::Namespace: return "namespace";
+    case M::Class: return "class";
+    case M::Enum: return "enum";
+    case M::Functions: return "functions";
+    case M::Variable: return "variable";
+    case M::EnumConstant: return "enumconstant";
+    case M::Typedef: return "typedef";
+  }
+  return "none";
+}
+
+const char* callableKindName(reflex::CallableKind k) {
+  switch (k) {
+    case reflex::CallableKind::Function: return "function";
+    case reflex::CallableKind::Method: return "method";
+    case reflex::CallableKind::StaticMethod: return "static";
+    case reflex::CallableKind::Constructor: return "constructor";
+  }
+  return "function";
+}
+
+}  // namespace
+
+Napi::Value scopeId(Napi::Env env, reflex::ScopeRef scope) {
+  if (!scope) return env.Null();
+  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(scope.decl)));
+}
+
+reflex::ScopeRef scopeFrom(const Napi::Value& v) {
+  if (!v.IsNumber()) return reflex::ScopeRef{};
+  return reflex::ScopeRef{reinterpret_cast<const void*>(static_cast<uintptr_t>(v.As<Napi::Number>().DoubleValue()))};
+}
+
+Napi::Value describeType(Napi::Env env, const reflex::TypeDesc& t) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("kind", kindName(t.kind));
+  o.Set("spelling", t.spelling);
+  o.Set("display", t.display);
+  o.Set("value", t.value);
+  o.Set("bits", t.bits);
+  o.Set("signed", t.isSigned);
+  o.Set("isConst", t.isConst);
+  o.Set("record", scopeId(env, t.record));
+  o.Set("pointee", t.pointee);
+  o.Set("pointeeKind", kindName(t.pointeeKind));
+  o.Set("pointeeBits", t.pointeeBits);
+  o.Set("pointeeSigned", t.pointeeSigned);
+  return o;
+}
+
+int registerFunction(const reflex::FunctionDesc& f) {
+  auto& st = state();
+  auto found = st.fidByDecl.find(f.ref.decl);
+  if (found != st.fidByDecl.end()) return found->second;
+  int fid = static_cast<int>(st.functions.size());
+  st.functions.push_back(f);
+  st.fidByDecl[f.ref.decl] = fid;
+  return fid;
+}
+
+Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f) {
+  int fid = registerFunction(f);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("fid", fid);
+  o.Set("kind", callableKindName(f.kind));
+  o.Set("name", f.name);
+  o.Set("signature", f.signature);
+  o.Set("minArgs", f.minArgs);
+  o.Set("isConst", f.isConst);
+  o.Set("isVariadic", f.isVariadic);
+  o.Set("isProtected", f.isProtected);
+  Napi::Array params = Napi::Array::New(env, f.params.size());
+  for (size_t i = 0; i < f.params.size(); ++i) {
+    Napi::Object p = Napi::Object::New(env);
+    p.Set("name", f.params[i].name);
+    p.Set("type", describeType(env, f.params[i].type));
+    p.Set("hasDefault", f.params[i].hasDefault);
+    params.Set(i, p);
+  }
+  o.Set("params", params);
+  o.Set("result", describeType(env, f.result));
+  return o;
+}
+
+Napi::Value describeMember(Napi::Env env, const reflex::MemberDesc& m) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("kind", memberKindName(m.kind));
+  o.Set("name", m.name);
+  switch (m.kind) {
+    case reflex::MemberKind::Namespace:
+    case reflex::MemberKind::Class:
+    case reflex::MemberKind::Enum:
+      o.Set("scope", scopeId(env, m.scope));
+      break;
+    case reflex::MemberKind::Functions: {
+      Napi::Array list = Napi::Array::New(env, m.functions.size());
+      for (size_t i = 0; i < m.functions.size(); ++i) list.Set(i, describeFunction(env, m.functions[i]));
+      o.Set("functions", list);
+      break;
+    }
+    case reflex::MemberKind::Variable:
+      o.Set("variable", Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(m.variable.decl))));
+      o.Set("type", describeType(env, m.type));
+      o.Set("isConst", m.isConst);
+      o.Set("qualifiedName", m.qualifiedName);
+      break;
+    case reflex::MemberKind::EnumConstant:
+      o.Set("type", describeType(env, m.type));
+      if (m.enumConstant.isUnsignedBig)
+        o.Set("value", Napi::BigInt::New(env, static_cast<uint64_t>(m.enumConstant.value)));
+      else
+        o.Set("value", Napi::Number::New(env, static_cast<double>(m.enumConstant.value)));
+      break;
+    case reflex::MemberKind::Typedef:
+      o.Set("type", describeType(env, m.type));
+      break;
+    case reflex::MemberKind::None:
+      break;
+  }
+  return o;
+}
+
+Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("scope", scopeId(env, c.ref));
+  o.Set("name", c.name);
+  o.Set("spelling", c.spelling);
+  o.Set("size", static_cast<double>(c.size));
+  o.Set("align", static_cast<double>(c.align));
+  o.Set("isComplete", c.isComplete);
+  o.Set("isPolymorphic", c.isPolymorphic);
+  o.Set("isAbstract", c.isAbstract);
+  o.Set("isAggregate", c.isAggregate);
+  o.Set("hasPublicDestructor", c.hasPublicDestructor);
+  o.Set("typeinfoName", c.typeinfoName);
+  Napi::Array bases = Napi::Array::New(env, c.bases.size());
+  for (size_t i = 0; i < c.bases.size(); ++i) {
+    Napi::Object b = Napi::Object::New(env);
+    b.Set("scope", scopeId(env, c.bases[i].record));
+    b.Set("spelling", c.bases[i].spelling);
+    b.Set("offset", static_cast<double>(c.bases[i].offset));
+    b.Set("isVirtual", c.bases[i].isVirtual);
+    b.Set("isPublic", c.bases[i].isPublic);
+    bases.Set(i, b);
+  }
+  o.Set("bases", bases);
+  Napi::Array fields = Napi::Array::New(env, c.fields.size());
+  for (size_t i = 0; i < c.fields.size(); ++i) {
+    Napi::Object f = Napi::Object::New(env);
+    f.Set("name", c.fields[i].name);
+    f.Set("type", describeType(env, c.fields[i].type));
+    f.Set("offset", static_cast<double>(c.fields[i].offset));
+    f.Set("isBitField", c.fields[i].isBitField);
+    f.Set("isConst", c.fields[i].isConst);
+    f.Set("isProtected", c.fields[i].isProtected);
+    fields.Set(i, f);
+  }
+  o.Set("fields", fields);
+  Napi::Array ctors = Napi::Array::New(env, c.constructors.size());
+  for (size_t i = 0; i < c.constructors.size(); ++i) ctors.Set(i, describeFunction(env, c.constructors[i]));
+  o.Set("constructors", ctors);
+  Napi::Array methods = Napi::Array::New(env, c.methodNames.size());
+  for (size_t i = 0; i < c.methodNames.size(); ++i) methods.Set(i, c.methodNames[i]);
+  o.Set("methodNames", methods);
+  Napi::Array statics = Napi::Array::New(env, c.staticNames.size());
+  for (size_t i = 0; i < c.staticNames.size(); ++i) statics.Set(i, c.staticNames[i]);
+  o.Set("staticNames", statics);
+  return o;
+}
+
+Napi::Value describeEnum(Napi::Env env, const reflex::EnumDesc& e) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("scope", scopeId(env, e.ref));
+  o.Set("spelling", e.spelling);
+  o.Set("isScoped", e.isScoped);
+  o.Set("underlying", describeType(env, e.underlying));
+  Napi::Array constants = Napi::Array::New(env, e.constants.size());
+  for (size_t i = 0; i < e.constants.size(); ++i) {
+    Napi::Object c = Napi::Object::New(env);
+    c.Set("name", e.constants[i].name);
+    if (e.constants[i].isUnsignedBig)
+      c.Set("value", Napi::BigInt::New(env, static_cast<uint64_t>(e.constants[i].value)));
+    else
+      c.Set("value", Napi::Number::New(env, static_cast<double>(e.constants[i].value)));
+    constants.Set(i, c);
+  }
+  o.Set("constants", constants);
+  return o;
+}
+
+}  // namespace cppjit

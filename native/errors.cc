@@ -1,0 +1,202 @@
+// native/errors.cc — the single boundary where C++ failures become JS exceptions (CppCompileError, CppError, TypeError, RangeError).
+#include <cxxabi.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <typeinfo>
+
+#include "Native.h"
+
+namespace cppjit {
+namespace {
+
+std::string demangle(const char* mangled) {
+  if (!mangled) return "unknown";
+  if (*mangled == '*') ++mangled;
+  int status = 0;
+  char* out = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+  if (status != 0 || !out) return mangled;
+  std::string result = out;
+  std::free(out);
+  // libstdc++'s dual ABI namespace is an implementation detail users never write.
+  for (std::string tag = "std::__cxx11::"; ;) {
+    auto at = result.find(tag);
+    if (at == std::string::npos) break;
+    result.replace(at, tag.size(), "std::");
+  }
+  return result;
+}
+
+const char* typeofName(napi_env env, napi_value v) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return "unknown";
+  switch (t) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "boolean";
+    case napi_number: return "number";
+    case napi_string: return "string";
+    case napi_symbol: return "symbol";
+    case napi_object: return "object";
+    case napi_function: return "function";
+    case napi_external: return "external";
+    case napi_bigint: return "bigint";
+  }
+  return "unknown";
+}
+
+std::string describeValue(napi_env env, napi_value v) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t == napi_number) {
+    double d;
+    napi_get_value_double(env, v, &d);
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.17g", d);
+    return buf;
+  }
+  return typeofName(env, v);
+}
+
+std::string expectedFor(const reflex::TypeDesc& t) {
+  using K = reflex::TypeKind;
+  switch (t.kind) {
+    case K::Bool: return "a boolean";
+    case K::Char: return "a 1-character string or a number";
+    case K::Int: case K::Enum: return "an integer";
+    case K::Float: return "a number";
+    case K::CString: return "a string or null";
+    case K::StdString: return "a string";
+    case K::Object: case K::ObjectRef: return "an instance of " + t.pointee;
+    case K::ObjectPtr: return "an instance of " + t.pointee + " or null";
+    default: return "a value of type " + t.display;
+  }
+}
+
+napi_value argErrorHook(napi_env env, int fid, int index, int code, napi_value value) {
+  auto& st = state();
+  std::string signature = fid >= 0 && fid < static_cast<int>(st.functions.size()) ? st.functions[fid].signature : "?";
+  std::string message;
+  bool range = false;
+  if (index < 0) {
+    message = signature + ": called on a deleted or null object";
+  } else {
+    const reflex::FunctionDesc& f = st.functions[fid];
+    const reflex::ParamDesc* p = index < static_cast<int>(f.params.size()) ? &f.params[index] : nullptr;
+    std::string which = "argument " + std::to_string(index + 1);
+    if (p && !p->name.empty()) which += " ('" + p->name + "')";
+    std::string typeName = p ? p->type.display : "?";
+    switch (code) {
+      case 2:
+        range = true;
+        message = signature + ": " + which + ": " + describeValue(env, value) + " is out of range for " + typeName;
+        break;
+      case 3:
+        message = signature + ": " + which + ": " + describeValue(env, value) + " is not an integer (" + typeName + ")";
+        break;
+      case 4:
+        message = signature + ": " + which + ": null where an object of type " + typeName + " is required";
+        break;
+      default:
+        message = signature + ": " + which + ": expected " + (p ? expectedFor(p->type) : "?") + ", got " +
+                  typeofName(env, value);
+    }
+  }
+  if (range) napi_throw_range_error(env, nullptr, message.c_str());
+  else napi_throw_type_error(env, nullptr, message.c_str());
+  return nullptr;
+}
+
+napi_value arityErrorHook(napi_env env, int fid, size_t argc) {
+  auto& st = state();
+  const reflex::FunctionDesc& f = st.functions[fid];
+  std::string message = f.signature + ": takes ";
+  size_t most = f.params.size();
+  if (f.minArgs == most) message += std::to_string(most);
+  else message += std::to_string(f.minArgs) + " to " + std::to_string(most);
+  message += most == 1 && f.minArgs == 1 ? " argument" : " arguments";
+  message += ", got " + std::to_string(argc);
+  napi_throw_type_error(env, nullptr, message.c_str());
+  return nullptr;
+}
+
+// Called from a thunk's catch(...) block: the exception is still the current one.
+napi_value exceptionHook(napi_env env) {
+  std::string what;
+  std::string type;
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    what = e.what();
+    type = demangle(typeid(e).name());
+  } catch (...) {
+    std::type_info* t = abi::__cxa_current_exception_type();
+    type = t ? demangle(t->name()) : "unknown";
+  }
+  Napi::Env napiEnv(env);
+  auto& st = state();
+  std::string message = what.empty() ? "C++ exception of type " + type : type + ": " + what;
+  if (st.cppError.IsEmpty()) {
+    napi_throw_error(env, nullptr, message.c_str());
+    return nullptr;
+  }
+  napi_value args[3] = {Napi::String::New(napiEnv, message), Napi::String::New(napiEnv, type),
+                        what.empty() ? napiEnv.Undefined() : Napi::String::New(napiEnv, what)};
+  napi_value error;
+  if (napi_new_instance(env, st.cppError.Value(), 3, args, &error) != napi_ok) return nullptr;
+  napi_throw(env, error);
+  return nullptr;
+}
+
+struct HooksLayout {
+  napi_value (*argError)(napi_env, int, int, int, napi_value);
+  napi_value (*arityError)(napi_env, int, size_t);
+  napi_value (*exception)(napi_env);
+  double* scratch;
+};
+
+}  // namespace
+
+void installThunkHooks(Napi::Env, void* hooksAddress) {
+  auto* hooks = static_cast<HooksLayout*>(hooksAddress);
+  hooks->argError = &argErrorHook;
+  hooks->arityError = &arityErrorHook;
+  hooks->exception = &exceptionHook;
+  hooks->scratch = state().scratch;
+}
+
+void throwOutcome(Napi::Env env, reflex::Status status, const std::string& message,
+                  const std::vector<reflex::Diagnostic>& diagnostics) {
+  auto& st = state();
+  if (status == reflex::Status::CompileError && !st.compileError.IsEmpty()) {
+    Napi::Array list = Napi::Array::New(env, diagnostics.size());
+    for (size_t i = 0; i < diagnostics.size(); ++i) {
+      const auto& d = diagnostics[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("file", d.file);
+      o.Set("line", d.line);
+      o.Set("column", d.column);
+      o.Set("severity", d.severity);
+      o.Set("message", d.message);
+      list.Set(i, o);
+    }
+    Napi::Value error = st.compileError.New({Napi::String::New(env, message), list});
+    throw Napi::Error(env, error);
+  }
+  if (status == reflex::Status::CppException && !st.cppError.IsEmpty()) {
+    auto split = message.find('\n');
+    std::string type = demangle(message.substr(0, split).c_str());
+    std::string what = split == std::string::npos ? "" : message.substr(split + 1);
+    std::string text = what.empty() ? "C++ exception of type " + type : type + ": " + what;
+    Napi::Value error = st.cppError.New({Napi::String::New(env, text), Napi::String::New(env, type),
+                                         what.empty() ? env.Undefined() : Napi::String::New(env, what)});
+    throw Napi::Error(env, error);
+  }
+  throw Napi::Error::New(env, message);
+}
+
+void check(Napi::Env env, const reflex::Outcome& r) {
+  if (!r.ok()) throwOutcome(env, r.status(), r.message(), r.diagnostics());
+}
+
+}  // namespace cppjit

@@ -1,0 +1,328 @@
+// cppjit_prelude.hpp — parsed once into the interpreter: the N-API subset and value converters that thunks use.
+// Thunks are N-API callbacks generated per C++ callable; they read napi_values directly so a call
+// costs what a hand-written binding costs. N-API is a stable C ABI, so declaring the few functions
+// used here (instead of including Node's headers into the interpreter) is exact.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <new>
+#include <string>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+
+extern "C" {
+typedef struct napi_env__* napi_env;
+typedef struct napi_value__* napi_value;
+typedef struct napi_callback_info__* napi_callback_info;
+typedef int napi_status;
+napi_status napi_get_cb_info(napi_env, napi_callback_info, size_t*, napi_value*, napi_value*, void**);
+napi_status napi_get_value_double(napi_env, napi_value, double*);
+napi_status napi_get_value_bigint_int64(napi_env, napi_value, int64_t*, bool*);
+napi_status napi_get_value_bigint_uint64(napi_env, napi_value, uint64_t*, bool*);
+napi_status napi_get_value_bool(napi_env, napi_value, bool*);
+napi_status napi_get_value_string_utf8(napi_env, napi_value, char*, size_t, size_t*);
+napi_status napi_create_int32(napi_env, int32_t, napi_value*);
+napi_status napi_create_uint32(napi_env, uint32_t, napi_value*);
+napi_status napi_create_double(napi_env, double, napi_value*);
+napi_status napi_create_bigint_int64(napi_env, int64_t, napi_value*);
+napi_status napi_create_bigint_uint64(napi_env, uint64_t, napi_value*);
+napi_status napi_get_boolean(napi_env, bool, napi_value*);
+napi_status napi_create_string_utf8(napi_env, const char*, size_t, napi_value*);
+napi_status napi_get_undefined(napi_env, napi_value*);
+napi_status napi_get_null(napi_env, napi_value*);
+napi_status napi_typeof(napi_env, napi_value, int*);
+}
+
+namespace __cppjit {
+
+// Filled by the addon right after the prelude is compiled (the addon is loaded RTLD_LOCAL,
+// so its functions are handed over as pointers rather than resolved by name).
+struct Hooks {
+  napi_value (*argError)(napi_env, int fid, int index, int code, napi_value value);
+  napi_value (*arityError)(napi_env, int fid, size_t argc);
+  napi_value (*exception)(napi_env);  // called inside a catch block
+  double* scratch;
+};
+
+// Conversion outcomes, reported to argError.
+enum : int { kOk = 0, kWrongType = 1, kOutOfRange = 2, kNotIntegral = 3, kNullObject = 4, kDeletedSelf = 5 };
+constexpr int kUndefinedType = 0;  // napi_valuetype napi_undefined
+
+// The converters below are defined out of line, once, in the prelude's own input: each thunk
+// then only calls them, so JIT-compiling a thunk costs its own few lines, not the converters.
+int arg_in(napi_env, napi_value, bool&);
+int arg_in(napi_env, napi_value, char&);
+int arg_in(napi_env, napi_value, signed char&);
+int arg_in(napi_env, napi_value, unsigned char&);
+int arg_in(napi_env, napi_value, short&);
+int arg_in(napi_env, napi_value, unsigned short&);
+int arg_in(napi_env, napi_value, int&);
+int arg_in(napi_env, napi_value, unsigned int&);
+int arg_in(napi_env, napi_value, long&);
+int arg_in(napi_env, napi_value, unsigned long&);
+int arg_in(napi_env, napi_value, long long&);
+int arg_in(napi_env, napi_value, unsigned long long&);
+int arg_in(napi_env, napi_value, wchar_t&);
+int arg_in(napi_env, napi_value, char8_t&);
+int arg_in(napi_env, napi_value, char16_t&);
+int arg_in(napi_env, napi_value, char32_t&);
+int arg_in(napi_env, napi_value, float&);
+int arg_in(napi_env, napi_value, double&);
+int arg_in(napi_env, napi_value, long double&);
+int arg_in(napi_env, napi_value, std::string&);
+int cstring_in(napi_env, napi_value, std::string& storage, const char*& out);
+int address_in(napi_env, napi_value, void*& out);
+size_t given(napi_env, napi_value* argv, size_t argc, size_t minimum);
+napi_value undefined(napi_env);
+napi_value to_js(napi_env, bool);
+napi_value to_js(napi_env, char);
+napi_value to_js(napi_env, signed char);
+napi_value to_js(napi_env, unsigned char);
+napi_value to_js(napi_env, short);
+napi_value to_js(napi_env, unsigned short);
+napi_value to_js(napi_env, int);
+napi_value to_js(napi_env, unsigned int);
+napi_value to_js(napi_env, long);
+napi_value to_js(napi_env, unsigned long);
+napi_value to_js(napi_env, long long);
+napi_value to_js(napi_env, unsigned long long);
+napi_value to_js(napi_env, wchar_t);
+napi_value to_js(napi_env, char8_t);
+napi_value to_js(napi_env, char16_t);
+napi_value to_js(napi_env, char32_t);
+napi_value to_js(napi_env, float);
+napi_value to_js(napi_env, double);
+napi_value to_js(napi_env, long double);
+napi_value to_js(napi_env, const char*);
+napi_value to_js(napi_env, const std::string&);
+// Addresses go to JS as numbers: user-space pointers fit in 48 bits, and a number is the
+// cheapest value to create and to read back.
+napi_value address_to_js(napi_env, const void*);
+
+template <class T>
+inline int object_in(napi_env env, napi_value v, T*& out) {
+  void* p;
+  if (int e = address_in(env, v, p)) return e;
+  if (!p) return kNullObject;
+  out = static_cast<T*>(p);
+  return kOk;
+}
+
+template <class T>
+inline int pointer_in(napi_env env, napi_value v, T*& out) {
+  void* p;
+  if (int e = address_in(env, v, p)) return e;
+  out = (T*)p;
+  return kOk;
+}
+
+template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
+inline int arg_in(napi_env env, napi_value v, E& out) {
+  std::underlying_type_t<E> raw;
+  if (int e = arg_in(env, v, raw)) return e;
+  out = static_cast<E>(raw);
+  return kOk;
+}
+
+template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
+inline napi_value to_js(napi_env env, E v) {
+  return to_js(env, static_cast<std::underlying_type_t<E>>(v));
+}
+
+// ---- definitions (compiled once) ----
+namespace detail {
+template <class T>
+int int_in(napi_env env, napi_value v, T& out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) == 0) {
+    // (double)max + 1 is exact for every width (2^N), so the upper bound is exclusive and exact.
+    constexpr double lo = static_cast<double>(std::numeric_limits<T>::min());
+    constexpr double hi = static_cast<double>(std::numeric_limits<T>::max()) + 1.0;
+    if (d != d) return kNotIntegral;
+    if (!(d >= lo && d < hi)) return kOutOfRange;
+    T t = static_cast<T>(d);
+    if (static_cast<double>(t) != d) return kNotIntegral;
+    out = t;
+    return kOk;
+  }
+  bool lossless = false;
+  if constexpr (std::is_signed_v<T>) {
+    int64_t x;
+    if (napi_get_value_bigint_int64(env, v, &x, &lossless) != 0) return kWrongType;
+    if (!lossless || x < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
+        x > static_cast<int64_t>(std::numeric_limits<T>::max()))
+      return kOutOfRange;
+    out = static_cast<T>(x);
+  } else {
+    uint64_t x;
+    if (napi_get_value_bigint_uint64(env, v, &x, &lossless) != 0) return kWrongType;
+    if (!lossless || x > static_cast<uint64_t>(std::numeric_limits<T>::max())) return kOutOfRange;
+    out = static_cast<T>(x);
+  }
+  return kOk;
+}
+
+template <class T>
+int float_in(napi_env env, napi_value v, T& out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != 0) return kWrongType;
+  out = static_cast<T>(d);
+  return kOk;
+}
+
+template <class T>
+napi_value int_out(napi_env env, T v) {
+  napi_value r;
+  if constexpr (sizeof(T) < 4 || (sizeof(T) == 4 && std::is_signed_v<T>)) {
+    napi_create_int32(env, static_cast<int32_t>(v), &r);
+  } else if constexpr (sizeof(T) == 4) {
+    napi_create_uint32(env, static_cast<uint32_t>(v), &r);
+  } else if constexpr (std::is_signed_v<T>) {
+    constexpr int64_t safe = (int64_t(1) << 53) - 1;
+    if (v >= -safe && v <= safe) napi_create_double(env, static_cast<double>(v), &r);
+    else napi_create_bigint_int64(env, static_cast<int64_t>(v), &r);
+  } else {
+    constexpr uint64_t safe = (uint64_t(1) << 53) - 1;
+    if (v <= safe) napi_create_double(env, static_cast<double>(v), &r);
+    else napi_create_bigint_uint64(env, static_cast<uint64_t>(v), &r);
+  }
+  return r;
+}
+}  // namespace detail
+
+int arg_in(napi_env env, napi_value v, bool& out) { return napi_get_value_bool(env, v, &out) == 0 ? kOk : kWrongType; }
+int arg_in(napi_env env, napi_value v, char& out) {
+  char buffer[8];
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, v, buffer, sizeof buffer, &length) == 0) {
+    if (length != 1) return kOutOfRange;
+    out = buffer[0];
+    return kOk;
+  }
+  return detail::int_in<char>(env, v, out);
+}
+#define CPPJIT_INT_IN(T) \
+  int arg_in(napi_env env, napi_value v, T& out) { return detail::int_in<T>(env, v, out); } \
+  napi_value to_js(napi_env env, T v) { return detail::int_out<T>(env, v); }
+CPPJIT_INT_IN(signed char)
+CPPJIT_INT_IN(unsigned char)
+CPPJIT_INT_IN(short)
+CPPJIT_INT_IN(unsigned short)
+CPPJIT_INT_IN(int)
+CPPJIT_INT_IN(unsigned int)
+CPPJIT_INT_IN(long)
+CPPJIT_INT_IN(unsigned long)
+CPPJIT_INT_IN(long long)
+CPPJIT_INT_IN(unsigned long long)
+CPPJIT_INT_IN(wchar_t)
+CPPJIT_INT_IN(char8_t)
+CPPJIT_INT_IN(char16_t)
+CPPJIT_INT_IN(char32_t)
+#undef CPPJIT_INT_IN
+int arg_in(napi_env env, napi_value v, float& out) { return detail::float_in(env, v, out); }
+int arg_in(napi_env env, napi_value v, double& out) { return detail::float_in(env, v, out); }
+int arg_in(napi_env env, napi_value v, long double& out) { return detail::float_in(env, v, out); }
+
+int arg_in(napi_env env, napi_value v, std::string& out) {
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, v, nullptr, 0, &length) != 0) return kWrongType;
+  out.resize(length);
+  napi_get_value_string_utf8(env, v, out.data(), length + 1, &length);
+  return kOk;
+}
+
+static bool is_nullish(napi_env env, napi_value v) {
+  int type = -1;
+  napi_typeof(env, v, &type);
+  return type == 0 || type == 2;  // undefined, null
+}
+
+int cstring_in(napi_env env, napi_value v, std::string& storage, const char*& out) {
+  if (is_nullish(env, v)) {
+    out = nullptr;
+    return kOk;
+  }
+  if (int e = arg_in(env, v, storage)) return e;
+  out = storage.c_str();
+  return kOk;
+}
+
+// Objects and pointers arrive as addresses (a JS number or bigint), already type-checked by JS.
+int address_in(napi_env env, napi_value v, void*& out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) == 0) {
+    if (!(d >= 0 && d < 18446744073709551616.0)) return kWrongType;
+    out = reinterpret_cast<void*>(static_cast<uintptr_t>(d));
+    return kOk;
+  }
+  uint64_t x;
+  bool lossless;
+  if (napi_get_value_bigint_uint64(env, v, &x, &lossless) == 0) {
+    out = reinterpret_cast<void*>(static_cast<uintptr_t>(x));
+    return kOk;
+  }
+  if (is_nullish(env, v)) {
+    out = nullptr;
+    return kOk;
+  }
+  return kWrongType;
+}
+
+// Number of arguments once trailing undefineds are dropped: in JS, undefined means "not given",
+// which is how C++ default arguments are requested.
+size_t given(napi_env env, napi_value* argv, size_t argc, size_t minimum) {
+  while (argc > minimum) {
+    int type = -1;
+    napi_typeof(env, argv[argc - 1], &type);
+    if (type != kUndefinedType) break;
+    --argc;
+  }
+  return argc;
+}
+
+napi_value undefined(napi_env env) {
+  napi_value r;
+  napi_get_undefined(env, &r);
+  return r;
+}
+napi_value to_js(napi_env env, bool v) {
+  napi_value r;
+  napi_get_boolean(env, v, &r);
+  return r;
+}
+napi_value to_js(napi_env env, char v) {
+  napi_value r;
+  napi_create_string_utf8(env, &v, 1, &r);
+  return r;
+}
+napi_value to_js(napi_env env, double v) {
+  napi_value r;
+  napi_create_double(env, v, &r);
+  return r;
+}
+napi_value to_js(napi_env env, float v) { return to_js(env, static_cast<double>(v)); }
+napi_value to_js(napi_env env, long double v) { return to_js(env, static_cast<double>(v)); }
+napi_value to_js(napi_env env, const char* v) {
+  napi_value r;
+  if (!v) napi_get_null(env, &r);
+  else napi_create_string_utf8(env, v, std::strlen(v), &r);
+  return r;
+}
+napi_value to_js(napi_env env, const std::string& v) {
+  napi_value r;
+  napi_create_string_utf8(env, v.data(), v.size(), &r);
+  return r;
+}
+napi_value address_to_js(napi_env env, const void* p) {
+  napi_value r;
+  napi_create_double(env, static_cast<double>(reinterpret_cast<uintptr_t>(p)), &r);
+  return r;
+}
+
+}  // namespace __cppjit
+
+extern "C" __cppjit::Hooks __cppjit_hooks;
+__cppjit::Hooks __cppjit_hooks = {};

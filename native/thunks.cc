@@ -1,0 +1,327 @@
+// native/thunks.cc — emits one N-API callback per C++ callable as C++ text and JIT-compiles them in batches.
+#include <sstream>
+
+#include "Native.h"
+
+namespace cppjit {
+namespace {
+
+using reflex::CallableKind;
+using reflex::FunctionDesc;
+using reflex::TypeDesc;
+using reflex::TypeKind;
+
+bool isSupportedParam(const TypeDesc& t) {
+  switch (t.kind) {
+    case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float: case TypeKind::Enum:
+    case TypeKind::CString: case TypeKind::StdString: case TypeKind::Object: case TypeKind::ObjectRef:
+    case TypeKind::ObjectPtr: case TypeKind::Pointer:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool isSupportedResult(const TypeDesc& t) {
+  switch (t.kind) {
+    case TypeKind::FunctionPtr: case TypeKind::Unsupported: return false;
+    default: return true;
+  }
+}
+
+// Declares the local for parameter i and converts args[i] into it. Returns the expression that
+// passes it to the C++ call.
+std::string emitParam(std::ostringstream& out, const TypeDesc& t, size_t i, int fid, bool optional) {
+  std::string a = "a" + std::to_string(i);
+  std::string arg = "args[" + std::to_string(i) + "]";
+  std::string conversion;
+  std::string pass = a;
+  switch (t.kind) {
+    case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float:
+      out << "  " << t.value << " " << a << " = 0;\n";
+      conversion = "arg_in(env, " + arg + ", " + a + ")";
+      break;
+    case TypeKind::Enum: out << "  " << t.value << " " << a << "{};\n"; conversion = "arg_in(env, " + arg + ", " + a + ")"; break;
+    case TypeKind::CString:
+      out << "  std::string s" << i << "; const char* " << a << " = nullptr;\n";
+      conversion = "cstring_in(env, " + arg + ", s" + std::to_string(i) + ", " + a + ")";
+      break;
+    case TypeKind::StdString:
+      out << "  std::string " << a << ";\n";
+      conversion = "arg_in(env, " + arg + ", " + a + ")";
+      if (t.isRvalueRef || t.spelling.find("&&") != std::string::npos) pass = "std::move(" + a + ")";
+      break;
+    case TypeKind::Object:
+    case TypeKind::ObjectRef:
+      out << "  " << t.pointee << "* " << a << " = nullptr;\n";
+      conversion = "object_in(env, " + arg + ", " + a + ")";
+      pass = t.isRvalueRef ? "std::move(*" + a + ")" : "*" + a;
+      break;
+    case TypeKind::ObjectPtr:
+    case TypeKind::Pointer:
+      out << "  " << t.value << " " << a << " = nullptr;\n";
+      conversion = "pointer_in(env, " + arg + ", " + a + ")";
+      break;
+    default:
+      break;
+  }
+  std::string check = "if (int e = " + conversion + ") return __cppjit_hooks.argError(env, " + std::to_string(fid) +
+                      ", " + std::to_string(i) + ", e, " + arg + ");";
+  if (optional) out << "  if (n > " << i << ") { " << check << " }\n";
+  else out << "  " << check << "\n";
+  return pass;
+}
+
+std::string emitReturn(const TypeDesc& t, const std::string& call) {
+  switch (t.kind) {
+    case TypeKind::Void: return call + "; return undefined(env);";
+    case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float: case TypeKind::Enum:
+    case TypeKind::CString: case TypeKind::StdString: case TypeKind::ArithRef:
+      return "return to_js(env, " + call + ");";
+    case TypeKind::Object:
+      return "return address_to_js(env, new " + t.value + "(" + call + "));";
+    case TypeKind::ObjectRef:
+      return "{ auto&& r = " + call + "; return address_to_js(env, __builtin_addressof(r)); }";
+    case TypeKind::ObjectPtr: case TypeKind::Pointer:
+      return "return address_to_js(env, (const void*)(" + call + "));";
+    default:
+      return "return undefined(env);";
+  }
+}
+
+std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symbol) {
+  std::ostringstream out;
+  bool hasSelf = f.kind == CallableKind::Method;
+  size_t offset = hasSelf ? 1 : 0;
+  size_t maxArgs = f.params.size();
+  size_t capacity = maxArgs + offset > 0 ? maxArgs + offset : 1;
+  out << "extern \"C\" napi_value " << symbol << "(napi_env env, napi_callback_info info) {\n"
+      << "  using namespace __cppjit;\n"
+      << "  napi_value argv[" << capacity << "]; size_t argc = " << capacity << ";\n"
+      << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n";
+  if (hasSelf) {
+    out << "  if (argc < 1) return __cppjit_hooks.arityError(env, " << fid << ", 0);\n"
+        << "  " << f.classSpelling << "* self = nullptr;\n"
+        << "  if (object_in(env, argv[0], self)) return __cppjit_hooks.argError(env, " << fid
+        << ", -1, kDeletedSelf, argv[0]);\n";
+  }
+  out << "  napi_value* args = argv + " << offset << "; (void)args;\n"
+      << "  size_t n = argc - " << offset << ";\n";
+  if (f.minArgs < maxArgs) out << "  if (n <= " << maxArgs << ") n = given(env, args, n, " << f.minArgs << ");\n";
+  out << "  if (n < " << f.minArgs << " || n > " << maxArgs << ") return __cppjit_hooks.arityError(env, " << fid << ", n);\n";
+  std::vector<std::string> passes;
+  for (size_t i = 0; i < maxArgs; ++i) passes.push_back(emitParam(out, f.params[i].type, i, fid, i >= f.minArgs));
+
+  auto callWith = [&](size_t count) {
+    std::string argsText;
+    for (size_t i = 0; i < count; ++i) argsText += (i ? ", " : "") + passes[i];
+    switch (f.kind) {
+      case CallableKind::Constructor: return "return address_to_js(env, new " + f.classSpelling + "(" + argsText + "));";
+      case CallableKind::Method: return emitReturn(f.result, "self->" + f.name + "(" + argsText + ")");
+      case CallableKind::StaticMethod: return emitReturn(f.result, f.classSpelling + "::" + f.name + "(" + argsText + ")");
+      case CallableKind::Function: return emitReturn(f.result, f.qualifiedName + "(" + argsText + ")");
+    }
+    return std::string("return undefined(env);");
+  };
+  out << "  try {\n";
+  if (f.minArgs == maxArgs) {
+    out << "    " << callWith(maxArgs) << "\n";
+  } else {
+    out << "    switch (n) {\n";
+    for (size_t count = f.minArgs; count <= maxArgs; ++count)
+      out << "      case " << count << ": " << callWith(count) << "\n";
+    out << "    }\n";
+  }
+  out << "  } catch (...) { return __cppjit_hooks.exception(env); }\n"
+      << "  return undefined(env);\n}\n";
+  return out.str();
+}
+
+std::string unsupportedReason(const FunctionDesc& f) {
+  if (f.isVariadic) return "variadic functions are not supported yet";
+  for (size_t i = 0; i < f.params.size(); ++i)
+    if (!isSupportedParam(f.params[i].type))
+      return "parameter " + std::to_string(i + 1) + " of type '" + f.params[i].type.display + "' is not supported yet";
+  if (!isSupportedResult(f.result)) return "return type '" + f.result.display + "' is not supported yet";
+  return "";
+}
+
+std::unordered_map<int, void*>& compiledThunks() {
+  static std::unordered_map<int, void*> thunks;
+  return thunks;
+}
+
+Napi::Function makeJsFunction(Napi::Env env, const std::string& name, void* callback) {
+  napi_value fn;
+  napi_status status = napi_create_function(env, name.c_str(), name.size(), reinterpret_cast<napi_callback>(callback),
+                                            nullptr, &fn);
+  if (status != napi_ok) throw Napi::Error::New(env, "cannot create a function for " + name);
+  return Napi::Function(env, fn);
+}
+
+// Compiles the given (symbol, text) units in one input; if the batch fails, each unit is
+// retried alone so one uncompilable callable does not take its neighbours down.
+std::vector<reflex::Result<void*>> compileBatch(reflex::Session& s, const std::vector<std::pair<std::string, std::string>>& units) {
+  std::vector<reflex::Result<void*>> results;
+  if (units.empty()) return results;
+  std::string text;
+  std::vector<std::string> symbols;
+  for (const auto& [symbol, code] : units) {
+    text += code;
+    symbols.push_back(symbol);
+  }
+  auto batch = s.compile(text, symbols, /*quick=*/true);
+  if (batch.ok()) {
+    for (void* p : batch.value()) results.emplace_back(p);
+    return results;
+  }
+  if (units.size() == 1) {
+    results.push_back(reflex::Result<void*>::failure(batch.status(), batch.message(), batch.diagnostics()));
+    return results;
+  }
+  for (const auto& unit : units) {
+    auto one = compileBatch(s, {unit});
+    results.push_back(std::move(one[0]));
+  }
+  return results;
+}
+
+Napi::Value failureValue(Napi::Env env, const std::string& message, const reflex::Result<void*>& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("error", message);
+  Napi::Array list = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const auto& d : r.diagnostics()) {
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("file", d.file);
+    item.Set("line", d.line);
+    item.Set("column", d.column);
+    item.Set("severity", d.severity);
+    item.Set("message", d.message);
+    list.Set(i++, item);
+  }
+  o.Set("diagnostics", list);
+  return o;
+}
+
+}  // namespace
+
+// compileFunctions(fids: number[]) -> (Function | { error, diagnostics })[]
+Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& s = session(env);
+  auto& st = state();
+  Napi::Array fids = info[0].As<Napi::Array>();
+  auto& thunks = compiledThunks();
+  std::vector<std::pair<std::string, std::string>> units;
+  std::vector<int> pending;
+  for (uint32_t i = 0; i < fids.Length(); ++i) {
+    int fid = fids.Get(i).As<Napi::Number>().Int32Value();
+    if (fid < 0 || fid >= static_cast<int>(st.functions.size()))
+      throw Napi::RangeError::New(env, "unknown function id");
+    if (thunks.count(fid) || !unsupportedReason(st.functions[fid]).empty()) continue;
+    std::string symbol = "__cppjit_t" + std::to_string(++st.thunkCounter);
+    units.emplace_back(symbol, emitFunction(st.functions[fid], fid, symbol));
+    pending.push_back(fid);
+  }
+  auto results = compileBatch(s, units);
+  std::unordered_map<int, const reflex::Result<void*>*> failures;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (results[i].ok()) thunks[pending[i]] = results[i].value();
+    else failures[pending[i]] = &results[i];
+  }
+  Napi::Array out = Napi::Array::New(env, fids.Length());
+  for (uint32_t i = 0; i < fids.Length(); ++i) {
+    int fid = fids.Get(i).As<Napi::Number>().Int32Value();
+    const FunctionDesc& f = st.functions[fid];
+    std::string reason = unsupportedReason(f);
+    if (!reason.empty()) {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("error", f.signature + ": " + reason);
+      o.Set("unsupported", true);
+      out.Set(i, o);
+    } else if (auto found = thunks.find(fid); found != thunks.end()) {
+      out.Set(i, makeJsFunction(env, f.name, found->second));
+    } else {
+      const auto* failure = failures.count(fid) ? failures[fid] : nullptr;
+      std::string message = f.signature + ": cannot compile a call: " + (failure ? failure->message() : "unknown error");
+      out.Set(i, failure ? failureValue(env, message, *failure) : Napi::Value(Napi::String::New(env, message)));
+    }
+  }
+  return out;
+}
+
+// compileClassHelpers(spelling, polymorphic) -> { destroy, downcast? }
+Napi::Value compileClassHelpers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& s = session(env);
+  auto& st = state();
+  std::string spelling = info[0].As<Napi::String>().Utf8Value();
+  bool polymorphic = info[1].ToBoolean().Value();
+  bool destructible = info[2].ToBoolean().Value();
+  std::string base = "__cppjit_c" + std::to_string(++st.thunkCounter);
+  std::ostringstream out;
+  std::vector<std::pair<std::string, std::string>> units;
+  if (destructible) {
+    out << "extern \"C\" napi_value " << base << "_d(napi_env env, napi_callback_info info) {\n"
+        << "  using namespace __cppjit; size_t argc = 1; napi_value argv[1];\n"
+        << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n"
+        << "  void* p = nullptr; if (argc < 1 || address_in(env, argv[0], p) || !p) return undefined(env);\n"
+        << "  try { delete static_cast<" << spelling << "*>(p); } catch (...) { return __cppjit_hooks.exception(env); }\n"
+        << "  return undefined(env);\n}\n";
+    units.emplace_back(base + "_d", out.str());
+    out.str("");
+  }
+  if (polymorphic) {
+    // Most-derived address goes to scratch[0]; the type_info address is the result, which JS
+    // maps to a class once and caches.
+    out << "extern \"C\" napi_value " << base << "_c(napi_env env, napi_callback_info info) {\n"
+        << "  using namespace __cppjit; size_t argc = 1; napi_value argv[1];\n"
+        << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n"
+        << "  void* p = nullptr; if (argc < 1 || address_in(env, argv[0], p) || !p) return undefined(env);\n"
+        << "  auto* o = static_cast<" << spelling << "*>(p);\n"
+        << "  __cppjit_hooks.scratch[0] = (double)(uintptr_t)dynamic_cast<void*>(o);\n"
+        << "  return address_to_js(env, &typeid(*o));\n}\n";
+    units.emplace_back(base + "_c", out.str());
+  }
+  auto results = compileBatch(s, units);
+  Napi::Object helpers = Napi::Object::New(env);
+  for (size_t i = 0; i < units.size(); ++i) {
+    bool isDestroy = units[i].first.back() == 'd';
+    if (!results[i].ok()) {
+      helpers.Set(isDestroy ? "destroyError" : "downcastError", results[i].message());
+      continue;
+    }
+    helpers.Set(isDestroy ? "destroy" : "downcast", makeJsFunction(env, isDestroy ? "destroy" : "downcast", results[i].value()));
+  }
+  return helpers;
+}
+
+// variableAddress(qualifiedName) -> number
+Napi::Value variableAddress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& s = session(env);
+  auto& st = state();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  std::string symbol = "__cppjit_v" + std::to_string(++st.thunkCounter);
+  std::string text = "extern \"C\" void* " + symbol + "() { return (void*)&" + name + "; }\n";
+  auto compiled = unwrap(env, s.compile(text, {symbol}));
+  void* address = reinterpret_cast<void* (*)()>(compiled[0])();
+  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(address)));
+}
+
+// prepareEvaluate(expression) -> function description of a generated function returning it
+Napi::Value prepareEvaluate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& s = session(env);
+  auto& st = state();
+  std::string expression = info[0].As<Napi::String>().Utf8Value();
+  std::string name = "__cppjit_eval" + std::to_string(++st.thunkCounter);
+  check(env, s.declare("auto " + name + "() {\nreturn (\n" + expression + "\n);\n}"));
+  reflex::MemberDesc m = s.lookup(s.globalScope(), name);
+  if (m.kind != reflex::MemberKind::Functions || m.functions.empty())
+    throw Napi::Error::New(env, "cannot evaluate: " + expression);
+  return describeFunction(env, m.functions[0]);
+}
+
+}  // namespace cppjit

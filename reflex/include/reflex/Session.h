@@ -1,0 +1,65 @@
+// reflex/Session.h — one embedded Clang interpreter: parsing, reflection queries and JIT compilation.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "reflex/Types.h"
+
+namespace reflex {
+
+struct SessionOptions {
+  std::string resourceDir;               // Clang's resource dir (builtin headers)
+  std::string languageStandard = "c++20";
+  std::vector<std::string> extraArgs;    // passed to the compiler as-is
+  std::vector<std::string> includePaths;
+  std::string optimization = "-O2";      // thunks are tiny; -O2 lets them inline the call
+};
+
+class Session {
+ public:
+  static Result<std::unique_ptr<Session>> create(const SessionOptions& options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // --- Loading code -------------------------------------------------------
+  // "foo.h" (quoted search), "<vector>" (angled search) or "/abs/foo.h". Idempotent per file.
+  Outcome include(const std::string& header);
+  Outcome addIncludePath(const std::string& directory);
+  // A path, a soname ("libz.so.1") or a short name ("z"). Symbols become visible to JIT-ed code.
+  Outcome loadLibrary(const std::string& nameOrPath);
+  Outcome declare(const std::string& code);   // cppdef: declarations and definitions
+  Outcome execute(const std::string& code);   // cppexec: statements run now
+
+  // Compiles generated code and returns the addresses of the requested symbols (extern "C"),
+  // in order. A failure rolls the input back and reports Clang's diagnostics.
+  // quick: compile without optimisation (thunks); otherwise at the session's level.
+  Result<std::vector<void*>> compile(const std::string& code, const std::vector<std::string>& symbols,
+                                     bool quick = false);
+
+  // --- Reflection ---------------------------------------------------------
+  ScopeRef globalScope() const;
+  MemberDesc lookup(ScopeRef scope, const std::string& name);
+  std::vector<std::string> memberNames(ScopeRef scope);
+  Result<ClassDesc> describeClass(ScopeRef record);
+  Result<EnumDesc> describeEnum(ScopeRef enumeration);
+  std::string qualifiedName(ScopeRef scope) const;
+  // Parses a C++ type spelling ("const geo::Point&", "unsigned long").
+  Result<TypeDesc> parseType(const std::string& spelling);
+  Result<uint64_t> sizeOf(const std::string& typeSpelling);
+  // The class whose typeid(...).name() is this mangled name, if it is known to the AST.
+  ScopeRef classByTypeinfoName(const std::string& mangledName);
+  // Whether an object-like macro of this name is defined.
+  bool hasObjectMacro(const std::string& name);
+  bool isFunctionMacro(const std::string& name);
+
+  struct Impl;
+
+ private:
+  explicit Session(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace reflex

@@ -1,0 +1,211 @@
+// reflex/Types.h — typed handles, Result<T> and the immutable descriptions reflex hands to its callers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace reflex {
+
+// Opaque handles over Clang declarations/types. The pointers stay valid for the
+// lifetime of the Session (the AST never frees declarations that were not undone,
+// and reflex only hands out declarations from inputs that succeeded).
+struct ScopeRef {
+  const void* decl = nullptr;  // clang::DeclContext-bearing Decl (namespace, record, enum)
+  explicit operator bool() const { return decl != nullptr; }
+  bool operator==(const ScopeRef& o) const { return decl == o.decl; }
+};
+struct FuncRef {
+  const void* decl = nullptr;  // clang::FunctionDecl
+  explicit operator bool() const { return decl != nullptr; }
+};
+struct VarRef {
+  const void* decl = nullptr;  // clang::VarDecl (global or static member)
+  explicit operator bool() const { return decl != nullptr; }
+};
+struct TypeRef {
+  const void* opaque = nullptr;  // clang::QualType opaque pointer
+  explicit operator bool() const { return opaque != nullptr; }
+};
+
+struct Diagnostic {
+  std::string file;
+  unsigned line = 0;
+  unsigned column = 0;
+  std::string severity;  // "error", "warning", "note", "fatal"
+  std::string message;
+};
+
+// CppException: a C++ exception escaped executed code; message() is "<mangled type>\n<what>".
+enum class Status { Ok, CompileError, NotFound, Unsupported, Failed, CppException };
+
+// Status + diagnostics + value, like CppInterOp's error channel: callers never see
+// exceptions from reflex and never lose Clang's own words.
+template <class T>
+class Result {
+ public:
+  Result(T value) : status_(Status::Ok), value_(std::move(value)) {}
+  static Result failure(Status status, std::string message, std::vector<Diagnostic> diags = {}) {
+    Result r;
+    r.status_ = status;
+    r.message_ = std::move(message);
+    r.diagnostics_ = std::move(diags);
+    return r;
+  }
+  bool ok() const { return status_ == Status::Ok; }
+  Status status() const { return status_; }
+  const std::string& message() const { return message_; }
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  T& value() { return *value_; }
+  const T& value() const { return *value_; }
+  T take() { return std::move(*value_); }
+
+ private:
+  Result() = default;
+  Status status_ = Status::Ok;
+  std::string message_;
+  std::vector<Diagnostic> diagnostics_;
+  std::optional<T> value_;
+};
+
+struct Unit {};
+using Outcome = Result<Unit>;
+inline Outcome success() { return Outcome(Unit{}); }
+
+// How a C++ type crosses the boundary. Decided once when a callable is described;
+// the call path only switches on this.
+enum class TypeKind : uint8_t {
+  Void,
+  Bool,
+  Char,         // plain char: a 1-char string in JS
+  Int,          // any integer type (see bits / isSigned), wchar/char16/char32 included
+  Float,        // float, double, long double (see bits)
+  Enum,         // enumeration; underlying integer in bits / isSigned
+  CString,      // const char* (in: string, out: string or null)
+  StdString,    // std::string by value or const&
+  Object,       // class type by value
+  ObjectRef,    // reference to a class type (lvalue or rvalue)
+  ObjectPtr,    // pointer to a class type
+  ArithRef,     // reference to an arithmetic type (T&)
+  Pointer,      // any other data pointer (void*, int*, char*, T**, incomplete T*)
+  FunctionPtr,  // pointer to function
+  Unsupported,  // something the converter cannot represent (yet)
+};
+
+struct TypeDesc {
+  TypeKind kind = TypeKind::Unsupported;
+  std::string spelling;       // fully qualified C++ spelling usable in generated code
+  std::string value;          // spelling of the unqualified, non-reference type (locals in thunks)
+  std::string display;        // short spelling for messages and signatures
+  uint16_t bits = 0;          // Int/Float/Enum/Char size in bits
+  bool isSigned = false;      // Int/Enum
+  bool isConst = false;       // pointee/referee constness for Ref/Ptr kinds
+  bool isRvalueRef = false;   // ObjectRef from T&&
+  ScopeRef record;            // Object/ObjectRef/ObjectPtr: the class
+  std::string pointee;        // Ptr/Ref kinds: the pointee's fully qualified spelling
+  TypeKind pointeeKind = TypeKind::Unsupported;  // Ptr/Ref kinds: what the pointee is
+  uint16_t pointeeBits = 0;
+  bool pointeeSigned = false;
+};
+
+struct ParamDesc {
+  std::string name;
+  TypeDesc type;
+  bool hasDefault = false;
+};
+
+enum class CallableKind : uint8_t { Function, Method, StaticMethod, Constructor };
+
+struct FunctionDesc {
+  FuncRef ref;
+  CallableKind kind = CallableKind::Function;
+  std::string name;           // unqualified (operator spelled "operator+")
+  std::string qualifiedName;  // what generated code calls (no template args for plain calls)
+  std::string signature;      // display: "int geo::add(int a, int b = 2)"
+  std::vector<ParamDesc> params;
+  TypeDesc result;
+  unsigned minArgs = 0;       // parameters without defaults
+  bool isConst = false;       // const method
+  bool isVariadic = false;
+  bool isDeleted = false;
+  bool isProtected = false;
+  std::string classSpelling;  // methods/constructors: the class's qualified spelling
+};
+
+enum class MemberKind : uint8_t {
+  None,
+  Namespace,
+  Class,
+  Enum,
+  Functions,   // an overload set (functions and/or function templates)
+  Variable,
+  EnumConstant,
+  Typedef,     // alias to something that is not a class (the target type is in typedefTarget)
+};
+
+struct EnumConstantDesc {
+  std::string name;
+  int64_t value = 0;
+  bool isUnsignedBig = false;  // value must be read as uint64
+};
+
+struct MemberDesc {
+  MemberKind kind = MemberKind::None;
+  std::string name;
+  ScopeRef scope;                    // Namespace/Class/Enum (class also for typedef-to-class)
+  std::vector<FunctionDesc> functions;
+  VarRef variable;
+  std::string qualifiedName;         // Variable: what generated code names
+  TypeDesc type;                     // Variable type, EnumConstant's enum, Typedef target
+  EnumConstantDesc enumConstant;
+  bool isConst = false;              // Variable: read-only
+};
+
+struct FieldDesc {
+  std::string name;
+  TypeDesc type;
+  uint64_t offset = 0;   // bytes from the object's start
+  bool isBitField = false;
+  bool isConst = false;
+  bool isProtected = false;
+};
+
+struct BaseDesc {
+  ScopeRef record;
+  std::string spelling;
+  int64_t offset = 0;     // byte offset of the base subobject (non-virtual bases)
+  bool isVirtual = false;
+  bool isPublic = true;
+};
+
+struct ClassDesc {
+  ScopeRef ref;
+  std::string name;          // unqualified
+  std::string spelling;      // fully qualified
+  uint64_t size = 0;
+  uint64_t align = 0;
+  bool isComplete = false;
+  bool isPolymorphic = false;
+  bool isAbstract = false;
+  bool isAggregate = false;
+  bool hasPublicDestructor = true;
+  bool isStruct = false;
+  std::vector<BaseDesc> bases;
+  std::vector<FieldDesc> fields;            // public (and protected) non-static data members
+  std::vector<FunctionDesc> constructors;   // public ones
+  std::vector<std::string> methodNames;     // names of member functions (incl. static)
+  std::vector<std::string> staticNames;     // static data members, nested types, enums
+  std::string typeinfoName;                 // mangled typeid name (polymorphic lookup)
+};
+
+struct EnumDesc {
+  ScopeRef ref;
+  std::string spelling;
+  bool isScoped = false;
+  TypeDesc underlying;
+  std::vector<EnumConstantDesc> constants;
+};
+
+}  // namespace reflex

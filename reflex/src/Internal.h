@@ -1,0 +1,73 @@
+// reflex/src/Internal.h — Session::Impl and the helpers shared by reflex's translation units.
+#pragma once
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Decl.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
+#include <clang/Basic/Diagnostic.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Interpreter/Interpreter.h>
+#include <clang/Lex/Preprocessor.h>
+#include <clang/Sema/Sema.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "Compat.h"
+#include "reflex/Session.h"
+
+namespace reflex {
+
+// Collects Clang's diagnostics per input instead of printing them to stderr.
+class DiagnosticCollector : public clang::DiagnosticConsumer {
+ public:
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic& info) override;
+  std::vector<Diagnostic> take();
+  void discard() { items_.clear(); }
+  bool hasErrors() const;
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+std::string firstError(const std::vector<Diagnostic>& diags, const std::string& fallback);
+
+struct Session::Impl {
+  std::unique_ptr<clang::Interpreter> interp;
+  DiagnosticCollector diagnostics;
+  std::vector<std::string> argStorage;
+  std::set<std::string> includedFiles;
+  std::vector<std::string> includePaths;
+  unsigned uniqueCounter = 0;
+  std::map<std::string, const clang::CXXRecordDecl*> typeinfoCache;
+
+  clang::CompilerInstance& ci() { return compat::compilerInstance(*interp); }
+  clang::ASTContext& ast() { return ci().getASTContext(); }
+  clang::Sema& sema() { return ci().getSema(); }
+  clang::Preprocessor& pp() { return ci().getPreprocessor(); }
+  clang::PrintingPolicy policy();
+
+  // Parses and runs one input; on failure the input is rolled back and Clang's
+  // diagnostics come back in the Result.
+  Outcome run(const std::string& code);
+  std::string nextName(const char* prefix) { return std::string(prefix) + std::to_string(++uniqueCounter); }
+};
+
+// types.cpp
+TypeDesc describeType(Session::Impl& s, clang::QualType type);
+std::string qualifiedSpelling(Session::Impl& s, clang::QualType type);
+std::string displaySpelling(Session::Impl& s, clang::QualType type);
+// functions.cpp
+FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn);
+// scopes.cpp
+const clang::DeclContext* asDeclContext(ScopeRef scope);
+bool isUsableRecord(Session::Impl& s, const clang::CXXRecordDecl* rd);
+
+inline const clang::Decl* asDecl(ScopeRef scope) { return static_cast<const clang::Decl*>(scope.decl); }
+inline ScopeRef scopeOf(const clang::Decl* d) { return ScopeRef{d}; }
+
+}  // namespace reflex

@@ -1,0 +1,82 @@
+// reflex/src/functions.cpp — describes functions, methods and constructors once, for thunks and overload ranking.
+#include "Internal.h"
+
+namespace reflex {
+
+FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
+  FunctionDesc d;
+  d.ref = FuncRef{fn};
+  d.isDeleted = fn->isDeleted();
+  d.isVariadic = fn->isVariadic();
+
+  auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
+  if (llvm::isa<clang::CXXConstructorDecl>(fn)) d.kind = CallableKind::Constructor;
+  else if (method && method->isStatic()) d.kind = CallableKind::StaticMethod;
+  else if (method) d.kind = CallableKind::Method;
+  else d.kind = CallableKind::Function;
+  if (method) {
+    d.isConst = method->isConst();
+    d.classSpelling = qualifiedSpelling(s, s.ast().getRecordType(method->getParent()));
+  }
+
+  {
+    std::string name;
+    llvm::raw_string_ostream os(name);
+    fn->getNameForDiagnostic(os, s.policy(), /*Qualified=*/false);
+    d.name = os.str();
+  }
+  {
+    std::string qualified;
+    llvm::raw_string_ostream os(qualified);
+    fn->printQualifiedName(os, s.policy());
+    d.qualifiedName = os.str();
+  }
+  // A specialization of a function template must be called with its arguments spelled out.
+  if (auto* args = fn->getTemplateSpecializationArgs()) {
+    std::string spelled;
+    llvm::raw_string_ostream os(spelled);
+    fn->getNameForDiagnostic(os, s.policy(), /*Qualified=*/true);
+    d.qualifiedName = os.str();
+    (void)args;
+  }
+
+  unsigned minArgs = 0;
+  bool seenDefault = false;
+  for (const clang::ParmVarDecl* p : fn->parameters()) {
+    ParamDesc pd;
+    pd.name = p->getName().str();
+    pd.type = describeType(s, p->getType());
+    pd.hasDefault = p->hasDefaultArg();
+    if (pd.hasDefault) seenDefault = true;
+    if (!seenDefault) ++minArgs;
+    d.params.push_back(std::move(pd));
+  }
+  d.minArgs = minArgs;
+  if (d.kind == CallableKind::Constructor) {
+    d.result.kind = TypeKind::Object;
+    d.result.spelling = d.classSpelling;
+    d.result.record = scopeOf(method->getParent());
+  } else {
+    d.result = describeType(s, fn->getReturnType());
+  }
+
+  // Display signature, the way a C++ programmer would write it.
+  std::string sig;
+  if (d.kind == CallableKind::StaticMethod) sig += "static ";
+  if (d.kind != CallableKind::Constructor) sig += d.result.display + " ";
+  sig += d.kind == CallableKind::Function ? d.qualifiedName : (d.classSpelling + "::" + d.name);
+  sig += "(";
+  for (size_t i = 0; i < d.params.size(); ++i) {
+    if (i) sig += ", ";
+    sig += d.params[i].type.display;
+    if (!d.params[i].name.empty()) sig += " " + d.params[i].name;
+    if (d.params[i].hasDefault) sig += " = …";
+  }
+  if (d.isVariadic) sig += d.params.empty() ? "..." : ", ...";
+  sig += ")";
+  if (d.isConst) sig += " const";
+  d.signature = sig;
+  return d;
+}
+
+}  // namespace reflex

@@ -1,0 +1,144 @@
+// reflex/src/layout.cpp — class and enum descriptions: bases, fields with offsets, constructors, enumerators.
+#include <clang/AST/Mangle.h>
+#include <clang/AST/RecordLayout.h>
+
+#include "Internal.h"
+
+namespace reflex {
+namespace {
+
+bool publicOrProtected(const clang::Decl* d, bool& isProtected) {
+  isProtected = d->getAccess() == clang::AS_protected;
+  return d->getAccess() != clang::AS_private;
+}
+
+}  // namespace
+
+Result<ClassDesc> Session::describeClass(ScopeRef scope) {
+  auto& s = *impl_;
+  auto* rd = llvm::dyn_cast_or_null<clang::CXXRecordDecl>(asDecl(scope));
+  if (!rd) return Result<ClassDesc>::failure(Status::NotFound, "not a class");
+  ClassDesc c;
+  c.ref = scope;
+  c.name = rd->getName().str();
+  c.spelling = qualifiedSpelling(s, s.ast().getRecordType(rd));
+  c.isStruct = rd->isStruct();
+  if (!isUsableRecord(s, rd) || rd->isDependentType()) {
+    c.isComplete = false;
+    return c;  // incomplete (opaque) classes are still usable through pointers
+  }
+  rd = rd->getDefinition();
+  c.ref = scopeOf(rd);
+  c.isComplete = true;
+  // Implicit special members (default/copy constructors, destructor) exist only once asked for.
+  if (!rd->isInvalidDecl()) s.sema().ForceDeclarationOfImplicitMembers(const_cast<clang::CXXRecordDecl*>(rd));
+
+  const clang::ASTRecordLayout& layout = s.ast().getASTRecordLayout(rd);
+  c.size = static_cast<uint64_t>(layout.getSize().getQuantity());
+  c.align = static_cast<uint64_t>(layout.getAlignment().getQuantity());
+  c.isPolymorphic = rd->isPolymorphic();
+  c.isAbstract = rd->isAbstract();
+  c.isAggregate = rd->isAggregate();
+  if (auto* dtor = rd->getDestructor()) c.hasPublicDestructor = dtor->getAccess() == clang::AS_public && !dtor->isDeleted();
+
+  for (const clang::CXXBaseSpecifier& base : rd->bases()) {
+    auto* baseRecord = base.getType()->getAsCXXRecordDecl();
+    if (!baseRecord) continue;
+    BaseDesc b;
+    b.record = scopeOf(baseRecord->getDefinition());
+    b.spelling = qualifiedSpelling(s, base.getType());
+    b.isVirtual = base.isVirtual();
+    b.isPublic = base.getAccessSpecifier() == clang::AS_public;
+    b.offset = b.isVirtual ? layout.getVBaseClassOffset(baseRecord).getQuantity()
+                           : layout.getBaseClassOffset(baseRecord).getQuantity();
+    c.bases.push_back(std::move(b));
+  }
+
+  unsigned index = 0;
+  for (const clang::FieldDecl* field : rd->fields()) {
+    unsigned fieldIndex = index++;
+    bool isProtected = false;
+    if (!publicOrProtected(field, isProtected) || field->getName().empty()) continue;
+    FieldDesc f;
+    f.name = field->getName().str();
+    f.type = describeType(s, field->getType());
+    f.offset = layout.getFieldOffset(fieldIndex) / 8;
+    f.isBitField = field->isBitField();
+    f.isConst = field->getType().isConstQualified();
+    f.isProtected = isProtected;
+    c.fields.push_back(std::move(f));
+  }
+
+  if (!c.isAbstract) {
+    for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
+      if (ctor->isDeleted() || ctor->getAccess() != clang::AS_public) continue;
+      if (ctor->isMoveConstructor()) continue;  // JS has no rvalues to move from
+      if (ctor->getTemplatedKind() == clang::FunctionDecl::TK_FunctionTemplate) continue;
+      c.constructors.push_back(describeFunction(s, ctor));
+    }
+  }
+
+  std::set<std::string> seen;
+  for (const clang::Decl* d : rd->decls()) {
+    auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
+    bool isProtected = false;
+    if (!nd || nd->isImplicit() || !publicOrProtected(nd, isProtected)) continue;
+    const clang::Decl* target = d;
+    if (auto* shadow = llvm::dyn_cast<clang::UsingShadowDecl>(d)) target = shadow->getTargetDecl();
+    if (auto* tmpl = llvm::dyn_cast<clang::FunctionTemplateDecl>(target)) target = tmpl->getTemplatedDecl();
+    if (auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(target)) {
+      if (llvm::isa<clang::CXXConstructorDecl>(method) || llvm::isa<clang::CXXDestructorDecl>(method) ||
+          llvm::isa<clang::CXXConversionDecl>(method) || method->isDeleted())
+        continue;
+      std::string name;
+      llvm::raw_string_ostream os(name);
+      method->getNameForDiagnostic(os, s.policy(), false);
+      if (seen.insert(os.str()).second) c.methodNames.push_back(os.str());
+      continue;
+    }
+    if (!nd->getDeclName().isIdentifier() || nd->getName().empty()) continue;
+    if (llvm::isa<clang::VarDecl>(target) || llvm::isa<clang::TagDecl>(target) ||
+        llvm::isa<clang::TypedefNameDecl>(target)) {
+      if (seen.insert(nd->getName().str()).second) c.staticNames.push_back(nd->getName().str());
+      if (auto* ed = llvm::dyn_cast<clang::EnumDecl>(target); ed && !ed->isScoped())
+        for (const auto* ec : ed->enumerators())
+          if (seen.insert(ec->getName().str()).second) c.staticNames.push_back(ec->getName().str());
+    }
+  }
+
+  if (c.isPolymorphic) {
+    std::unique_ptr<clang::MangleContext> mangler(s.ast().createMangleContext());
+    std::string mangled;
+    llvm::raw_string_ostream os(mangled);
+    mangler->mangleCXXRTTIName(s.ast().getRecordType(rd), os);
+    os.flush();
+    // The symbol is "_ZTS<type>"; typeid(x).name() returns just "<type>".
+    c.typeinfoName = mangled.rfind("_ZTS", 0) == 0 ? mangled.substr(4) : mangled;
+  }
+  return c;
+}
+
+Result<EnumDesc> Session::describeEnum(ScopeRef scope) {
+  auto& s = *impl_;
+  auto* ed = llvm::dyn_cast_or_null<clang::EnumDecl>(asDecl(scope));
+  if (!ed) return Result<EnumDesc>::failure(Status::NotFound, "not an enum");
+  if (auto* def = ed->getDefinition()) ed = def;
+  EnumDesc e;
+  e.ref = scopeOf(ed);
+  e.spelling = qualifiedSpelling(s, s.ast().getEnumType(ed));
+  e.isScoped = ed->isScoped();
+  clang::QualType underlying = ed->getIntegerType();
+  if (underlying.isNull()) underlying = s.ast().IntTy;
+  e.underlying = describeType(s, underlying);
+  for (const clang::EnumConstantDecl* ec : ed->enumerators()) {
+    EnumConstantDesc c;
+    c.name = ec->getName().str();
+    const llvm::APSInt& v = ec->getInitVal();
+    c.isUnsignedBig = v.isUnsigned() && v.getActiveBits() > 63;
+    c.value = c.isUnsignedBig ? static_cast<int64_t>(v.getZExtValue()) : v.getExtValue();
+    e.constants.push_back(c);
+  }
+  return e;
+}
+
+}  // namespace reflex

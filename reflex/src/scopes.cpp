@@ -1,0 +1,249 @@
+// reflex/src/scopes.cpp — name lookup in namespaces and classes, member listing, scope names.
+#include <clang/AST/DeclFriend.h>
+#include <clang/Sema/Lookup.h>
+
+#include <cxxabi.h>
+
+#include <cstdlib>
+
+#include "Internal.h"
+
+namespace reflex {
+namespace {
+
+bool isAccessible(const clang::Decl* d, bool& isProtected) {
+  isProtected = false;
+  switch (d->getAccess()) {
+    case clang::AS_private: return false;
+    case clang::AS_protected: isProtected = true; return true;
+    default: return true;
+  }
+}
+
+bool isHiddenName(llvm::StringRef name) {
+  // Reserved implementation names and cppjit's own generated helpers are resolvable but not listed.
+  return name.empty() || name.starts_with("__") || name.starts_with("_GLIBCXX") ;
+}
+
+const clang::Decl* stripUsing(const clang::NamedDecl* d) {
+  if (auto* shadow = llvm::dyn_cast<clang::UsingShadowDecl>(d)) return shadow->getTargetDecl();
+  return d;
+}
+
+void addFunction(Session::Impl& s, MemberDesc& m, const clang::FunctionDecl* fn, bool isProtected) {
+  if (llvm::isa<clang::CXXConstructorDecl>(fn) || llvm::isa<clang::CXXDestructorDecl>(fn)) return;
+  if (fn->isDeleted()) return;
+  if (fn->getTemplatedKind() == clang::FunctionDecl::TK_FunctionTemplate) return;
+  FunctionDesc desc = describeFunction(s, fn);
+  desc.isProtected = isProtected;
+  m.functions.push_back(std::move(desc));
+}
+
+}  // namespace
+
+const clang::DeclContext* asDeclContext(ScopeRef scope) {
+  return llvm::dyn_cast_or_null<clang::DeclContext>(const_cast<clang::Decl*>(asDecl(scope)));
+}
+
+bool isUsableRecord(Session::Impl& s, const clang::CXXRecordDecl* rd) {
+  if (!rd) return false;
+  if (rd->hasDefinition()) return true;
+  // Class template specializations are only declared until something needs them complete.
+  clang::QualType t = s.ast().getRecordType(rd);
+  return s.sema().isCompleteType(clang::SourceLocation(), t) && rd->hasDefinition();
+}
+
+ScopeRef Session::globalScope() const { return scopeOf(impl_->ast().getTranslationUnitDecl()); }
+
+std::string Session::qualifiedName(ScopeRef scope) const {
+  const clang::Decl* d = asDecl(scope);
+  if (!d || llvm::isa<clang::TranslationUnitDecl>(d)) return "";
+  if (auto* rd = llvm::dyn_cast<clang::RecordDecl>(d)) return qualifiedSpelling(*impl_, impl_->ast().getRecordType(rd));
+  if (auto* ed = llvm::dyn_cast<clang::EnumDecl>(d)) return qualifiedSpelling(*impl_, impl_->ast().getEnumType(ed));
+  if (auto* nd = llvm::dyn_cast<clang::NamedDecl>(d)) {
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    nd->printQualifiedName(os, impl_->policy());
+    return os.str();
+  }
+  return "";
+}
+
+MemberDesc Session::lookup(ScopeRef scope, const std::string& name) {
+  MemberDesc m;
+  m.name = name;
+  auto* dc = const_cast<clang::DeclContext*>(asDeclContext(scope));
+  if (!dc || name.empty()) return m;
+  auto& s = *impl_;
+  auto& ast = s.ast();
+  bool inClass = llvm::isa<clang::CXXRecordDecl>(dc);
+  if (inClass && !isUsableRecord(s, llvm::cast<clang::CXXRecordDecl>(dc))) return m;
+
+  std::vector<const clang::NamedDecl*> found;
+  clang::DeclarationName declName;
+  if (name.rfind("operator", 0) == 0 && name.size() > 8 && !std::isalnum(static_cast<unsigned char>(name[8])) && name[8] != '_') {
+    // "operator+" etc.: find the overloaded operator by its spelling.
+    std::string op = name.substr(8);
+    while (!op.empty() && op.front() == ' ') op.erase(op.begin());
+#define OVERLOADED_OPERATOR(Name, Spelling, Token, Unary, Binary, MemberOnly) \
+  if (op == Spelling) declName = ast.DeclarationNames.getCXXOperatorName(clang::OO_##Name);
+#include <clang/Basic/OperatorKinds.def>
+    if (op == "()") declName = ast.DeclarationNames.getCXXOperatorName(clang::OO_Call);
+    if (op == "[]") declName = ast.DeclarationNames.getCXXOperatorName(clang::OO_Subscript);
+    if (declName.isEmpty()) return m;
+  } else {
+    declName = clang::DeclarationName(&ast.Idents.get(name));
+  }
+
+  if (inClass) {
+    // Only the class's own members: bases are mirrored by the JS prototype chain.
+    for (auto* d : dc->getPrimaryContext()->lookup(declName)) found.push_back(d);
+  } else {
+    // Sema's lookup sees inline namespaces and using-directives, as C++ code would.
+    clang::LookupResult result(s.sema(), declName, clang::SourceLocation(), clang::Sema::LookupOrdinaryName);
+    s.sema().LookupQualifiedName(result, dc);
+    for (auto* d : result) found.push_back(d);
+    if (found.empty()) {
+      clang::LookupResult tags(s.sema(), declName, clang::SourceLocation(), clang::Sema::LookupTagName);
+      s.sema().LookupQualifiedName(tags, dc);
+      for (auto* d : tags) found.push_back(d);
+    }
+  }
+
+  for (const clang::NamedDecl* nd : found) {
+    bool isProtected = false;
+    if (inClass && !isAccessible(nd, isProtected)) continue;
+    const clang::Decl* d = stripUsing(nd);
+    if (auto* alias = llvm::dyn_cast<clang::NamespaceAliasDecl>(d)) d = alias->getNamespace();
+    if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(d)) {
+      m.kind = MemberKind::Namespace;
+      m.scope = scopeOf(ns->getCanonicalDecl());
+      return m;
+    }
+    if (auto* fn = llvm::dyn_cast<clang::FunctionDecl>(d)) {
+      m.kind = MemberKind::Functions;
+      addFunction(s, m, fn, isProtected);
+      continue;
+    }
+    if (llvm::isa<clang::FunctionTemplateDecl>(d)) {
+      m.kind = MemberKind::Functions;
+      continue;
+    }
+    if (auto* rd = llvm::dyn_cast<clang::CXXRecordDecl>(d)) {
+      if (m.kind == MemberKind::Functions) continue;  // a function hides a same-named struct
+      m.kind = MemberKind::Class;
+      const clang::CXXRecordDecl* def = rd->getDefinition();
+      m.scope = scopeOf(def ? def : rd->getCanonicalDecl());
+      return m;
+    }
+    if (auto* ed = llvm::dyn_cast<clang::EnumDecl>(d)) {
+      m.kind = MemberKind::Enum;
+      const clang::EnumDecl* def = ed->getDefinition();
+      m.scope = scopeOf(def ? def : ed);
+      return m;
+    }
+    if (auto* ec = llvm::dyn_cast<clang::EnumConstantDecl>(d)) {
+      m.kind = MemberKind::EnumConstant;
+      m.type = describeType(s, ast.getEnumType(llvm::cast<clang::EnumDecl>(ec->getDeclContext())));
+      const llvm::APSInt& v = ec->getInitVal();
+      m.enumConstant.name = name;
+      m.enumConstant.isUnsignedBig = v.isUnsigned() && v.getActiveBits() > 63;
+      m.enumConstant.value = m.enumConstant.isUnsignedBig ? static_cast<int64_t>(v.getZExtValue()) : v.getExtValue();
+      return m;
+    }
+    if (auto* vd = llvm::dyn_cast<clang::VarDecl>(d)) {
+      if (!vd->hasGlobalStorage() && !vd->isStaticDataMember()) continue;
+      m.kind = MemberKind::Variable;
+      m.variable = VarRef{vd};
+      {
+        llvm::raw_string_ostream os(m.qualifiedName);
+        vd->printQualifiedName(os, s.policy());
+      }
+      m.type = describeType(s, vd->getType());
+      m.isConst = vd->getType().isConstQualified() || vd->isConstexpr();
+      return m;
+    }
+    if (auto* td = llvm::dyn_cast<clang::TypedefNameDecl>(d)) {
+      clang::QualType target = td->getUnderlyingType().getCanonicalType();
+      if (auto* rd = target->getAsCXXRecordDecl()) {
+        if (!isUsableRecord(s, rd)) continue;
+        m.kind = MemberKind::Class;
+        m.scope = scopeOf(rd->getDefinition());
+        return m;
+      }
+      if (auto* et = target->getAs<clang::EnumType>()) {
+        m.kind = MemberKind::Enum;
+        m.scope = scopeOf(et->getDecl());
+        return m;
+      }
+      m.kind = MemberKind::Typedef;
+      m.type = describeType(s, td->getUnderlyingType());
+      return m;
+    }
+  }
+  return m;
+}
+
+std::vector<std::string> Session::memberNames(ScopeRef scope) {
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  auto* dc = asDeclContext(scope);
+  if (!dc) return names;
+  auto add = [&](const clang::NamedDecl* nd) {
+    if (!nd->getDeclName().isIdentifier()) return;
+    std::string n = nd->getName().str();
+    if (isHiddenName(n) || !seen.insert(n).second) return;
+    names.push_back(n);
+  };
+  std::function<void(const clang::DeclContext*)> walk = [&](const clang::DeclContext* ctx) {
+    bool inClass = llvm::isa<clang::CXXRecordDecl>(ctx);
+    for (const clang::Decl* d : ctx->decls()) {
+      auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
+      if (!nd) continue;
+      bool isProtected = false;
+      if (inClass && !isAccessible(nd, isProtected)) continue;
+      if (llvm::isa<clang::CXXConstructorDecl>(nd) || llvm::isa<clang::CXXDestructorDecl>(nd)) continue;
+      if (nd->isImplicit()) continue;
+      if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(nd); ns && (ns->isInline() || ns->isAnonymousNamespace())) {
+        walk(ns);
+        continue;
+      }
+      if (auto* ed = llvm::dyn_cast<clang::EnumDecl>(nd); ed && !ed->isScoped())
+        for (const auto* ec : ed->enumerators()) add(ec);
+      if (llvm::isa<clang::UsingDirectiveDecl>(nd)) continue;
+      add(nd);
+    }
+  };
+  if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(dc)) {
+    for (auto* redecl : ns->redecls()) walk(redecl);
+  } else if (auto* tu = llvm::dyn_cast<clang::TranslationUnitDecl>(dc)) {
+    // Each input of the interpreter is its own TranslationUnitDecl; walk them all.
+    for (auto* redecl : tu->redecls()) walk(redecl);
+  } else if (auto* rd = llvm::dyn_cast<clang::CXXRecordDecl>(dc)) {
+    if (isUsableRecord(*impl_, rd)) walk(rd->getDefinition());
+  } else {
+    walk(dc);
+  }
+  return names;
+}
+
+ScopeRef Session::classByTypeinfoName(const std::string& mangledName) {
+  auto cached = impl_->typeinfoCache.find(mangledName);
+  if (cached != impl_->typeinfoCache.end()) return scopeOf(cached->second);
+  int status = 0;
+  char* demangled = abi::__cxa_demangle(mangledName.c_str(), nullptr, nullptr, &status);
+  const clang::CXXRecordDecl* record = nullptr;
+  if (status == 0 && demangled) {
+    std::string name = demangled;
+    std::free(demangled);
+    if (name.find("(anonymous namespace)") == std::string::npos) {
+      auto parsed = parseType(name);
+      if (parsed.ok() && parsed.value().record)
+        record = static_cast<const clang::CXXRecordDecl*>(parsed.value().record.decl);
+    }
+  }
+  impl_->typeinfoCache[mangledName] = record;
+  return scopeOf(record);
+}
+
+}  // namespace reflex

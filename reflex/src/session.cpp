@@ -1,0 +1,259 @@
+// reflex/src/session.cpp — creating the interpreter, loading headers/libraries and compiling inputs.
+#include <clang/Basic/FileManager.h>
+#include <clang/Lex/HeaderSearch.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/TargetSelect.h>
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+
+#include "Internal.h"
+
+namespace reflex {
+namespace {
+
+std::string errorText(llvm::Error err) {
+  std::string text;
+  llvm::handleAllErrors(std::move(err), [&](const llvm::ErrorInfoBase& e) {
+    if (!text.empty()) text += "; ";
+    text += e.message();
+  });
+  return text;
+}
+
+bool isFile(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool isDirectory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string realPath(const std::string& path) {
+  char buffer[PATH_MAX];
+  if (::realpath(path.c_str(), buffer)) return buffer;
+  return path;
+}
+
+std::string currentDirectory() {
+  char buffer[PATH_MAX];
+  if (::getcwd(buffer, sizeof buffer)) return buffer;
+  return ".";
+}
+
+}  // namespace
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::~Session() = default;
+
+clang::PrintingPolicy Session::Impl::policy() {
+  clang::PrintingPolicy p(ast().getLangOpts());
+  p.SuppressTagKeyword = true;
+  p.FullyQualifiedName = true;
+  p.SuppressScope = false;
+  p.SuppressUnwrittenScope = true;  // no "std::__cxx11::" / "(anonymous namespace)::"
+  p.Bool = true;
+  return p;
+}
+
+Outcome Session::Impl::run(const std::string& code) {
+  diagnostics.discard();
+  auto unit = interp->Parse(code);
+  if (!unit) {
+    std::string text = errorText(unit.takeError());
+    auto diags = diagnostics.take();
+    std::string message = firstError(diags, text);
+    return Outcome::failure(Status::CompileError, message, std::move(diags));
+  }
+  if (auto err = interp->Execute(*unit)) {
+    std::string text = errorText(std::move(err));
+    auto diags = diagnostics.take();
+    // The input parsed but could not be linked or run: drop it so later inputs do not
+    // inherit its unresolved symbols.
+    if (auto undoErr = interp->Undo()) llvm::consumeError(std::move(undoErr));
+    Diagnostic d;
+    d.severity = "error";
+    d.message = text;
+    diags.push_back(d);
+    return Outcome::failure(Status::CompileError, text, std::move(diags));
+  }
+  diagnostics.discard();
+  return success();
+}
+
+Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) {
+  static std::once_flag targetsReady;
+  std::call_once(targetsReady, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+
+  auto impl = std::make_unique<Impl>();
+  auto& args = impl->argStorage;
+  args = {"-resource-dir", options.resourceDir, "-std=" + options.languageStandard,
+          options.optimization, "-fexceptions", "-fcxx-exceptions", "-Wno-unused-value",
+          "-Wno-unused-result"};
+  for (const auto& dir : options.includePaths) {
+    args.push_back("-I" + dir);
+    impl->includePaths.push_back(dir);
+  }
+  for (const auto& extra : options.extraArgs) args.push_back(extra);
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+
+  clang::IncrementalCompilerBuilder builder;
+  builder.SetCompilerArgs(argv);
+  auto ci = builder.CreateCpp();
+  if (!ci) return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(ci.takeError()));
+  auto interp = clang::Interpreter::create(std::move(*ci));
+  if (!interp)
+    return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(interp.takeError()));
+  impl->interp = std::move(*interp);
+  impl->ci().getDiagnostics().setClient(&impl->diagnostics, /*ShouldOwnClient=*/false);
+  // What reflex's own generated code (cppexec wrappers) relies on.
+  auto base = impl->run("#include <exception>\n#include <typeinfo>\n#include <cxxabi.h>\n");
+  if (!base.ok()) return Result<std::unique_ptr<Session>>::failure(base.status(), base.message(), base.diagnostics());
+  return std::unique_ptr<Session>(new Session(std::move(impl)));
+}
+
+Outcome Session::include(const std::string& header) {
+  std::string spelled = header;
+  bool angled = header.size() > 2 && header.front() == '<' && header.back() == '>';
+  std::string key;
+  if (angled) {
+    key = header;
+  } else {
+    // Resolve quoted names the way a user expects: absolute, then the include paths, then cwd.
+    if (!header.empty() && header.front() == '/') {
+      if (isFile(header)) key = realPath(header);
+    } else {
+      for (const auto& dir : impl_->includePaths) {
+        if (isFile(dir + "/" + header)) {
+          key = realPath(dir + "/" + header);
+          break;
+        }
+      }
+      if (key.empty() && isFile(currentDirectory() + "/" + header)) key = realPath(currentDirectory() + "/" + header);
+    }
+    if (!key.empty()) spelled = "\"" + key + "\"";
+    else spelled = "\"" + header + "\"";  // let Clang report it with its own search
+    if (key.empty()) key = header;
+  }
+  if (impl_->includedFiles.count(key)) return success();
+  auto outcome = impl_->run("#include " + spelled + "\n");
+  if (outcome.ok()) impl_->includedFiles.insert(key);
+  return outcome;
+}
+
+Outcome Session::addIncludePath(const std::string& directory) {
+  if (!isDirectory(directory))
+    return Outcome::failure(Status::NotFound, "include path is not a directory: " + directory);
+  std::string dir = realPath(directory);
+  for (const auto& known : impl_->includePaths)
+    if (known == dir) return success();
+  auto& headerSearch = impl_->pp().getHeaderSearchInfo();
+  auto entry = impl_->ci().getFileManager().getOptionalDirectoryRef(dir);
+  if (!entry) return Outcome::failure(Status::NotFound, "cannot open include path: " + dir);
+  // Quoted and angled includes both search user paths, as -I does.
+  headerSearch.AddSearchPath(clang::DirectoryLookup(*entry, clang::SrcMgr::C_User, false), /*isAngled=*/true);
+  impl_->includePaths.push_back(dir);
+  return success();
+}
+
+Outcome Session::loadLibrary(const std::string& nameOrPath) {
+  std::vector<std::string> candidates;
+  if (nameOrPath.find('/') != std::string::npos) {
+    candidates.push_back(nameOrPath);
+  } else if (nameOrPath.rfind("lib", 0) == 0 || nameOrPath.find(".so") != std::string::npos) {
+    candidates.push_back(nameOrPath);
+    if (nameOrPath.find(".so") == std::string::npos) candidates.push_back(nameOrPath + ".so");
+  } else {
+    candidates.push_back("lib" + nameOrPath + ".so");
+    // Without the -dev package only the versioned soname exists.
+    for (int version = 0; version < 10; ++version)
+      candidates.push_back("lib" + nameOrPath + ".so." + std::to_string(version));
+    candidates.push_back(nameOrPath);
+  }
+  std::string tried;
+  for (const auto& candidate : candidates) {
+    // RTLD_GLOBAL: the JIT resolves through the process's global symbol scope.
+    void* handle = ::dlopen(candidate.c_str(), RTLD_NOW | RTLD_GLOBAL);
+    if (handle) {
+      if (auto err = impl_->interp->LoadDynamicLibrary(candidate.c_str())) llvm::consumeError(std::move(err));
+      return success();
+    }
+    const char* why = ::dlerror();
+    if (!tried.empty()) tried += "; ";
+    tried += candidate + ": " + (why ? why : "not found");
+  }
+  return Outcome::failure(Status::NotFound, "cannot load library '" + nameOrPath + "' (tried " + tried + ")");
+}
+
+Outcome Session::declare(const std::string& code) { return impl_->run(code + "\n"); }
+
+Outcome Session::execute(const std::string& code) {
+  // Wrapping statements in a function keeps their locals out of the global scope and lets
+  // C++ exceptions thrown by them be reported instead of terminating the process.
+  std::string name = impl_->nextName("__cppjit_exec_");
+  std::string text = "extern \"C\" int " + name + "(char* type, char* what, unsigned long size) {\n"
+                     "try {\n" + code + "\n;}\n"
+                     "catch (const std::exception& e) { __builtin_snprintf(type, size, \"%s\", typeid(e).name());"
+                     " __builtin_snprintf(what, size, \"%s\", e.what()); return 1; }\n"
+                     "catch (...) { const std::type_info* t = abi::__cxa_current_exception_type();"
+                     " __builtin_snprintf(type, size, \"%s\", t ? t->name() : \"\"); return 2; }\n"
+                     "return 0; }\n";
+  auto compiled = compile(text, {name});
+  if (!compiled.ok()) return Outcome::failure(compiled.status(), compiled.message(), compiled.diagnostics());
+  auto fn = reinterpret_cast<int (*)(char*, char*, unsigned long)>(compiled.value()[0]);
+  char type[2048] = {0};
+  char what[2048] = {0};
+  if (fn(type, what, sizeof type) != 0) return Outcome::failure(Status::CppException, std::string(type) + "\n" + what);
+  return success();
+}
+
+Result<std::vector<void*>> Session::compile(const std::string& code, const std::vector<std::string>& symbols,
+                                            bool quick) {
+  // Thunks are a few lines of calls: compiling them without optimisation (optnone, fast
+  // instruction selection) costs a fraction of the optimising backend and loses almost nothing.
+  auto& codegen = impl_->ci().getCodeGenOpts();
+  unsigned savedLevel = codegen.OptimizationLevel;
+  if (quick) codegen.OptimizationLevel = 0;
+  auto outcome = impl_->run(code);
+  codegen.OptimizationLevel = savedLevel;
+  if (!outcome.ok())
+    return Result<std::vector<void*>>::failure(outcome.status(), outcome.message(), outcome.diagnostics());
+  std::vector<void*> addresses;
+  for (const auto& symbol : symbols) {
+    if (quick) codegen.OptimizationLevel = 0;
+    auto address = impl_->interp->getSymbolAddress(symbol);
+    codegen.OptimizationLevel = savedLevel;
+    if (!address)
+      return Result<std::vector<void*>>::failure(Status::Failed, "symbol not found after compilation: " + symbol +
+                                                                     " (" + errorText(address.takeError()) + ")");
+    addresses.push_back(address->toPtr<void*>());
+  }
+  return addresses;
+}
+
+bool Session::hasObjectMacro(const std::string& name) {
+  auto& pp = impl_->pp();
+  auto* ident = pp.getIdentifierInfo(name);
+  const clang::MacroInfo* info = ident ? pp.getMacroInfo(ident) : nullptr;
+  return info && info->isObjectLike();
+}
+
+bool Session::isFunctionMacro(const std::string& name) {
+  auto& pp = impl_->pp();
+  auto* ident = pp.getIdentifierInfo(name);
+  const clang::MacroInfo* info = ident ? pp.getMacroInfo(ident) : nullptr;
+  return info && info->isFunctionLike();
+}
+
+}  // namespace reflex

@@ -1,0 +1,223 @@
+// reflex/src/types.cpp — classifies C++ types into the kinds the JS converters understand.
+#include <clang/AST/QualTypeNames.h>
+#include <clang/AST/Type.h>
+
+#include "Internal.h"
+
+namespace reflex {
+namespace {
+
+bool isStdString(const clang::CXXRecordDecl* rd) {
+  if (!rd || !rd->isInStdNamespace() || rd->getName() != "basic_string") return false;
+  auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rd);
+  if (!spec || spec->getTemplateArgs().size() < 1) return false;
+  const auto& arg = spec->getTemplateArgs()[0];
+  if (arg.getKind() != clang::TemplateArgument::Type) return false;
+  return arg.getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_S) ||
+         arg.getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_U);
+}
+
+bool isPlainChar(clang::QualType t) {
+  return t->isSpecificBuiltinType(clang::BuiltinType::Char_S) || t->isSpecificBuiltinType(clang::BuiltinType::Char_U);
+}
+
+// Fills kind/bits/isSigned for arithmetic and enum types; returns false for anything else.
+bool classifyArithmetic(Session::Impl& s, clang::QualType canon, TypeKind& kind, uint16_t& bits, bool& isSigned) {
+  auto& ast = s.ast();
+  if (canon->isBooleanType()) {
+    kind = TypeKind::Bool;
+    bits = 8;
+    return true;
+  }
+  if (isPlainChar(canon)) {
+    kind = TypeKind::Char;
+    bits = 8;
+    isSigned = canon->isSignedIntegerType();
+    return true;
+  }
+  if (auto* et = canon->getAs<clang::EnumType>()) {
+    kind = TypeKind::Enum;
+    auto underlying = et->getDecl()->getIntegerType();
+    if (underlying.isNull()) underlying = ast.IntTy;
+    bits = static_cast<uint16_t>(ast.getTypeSize(underlying));
+    isSigned = underlying->isSignedIntegerType();
+    return true;
+  }
+  if (canon->isIntegerType() && canon->isBuiltinType()) {
+    kind = TypeKind::Int;
+    bits = static_cast<uint16_t>(ast.getTypeSize(canon));
+    isSigned = canon->isSignedIntegerType();
+    return bits <= 64;
+  }
+  if (canon->isRealFloatingType()) {
+    kind = TypeKind::Float;
+    bits = static_cast<uint16_t>(ast.getTypeSize(canon));
+    isSigned = true;
+    return true;
+  }
+  return false;
+}
+
+const clang::CXXRecordDecl* recordOf(clang::QualType canon) {
+  if (auto* rt = canon->getAs<clang::RecordType>()) return llvm::dyn_cast<clang::CXXRecordDecl>(rt->getDecl());
+  return nullptr;
+}
+
+}  // namespace
+
+std::string qualifiedSpelling(Session::Impl& s, clang::QualType type) {
+  // Canonical types always name something reachable from the global scope (no private
+  // member typedefs, no dependent sugar), which is what generated code needs.
+  return clang::TypeName::getFullyQualifiedName(type.getCanonicalType(), s.ast(), s.policy(),
+                                                /*WithGlobalNsPrefix=*/false);
+}
+
+std::string displaySpelling(Session::Impl& s, clang::QualType type) {
+  clang::PrintingPolicy p(s.ast().getLangOpts());
+  p.SuppressUnwrittenScope = true;
+  p.SuppressTagKeyword = true;
+  p.Bool = true;
+  return type.getAsString(p);
+}
+
+TypeDesc describeType(Session::Impl& s, clang::QualType type) {
+  TypeDesc d;
+  d.display = displaySpelling(s, type);
+  d.spelling = qualifiedSpelling(s, type);
+  d.value = qualifiedSpelling(s, type.getNonReferenceType().getUnqualifiedType());
+  clang::QualType canon = type.getCanonicalType();
+
+  if (canon->isVoidType()) {
+    d.kind = TypeKind::Void;
+    return d;
+  }
+  if (classifyArithmetic(s, canon, d.kind, d.bits, d.isSigned)) return d;
+
+  if (auto* rd = recordOf(canon)) {
+    if (isStdString(rd)) {
+      d.kind = TypeKind::StdString;
+    } else {
+      d.kind = TypeKind::Object;
+      d.record = scopeOf(rd);
+      d.pointee = d.spelling;
+    }
+    return d;
+  }
+
+  if (canon->isReferenceType()) {
+    clang::QualType pointee = canon->getPointeeType();
+    clang::QualType pointeeCanon = pointee.getCanonicalType();
+    bool isConst = pointee.isConstQualified();
+    d.isConst = isConst;
+    d.isRvalueRef = canon->isRValueReferenceType();
+    d.pointee = qualifiedSpelling(s, pointee.getUnqualifiedType());
+    if (auto* rd = recordOf(pointeeCanon)) {
+      if (isStdString(rd) && (isConst || d.isRvalueRef)) {
+        d.kind = TypeKind::StdString;
+        return d;
+      }
+      d.kind = TypeKind::ObjectRef;
+      d.record = scopeOf(rd);
+      d.pointeeKind = isStdString(rd) ? TypeKind::StdString : TypeKind::Object;
+      return d;
+    }
+    TypeKind kind;
+    uint16_t bits = 0;
+    bool isSigned = false;
+    if (classifyArithmetic(s, pointeeCanon, kind, bits, isSigned)) {
+      if (isConst || d.isRvalueRef) {
+        // const T& / T&& of a value type: passed like a value, read like a value.
+        d.kind = kind;
+        d.bits = bits;
+        d.isSigned = isSigned;
+        return d;
+      }
+      d.kind = TypeKind::ArithRef;
+      d.pointeeKind = kind;
+      d.pointeeBits = bits;
+      d.pointeeSigned = isSigned;
+      return d;
+    }
+    if (pointeeCanon->isPointerType() && isConst) {
+      // const T*& behaves as a T* value.
+      TypeDesc inner = describeType(s, pointee.getUnqualifiedType());
+      inner.display = d.display;
+      return inner;
+    }
+    d.kind = TypeKind::Unsupported;
+    return d;
+  }
+
+  if (canon->isPointerType()) {
+    clang::QualType pointee = canon->getPointeeType();
+    clang::QualType pointeeCanon = pointee.getCanonicalType();
+    d.isConst = pointee.isConstQualified();
+    d.pointee = qualifiedSpelling(s, pointee.getUnqualifiedType());
+    if (isPlainChar(pointeeCanon) && d.isConst) {
+      d.kind = TypeKind::CString;
+      return d;
+    }
+    if (pointeeCanon->isFunctionType()) {
+      d.kind = TypeKind::FunctionPtr;
+      return d;
+    }
+    if (auto* rd = recordOf(pointeeCanon)) {
+      if (rd->hasDefinition()) {
+        d.kind = TypeKind::ObjectPtr;
+        d.record = scopeOf(rd);
+        d.pointeeKind = TypeKind::Object;
+        return d;
+      }
+    }
+    d.kind = TypeKind::Pointer;
+    if (!classifyArithmetic(s, pointeeCanon, d.pointeeKind, d.pointeeBits, d.pointeeSigned)) {
+      d.pointeeKind = pointeeCanon->isVoidType() ? TypeKind::Void
+                      : pointeeCanon->isPointerType() ? TypeKind::Pointer
+                                                      : TypeKind::Unsupported;
+    }
+    return d;
+  }
+  if (canon->isNullPtrType()) {
+    d.kind = TypeKind::Pointer;
+    d.pointeeKind = TypeKind::Void;
+    return d;
+  }
+  d.kind = TypeKind::Unsupported;
+  return d;
+}
+
+Result<TypeDesc> Session::parseType(const std::string& spelling) {
+  // Let Clang itself parse the spelling: an alias declaration accepts every C++ type-id.
+  std::string alias = impl_->nextName("__cppjit_type_");
+  auto outcome = impl_->run("using " + alias + " = " + spelling + ";\n");
+  if (!outcome.ok()) return Result<TypeDesc>::failure(outcome.status(), outcome.message(), outcome.diagnostics());
+  auto& ast = impl_->ast();
+  auto lookup = ast.getTranslationUnitDecl()->lookup(clang::DeclarationName(&ast.Idents.get(alias)));
+  for (auto* decl : lookup) {
+    if (auto* td = llvm::dyn_cast<clang::TypedefNameDecl>(decl)) {
+      clang::QualType t = td->getUnderlyingType();
+      if (auto* rd = t->getAsCXXRecordDecl()) (void)isUsableRecord(*impl_, rd);  // instantiate on demand
+      return describeType(*impl_, t);
+    }
+  }
+  return Result<TypeDesc>::failure(Status::NotFound, "cannot resolve type: " + spelling);
+}
+
+Result<uint64_t> Session::sizeOf(const std::string& typeSpelling) {
+  std::string alias = impl_->nextName("__cppjit_type_");
+  auto outcome = impl_->run("using " + alias + " = " + typeSpelling + ";\n");
+  if (!outcome.ok()) return Result<uint64_t>::failure(outcome.status(), outcome.message(), outcome.diagnostics());
+  auto& ast = impl_->ast();
+  auto lookup = ast.getTranslationUnitDecl()->lookup(clang::DeclarationName(&ast.Idents.get(alias)));
+  for (auto* decl : lookup) {
+    if (auto* td = llvm::dyn_cast<clang::TypedefNameDecl>(decl)) {
+      clang::QualType t = td->getUnderlyingType();
+      if (!impl_->sema().isCompleteType(clang::SourceLocation(), t) || t->isVoidType())
+        return Result<uint64_t>::failure(Status::Unsupported, "sizeof of an incomplete type: " + typeSpelling);
+      return static_cast<uint64_t>(ast.getTypeSizeInChars(t).getQuantity());
+    }
+  }
+  return Result<uint64_t>::failure(Status::NotFound, "cannot resolve type: " + typeSpelling);
+}
+
+}  // namespace reflex

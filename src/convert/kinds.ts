@@ -1,0 +1,122 @@
+// src/convert/kinds.ts — classifies JS arguments into kind codes and scores them against C++ parameters (cppyy-like priorities).
+import type { ParamInfo, TypeInfo } from '../types';
+import { CLASS_ID } from '../proxy/symbols';
+
+// Kind codes of JS values. Instances of C++ classes use FIRST_CLASS + class id.
+export const K_UNDEFINED = 0;
+export const K_NULL = 1;
+export const K_BOOL = 2;
+export const K_INT32 = 3; // an integral number within int32
+export const K_INT = 4; // an integral number outside int32 (still a safe integer)
+export const K_FLOAT = 5; // a non-integral (or unsafe) number
+export const K_STRING = 6;
+export const K_CHAR = 7; // a 1-character string
+export const K_BIGINT = 8;
+export const K_FUNCTION = 9;
+export const K_OBJECT = 10; // any other object
+export const K_POINTER = 11; // an ll pointer object
+export const FIRST_CLASS = 16;
+
+export const IMPOSSIBLE = -1;
+
+export function kindOf(value: unknown): number {
+  switch (typeof value) {
+    case 'number':
+      if ((value | 0) === value) return K_INT32;
+      return Number.isSafeInteger(value) ? K_INT : K_FLOAT;
+    case 'string':
+      return value.length === 1 ? K_CHAR : K_STRING;
+    case 'boolean':
+      return K_BOOL;
+    case 'undefined':
+      return K_UNDEFINED;
+    case 'bigint':
+      return K_BIGINT;
+    case 'function':
+      return K_FUNCTION;
+    case 'object': {
+      if (value === null) return K_NULL;
+      const id = (value as Record<symbol, number | undefined>)[CLASS_ID];
+      if (id !== undefined) return FIRST_CLASS + id;
+      return (value as { [POINTER_TAG]?: true })[POINTER_TAG] ? K_POINTER : K_OBJECT;
+    }
+    default:
+      return K_OBJECT;
+  }
+}
+
+export const POINTER_TAG = Symbol.for('cppjit.pointer');
+
+export function kindName(kind: number): string {
+  switch (kind) {
+    case K_UNDEFINED: return 'undefined';
+    case K_NULL: return 'null';
+    case K_BOOL: return 'boolean';
+    case K_INT32: case K_INT: return 'integer';
+    case K_FLOAT: return 'number';
+    case K_STRING: case K_CHAR: return 'string';
+    case K_BIGINT: return 'bigint';
+    case K_FUNCTION: return 'function';
+    case K_POINTER: return 'pointer';
+    case K_OBJECT: return 'object';
+    default: return 'C++ object';
+  }
+}
+
+/** Relationship query supplied by the class layer: depth of `argClass` below `paramRecord`, or -1. */
+export type Derivation = (argClassId: number, paramRecord: number) => number;
+
+/**
+ * Cost of passing a value of `kind` to a parameter of type `t` (lower is better), or IMPOSSIBLE.
+ * Mirrors cppyy: integral numbers prefer integer parameters (int first), non-integral ones floating
+ * point; an exact class beats a base class.
+ */
+export function score(t: TypeInfo, kind: number, derivation: Derivation): number {
+  switch (t.kind) {
+    case 'int':
+      if (kind === K_INT32) return t.bits === 32 && t.signed ? 0 : t.bits === 64 ? 1 : 2;
+      if (kind === K_INT) return t.bits === 64 ? 0 : IMPOSSIBLE;
+      if (kind === K_BIGINT) return t.bits === 64 ? 0 : 3;
+      return IMPOSSIBLE;
+    case 'enum':
+      return kind === K_INT32 || kind === K_INT ? 3 : IMPOSSIBLE;
+    case 'float':
+      if (kind === K_FLOAT) return t.bits === 64 ? 0 : 1;
+      if (kind === K_INT32 || kind === K_INT) return t.bits === 64 ? 4 : 5;
+      return IMPOSSIBLE;
+    case 'bool':
+      return kind === K_BOOL ? 0 : IMPOSSIBLE;
+    case 'char':
+      if (kind === K_CHAR) return 0;
+      if (kind === K_INT32) return 6;
+      return IMPOSSIBLE;
+    case 'cstring':
+      if (kind === K_STRING || kind === K_NULL) return 0;
+      if (kind === K_CHAR) return 1;
+      return IMPOSSIBLE;
+    case 'string':
+      if (kind === K_STRING) return 0;
+      if (kind === K_CHAR) return 1;
+      return IMPOSSIBLE;
+    case 'object':
+    case 'objectref':
+    case 'objectptr': {
+      if (kind === K_NULL) return t.kind === 'objectptr' ? 1 : IMPOSSIBLE;
+      if (kind < FIRST_CLASS || t.record === null) return IMPOSSIBLE;
+      const depth = derivation(kind - FIRST_CLASS, t.record);
+      return depth < 0 ? IMPOSSIBLE : depth === 0 ? 0 : 2 + depth;
+    }
+    case 'pointer':
+      if (kind === K_NULL) return 2;
+      if (kind === K_POINTER) return 1;
+      if (kind >= FIRST_CLASS && t.pointeeKind === 'void') return 3;
+      if (kind === K_BIGINT) return 4;
+      return IMPOSSIBLE;
+    default:
+      return IMPOSSIBLE;
+  }
+}
+
+export function describeMismatch(p: ParamInfo, kind: number): string {
+  return `cannot pass ${kindName(kind)} as ${p.type.display}`;
+}

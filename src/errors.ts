@@ -1,0 +1,35 @@
+// src/errors.ts — the error classes cppjit throws: C++ exceptions and compile failures.
+
+export interface CppDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  severity: 'error' | 'warning' | 'note' | 'fatal';
+  message: string;
+}
+
+/** A C++ exception thrown by a call: `.cppType` is its dynamic type, `.what` its what() text. */
+export class CppError extends Error {
+  readonly cppType: string;
+  readonly what: string | undefined;
+  constructor(message: string, cppType: string, what?: string) {
+    super(message);
+    this.name = 'CppError';
+    this.cppType = cppType;
+    this.what = what;
+  }
+}
+
+/** C++ that did not compile (include/cppdef/cppexec/evaluate). The interpreter stays usable. */
+export class CppCompileError extends Error {
+  readonly diagnostics: CppDiagnostic[];
+  constructor(message: string, diagnostics: CppDiagnostic[] = []) {
+    const details = diagnostics
+      .filter((d) => d.severity !== 'warning')
+      .map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}${d.severity}: ${d.message}`)
+      .join('\n');
+    super(details && !message.includes('\n') ? `${message}\n${details}` : message);
+    this.name = 'CppCompileError';
+    this.diagnostics = diagnostics;
+  }
+}

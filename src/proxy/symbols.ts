@@ -1,0 +1,18 @@
+// src/proxy/symbols.ts — the private keys under which cppjit keeps state on JS objects.
+
+/** Address of the C++ object (a number; 0 once deleted). */
+export const ADDRESS = Symbol('cppjit.address');
+/** Whether JS owns the C++ object (its destructor runs on delete()/GC). */
+export const OWNED = Symbol('cppjit.owned');
+/** Keeps the owner of a borrowed sub-object (a field) alive. */
+export const KEEP = Symbol('cppjit.keepAlive');
+/** On a class prototype: byte offset of each ancestor's subobject, by class id. */
+export const OFFSETS = Symbol('cppjit.baseOffsets');
+/** On a class prototype: the class's numeric id (overload keys). */
+export const CLASS_ID = Symbol('cppjit.classId');
+/** On a generated class: its ClassState. */
+export const CLASS_STATE = Symbol('cppjit.class');
+/** On a namespace object: its NamespaceState. */
+export const NAMESPACE_STATE = Symbol('cppjit.namespace');
+/** On any cppjit entity that names a C++ type: its spelling. */
+export const CPP_NAME = Symbol.for('cppjit.cppName');

@@ -1,0 +1,137 @@
+// src/types.ts — shapes of the descriptions the addon returns (immutable once read).
+
+export type TypeKind =
+  | 'void' | 'bool' | 'char' | 'int' | 'float' | 'enum' | 'cstring' | 'string'
+  | 'object' | 'objectref' | 'objectptr' | 'arithref' | 'pointer' | 'funcptr' | 'unsupported';
+
+export interface TypeInfo {
+  kind: TypeKind;
+  spelling: string;
+  display: string;
+  value: string;
+  bits: number;
+  signed: boolean;
+  isConst: boolean;
+  record: number | null;
+  pointee: string;
+  pointeeKind: TypeKind;
+  pointeeBits: number;
+  pointeeSigned: boolean;
+}
+
+export interface ParamInfo {
+  name: string;
+  type: TypeInfo;
+  hasDefault: boolean;
+}
+
+export interface FunctionInfo {
+  fid: number;
+  kind: 'function' | 'method' | 'static' | 'constructor';
+  name: string;
+  signature: string;
+  minArgs: number;
+  isConst: boolean;
+  isVariadic: boolean;
+  isProtected: boolean;
+  params: ParamInfo[];
+  result: TypeInfo;
+}
+
+export interface MemberInfo {
+  kind: 'none' | 'namespace' | 'class' | 'enum' | 'functions' | 'variable' | 'enumconstant' | 'typedef';
+  name: string;
+  scope?: number;
+  functions?: FunctionInfo[];
+  variable?: number;
+  qualifiedName?: string;
+  type?: TypeInfo;
+  isConst?: boolean;
+  value?: number | bigint;
+}
+
+export interface FieldInfo {
+  name: string;
+  type: TypeInfo;
+  offset: number;
+  isBitField: boolean;
+  isConst: boolean;
+  isProtected: boolean;
+}
+
+export interface BaseInfo {
+  scope: number;
+  spelling: string;
+  offset: number;
+  isVirtual: boolean;
+  isPublic: boolean;
+}
+
+export interface ClassInfo {
+  scope: number;
+  name: string;
+  spelling: string;
+  size: number;
+  align: number;
+  isComplete: boolean;
+  isPolymorphic: boolean;
+  isAbstract: boolean;
+  isAggregate: boolean;
+  hasPublicDestructor: boolean;
+  typeinfoName: string;
+  bases: BaseInfo[];
+  fields: FieldInfo[];
+  constructors: FunctionInfo[];
+  methodNames: string[];
+  staticNames: string[];
+}
+
+export interface EnumInfo {
+  scope: number;
+  spelling: string;
+  isScoped: boolean;
+  underlying: TypeInfo;
+  constants: { name: string; value: number | bigint }[];
+}
+
+export interface CompileFailure {
+  error: string;
+  unsupported?: boolean;
+  diagnostics?: import('./errors').CppDiagnostic[];
+}
+
+export type NativeFunction = (...args: unknown[]) => unknown;
+
+export interface NativeMemory {
+  [op: string]: (address: number, value?: unknown) => any;
+}
+
+export interface NativeAddon {
+  setErrorClasses(cppError: Function, compileError: Function): void;
+  start(options: { resourceDir: string; std: string; extraArgs: string[]; includePaths: string[]; prelude: string }): Float64Array;
+  include(header: string): void;
+  addIncludePath(dir: string): void;
+  loadLibrary(name: string): void;
+  cppdef(code: string): void;
+  cppexec(code: string): void;
+  globalScope(): number;
+  lookup(scope: number, name: string): MemberInfo;
+  memberNames(scope: number): string[];
+  describeClass(scope: number): ClassInfo;
+  describeEnum(scope: number): EnumInfo;
+  qualifiedName(scope: number): string;
+  sizeOf(type: string): number;
+  parseType(type: string): TypeInfo;
+  classByTypeinfoName(name: string): number | null;
+  macroKind(name: string): 'object' | 'function' | null;
+  compileFunctions(fids: number[]): (NativeFunction | CompileFailure | string)[];
+  compileClassHelpers(spelling: string, polymorphic: boolean, destructible: boolean): {
+    destroy?: NativeFunction;
+    downcast?: NativeFunction;
+    destroyError?: string;
+    downcastError?: string;
+  };
+  variableAddress(qualifiedName: string): number;
+  prepareEvaluate(expression: string): FunctionInfo;
+  memory: NativeMemory;
+}
