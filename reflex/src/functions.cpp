@@ -47,6 +47,10 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
     pd.name = p->getName().str();
     pd.type = describeType(s, p->getType());
     pd.hasDefault = p->hasDefaultArg();
+    if (pd.hasDefault && !p->hasUninstantiatedDefaultArg() && !p->hasUnparsedDefaultArg() && p->getDefaultArg()) {
+      llvm::raw_string_ostream os(pd.defaultText);
+      p->getDefaultArg()->printPretty(os, nullptr, s.policy());
+    }
     if (pd.hasDefault) seenDefault = true;
     if (!seenDefault) ++minArgs;
     d.params.push_back(std::move(pd));
@@ -70,7 +74,7 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
     if (i) sig += ", ";
     sig += d.params[i].type.display;
     if (!d.params[i].name.empty()) sig += " " + d.params[i].name;
-    if (d.params[i].hasDefault) sig += " = …";
+    if (d.params[i].hasDefault) sig += " = " + (d.params[i].defaultText.empty() ? std::string("…") : d.params[i].defaultText);
   }
   if (d.isVariadic) sig += d.params.empty() ? "..." : ", ...";
   sig += ")";

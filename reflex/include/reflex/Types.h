@@ -114,6 +114,7 @@ struct ParamDesc {
   std::string name;
   TypeDesc type;
   bool hasDefault = false;
+  std::string defaultText;  // the default argument as written, for signatures
 };
 
 enum class CallableKind : uint8_t { Function, Method, StaticMethod, Constructor };

@@ -1,0 +1,103 @@
+// src/convert/fields.ts — live reads/writes of C++ memory by type: data members and global/static variables.
+import { native } from '../native';
+import type { FieldInfo, TypeInfo } from '../types';
+import { ADDRESS, OFFSETS } from '../proxy/symbols';
+import type { ClassState, CppObject } from '../proxy/classes';
+import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
+import { objectAddress } from './objects';
+import { makePointer, pointerAddress } from './pointers';
+
+export interface MemoryAccess {
+  read(address: number, owner: unknown): unknown;
+  write?(address: number, value: unknown): void;
+  unsupported?: string;
+}
+
+function integerSuffix(bits: number, signed: boolean): string | null {
+  if (![8, 16, 32, 64].includes(bits)) return null;
+  return `${signed ? 'i' : 'u'}${bits}`;
+}
+
+/** How to read and write a value of type `t` stored at an address. */
+export function memoryAccess(t: TypeInfo): MemoryAccess {
+  const mem = native().memory;
+  const numeric = (suffix: string): MemoryAccess => {
+    const peek = mem[`peek_${suffix}`];
+    const poke = mem[`poke_${suffix}`];
+    return { read: (a) => peek(a), write: (a, v) => poke(a, v) };
+  };
+  switch (t.kind) {
+    case 'bool':
+      return numeric('bool');
+    case 'char':
+      return numeric('char');
+    case 'int':
+    case 'enum': {
+      const suffix = integerSuffix(t.bits, t.signed);
+      return suffix ? numeric(suffix) : { read: () => undefined, unsupported: `${t.display} has an unsupported width` };
+    }
+    case 'float':
+      return numeric(t.bits === 32 ? 'f32' : t.bits === 64 ? 'f64' : 'f80');
+    case 'string':
+      return { read: (a) => mem.peek_string(a), write: (a, v) => mem.poke_string(a, v) };
+    case 'cstring':
+      return { read: (a) => mem.peek_cstring(a), unsupported: 'assigning a const char* member is not supported (the pointer would not own its text)' };
+    case 'object': {
+      const state = classFor(t.record!);
+      return {
+        read: (a, owner) => wrap(state, a, false, owner),
+        unsupported: `assigning a whole ${t.display} is not supported yet; assign its fields`,
+      };
+    }
+    case 'objectptr': {
+      const state = classFor(t.record!);
+      return {
+        read: (a, owner) => wrapBorrowed(state, mem.peek_ptr(a) as number, undefined) ?? (void owner, null),
+        write: (a, v) => mem.poke_ptr(a, v === null || v === undefined ? 0 : objectAddress(v, state, t.display)),
+      };
+    }
+    case 'pointer':
+    case 'funcptr':
+      return {
+        read: (a) => makePointer(mem.peek_ptr(a) as number, t.pointee),
+        write: (a, v) => mem.poke_ptr(a, pointerAddress(v, t.display)),
+      };
+    default:
+      return { read: () => undefined, unsupported: `values of type ${t.display} cannot be accessed yet` };
+  }
+}
+
+function deletedError(state: ClassState): Error {
+  return new Error(`cppjit: ${state.info.spelling} object was deleted`);
+}
+
+/** Accessor for a data member, installed on the class prototype. */
+export function fieldAccessor(state: ClassState, field: FieldInfo): PropertyDescriptor {
+  if (field.isBitField) {
+    const message = `${state.info.spelling}::${field.name} is a bit-field; bit-field access is not supported yet`;
+    return { get() { throw new TypeError(message); }, set() { throw new TypeError(message); } };
+  }
+  const access = memoryAccess(field.type);
+  const id = state.id;
+  const offset = field.offset;
+  const where = `${state.info.spelling}::${field.name}`;
+  return {
+    get(this: CppObject) {
+      const base = this[ADDRESS] as number;
+      if (!base) throw deletedError(state);
+      return access.read(base + (this[OFFSETS] as Record<number, number>)[id] + offset, this);
+    },
+    set(this: CppObject, value: unknown) {
+      if (field.isConst) throw new TypeError(`${where} is const`);
+      if (!access.write) throw new TypeError(`${where}: ${access.unsupported}`);
+      const base = this[ADDRESS] as number;
+      if (!base) throw deletedError(state);
+      try {
+        access.write(base + (this[OFFSETS] as Record<number, number>)[id] + offset, value);
+      } catch (e) {
+        if (e instanceof Error) e.message = `${where}: ${e.message}`;
+        throw e;
+      }
+    },
+  };
+}

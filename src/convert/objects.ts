@@ -1,0 +1,17 @@
+// src/convert/objects.ts — JS instances to C++ addresses, with the class check C++ would do.
+import type { ClassState, CppObject } from '../proxy/classes';
+import { ADDRESS, CLASS_STATE, OFFSETS } from '../proxy/symbols';
+
+/** Address of `value`'s `state` subobject; TypeError when `value` is not an instance of that class. */
+export function objectAddress(value: unknown, state: ClassState, expected: string): number {
+  if (value === null || typeof value !== 'object' || !(value instanceof state.cls)) {
+    const got = value !== null && typeof value === 'object' && (value as CppObject)[CLASS_STATE]
+      ? ((value as CppObject)[CLASS_STATE] as ClassState).info.spelling
+      : value === null ? 'null' : typeof value;
+    throw new TypeError(`expected ${expected}, got ${got}`);
+  }
+  const obj = value as unknown as CppObject;
+  const address = obj[ADDRESS] as number;
+  if (!address) throw new Error(`cppjit: ${state.info.spelling} object was deleted`);
+  return address + ((obj[OFFSETS] as Record<number, number>)[state.id] ?? 0);
+}

@@ -1,0 +1,120 @@
+// src/index.ts — the public API object: loading C++, the global namespace, evaluation and low-level access.
+import * as path from 'node:path';
+import { native } from './native';
+import { CppCompileError, CppError } from './errors';
+import type { CppDiagnostic } from './errors';
+import { namespaceFor, refreshNamespaces } from './proxy/namespace';
+import { callOnce } from './proxy/functions';
+import { CPP_NAME, CLASS_STATE } from './proxy/symbols';
+import type { ClassState, CppObject } from './proxy/classes';
+import { ll } from './ll';
+
+export { CppError, CppCompileError };
+export type { CppDiagnostic };
+export { CppPointer } from './convert/pointers';
+export { CppInstance } from './proxy/classes';
+
+/** The global C++ namespace. Augment this interface (see `cppjit dts`) to type your headers. */
+export interface CppGlobal {
+  [name: string]: any;
+}
+
+function afterNewCode<T>(result: T): T {
+  refreshNamespaces();
+  return result;
+}
+
+/** Parses a header: 'foo.h' (include paths, then cwd), '<vector>', or an absolute path. Idempotent. */
+export function include(header: string): void {
+  native().include(header);
+  afterNewCode(undefined);
+}
+
+export function addIncludePath(directory: string): void {
+  native().addIncludePath(path.resolve(directory));
+}
+
+/** Loads a shared library (path, soname or short name like 'z') so JIT-ed code can call into it. */
+export function loadLibrary(name: string): void {
+  native().loadLibrary(name.includes('/') ? path.resolve(name) : name);
+}
+
+/** Declares/defines C++ code. Throws CppCompileError (the interpreter stays usable). */
+export function cppdef(code: string): void {
+  native().cppdef(code);
+  afterNewCode(undefined);
+}
+
+/** Runs C++ statements now. A C++ exception they throw becomes a CppError. */
+export function cppexec(code: string): void {
+  native().cppexec(code);
+}
+
+/** Evaluates a C++ expression and converts the result to JS. */
+export function evaluate(expression: string): unknown {
+  return callOnce(native().prepareEvaluate(expression));
+}
+
+/** Value of an object-like #define (number, string, ...). */
+export function macro(name: string): unknown {
+  const kind = native().macroKind(name);
+  if (kind === null) throw new ReferenceError(`macro ${name} is not defined`);
+  if (kind === 'function') throw new TypeError(`macro ${name} is function-like; call it through cppdef/evaluate`);
+  return evaluate(name);
+}
+
+function typeSpelling(type: unknown): string {
+  if (typeof type === 'string') return type;
+  if ((typeof type === 'function' || typeof type === 'object') && type !== null) {
+    const name = (type as Record<symbol, unknown>)[CPP_NAME];
+    if (typeof name === 'string') return name;
+  }
+  throw new TypeError('expected a C++ type name or a cppjit class/type');
+}
+
+/** sizeof of a type: a spelling ('geo::Point') or a class/type object. */
+export function sizeof(type: unknown): number {
+  return native().sizeOf(typeSpelling(type));
+}
+
+/** The C++ type name of a cppjit object (or class/type). */
+export function typeName(value: unknown): string {
+  if (value !== null && typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
+    return ((value as CppObject)[CLASS_STATE] as ClassState).info.spelling;
+  }
+  return typeSpelling(value);
+}
+
+let globalNamespace: CppGlobal | undefined;
+
+/** The C++ null pointer (JS null is accepted too). */
+export const nullptr = null;
+
+const api = {
+  include,
+  addIncludePath,
+  loadLibrary,
+  cppdef,
+  cppexec,
+  evaluate,
+  macro,
+  sizeof,
+  typeName,
+  nullptr,
+  ll,
+  CppError,
+  CppCompileError,
+  get gbl(): CppGlobal {
+    if (!globalNamespace) globalNamespace = namespaceFor(native().globalScope()) as CppGlobal;
+    return globalNamespace;
+  },
+};
+
+export { ll };
+export type Cppjit = typeof api;
+
+/** The global namespace (also `cppyy.gbl`). */
+export declare const gbl: CppGlobal;
+Object.defineProperty(exports, 'gbl', { enumerable: true, get: () => api.gbl });
+
+export default api;

@@ -1,0 +1,53 @@
+// src/ll.ts — cppyy.ll: low-level access to addresses, ownership and raw objects.
+import { native } from './native';
+import { CppPointer } from './convert/pointers';
+import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS, OWNED } from './proxy/symbols';
+import type { ClassState, CppObject } from './proxy/classes';
+import { classFor, disownObject, isClass, ownObject, wrapBorrowed } from './proxy/classes';
+
+function classOf(type: unknown): ClassState {
+  if (isClass(type)) return type[CLASS_STATE];
+  if (typeof type === 'string') {
+    const t = native().parseType(type.replace(/\*\s*$/, ''));
+    if (t.record !== null && (t.kind === 'object' || t.kind === 'objectref' || t.kind === 'objectptr')) return classFor(t.record);
+    throw new TypeError(`${type} is not a class type`);
+  }
+  throw new TypeError('expected a cppjit class or a C++ class name');
+}
+
+export const ll = {
+  /** Address of an object (or pointer) as a bigint. */
+  addressof(value: unknown): bigint {
+    if (value instanceof CppPointer) return value.address;
+    if (value !== null && typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
+      const obj = value as CppObject;
+      const state = obj[CLASS_STATE] as ClassState;
+      return BigInt((obj[ADDRESS] as number) + ((obj[OFFSETS] as Record<number, number>)[state.id] ?? 0));
+    }
+    throw new TypeError('addressof expects a cppjit object or pointer');
+  },
+  /** A borrowed JS object for the C++ object of class `type` at `address`. */
+  bindObject(address: bigint | number | CppPointer, type: unknown): unknown {
+    const a = address instanceof CppPointer ? Number(address.address) : Number(address);
+    return wrapBorrowed(classOf(type), a);
+  },
+  /** Take ownership: JS runs the destructor on delete()/GC. */
+  own(obj: unknown): unknown {
+    ownObject(obj as CppObject);
+    return obj;
+  },
+  /** Give up ownership: C++ is responsible for destroying the object. */
+  disown(obj: unknown): unknown {
+    disownObject(obj as CppObject);
+    return obj;
+  },
+  /** Whether JS owns this object. */
+  isOwned(obj: unknown): boolean {
+    return Boolean((obj as CppObject)[OWNED]);
+  },
+  /** C++ name of a class or type object. */
+  nameOf(type: unknown): string | undefined {
+    return (type as Record<symbol, string> | undefined)?.[CPP_NAME];
+  },
+};
+

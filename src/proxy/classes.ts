@@ -1,0 +1,312 @@
+// src/proxy/classes.ts — real JS classes mirroring C++ classes: construction, identity, ownership, fields, methods, statics.
+import { inspect } from 'node:util';
+import { native, scratchMemory } from '../native';
+import type { ClassInfo, FieldInfo, MemberInfo, NativeFunction } from '../types';
+import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, KEEP, OFFSETS, OWNED } from './symbols';
+import { OverloadSet, callConstructor, makeCallable } from './functions';
+import { fieldAccessor } from '../convert/fields';
+import { memberValue } from './members';
+
+export interface ClassState {
+  id: number;
+  scope: number;
+  info: ClassInfo;
+  cls: CppClass;
+  /** Direct public bases (the first one is the JS superclass). */
+  bases: ClassState[];
+  /** Offset of every ancestor subobject (by class id), itself included at 0. */
+  offsets: Record<number, number>;
+  /** Identity map: same live C++ object (address + class) -> same JS object. */
+  instances: Map<number, WeakRef<CppObject>>;
+  helpers?: { destroy?: NativeFunction; downcast?: NativeFunction; destroyError?: string; downcastError?: string };
+  constructors?: OverloadSet;
+  members: Map<string, MemberInfo>;
+}
+
+export type CppObject = Record<symbol, unknown> & object;
+export type CppClass = (new (...args: unknown[]) => CppInstance) & { [CLASS_STATE]: ClassState };
+
+const byScope = new Map<number, ClassState>();
+const byId: ClassState[] = [];
+const byTypeinfo = new Map<number, ClassState | null>();
+
+interface Finalizable {
+  state: ClassState;
+  address: number;
+}
+const finalizer = new FinalizationRegistry<Finalizable>(({ state, address }) => {
+  const ref = state.instances.get(address);
+  if (ref && ref.deref() === undefined) state.instances.delete(address);
+  destroyNative(state, address);
+});
+
+function helpers(state: ClassState) {
+  if (!state.helpers) {
+    state.helpers = native().compileClassHelpers(state.info.spelling, state.info.isPolymorphic, state.info.hasPublicDestructor);
+  }
+  return state.helpers;
+}
+
+function destroyNative(state: ClassState, address: number) {
+  const destroy = helpers(state).destroy;
+  if (destroy) destroy(address);
+}
+
+function track(state: ClassState, obj: CppObject, address: number, owned: boolean) {
+  state.instances.set(address, new WeakRef(obj));
+  if (owned) finalizer.register(obj, { state, address }, obj);
+}
+
+/** Base of every generated class: construction, deletion, disposal and inspection. */
+export class CppInstance {
+  constructor(...args: unknown[]) {
+    const state = (new.target as unknown as CppClass)[CLASS_STATE];
+    if (!state) throw new TypeError('cppjit: CppInstance cannot be constructed directly');
+    const address = callConstructor(state, args);
+    const self = this as unknown as CppObject;
+    self[ADDRESS] = address;
+    self[OWNED] = true;
+    self[KEEP] = undefined;
+    track(state, self, address, true);
+  }
+
+  /** Runs the C++ destructor now (objects owned by JS only). Later use throws. */
+  delete(): void {
+    const self = this as unknown as CppObject;
+    const address = self[ADDRESS] as number;
+    if (!address) return;
+    const state = self[CLASS_STATE] as ClassState;
+    if (!self[OWNED]) {
+      throw new TypeError(`${state.info.spelling} at 0x${address.toString(16)} is borrowed from C++ (not owned by JS); ` +
+        'use cppyy.ll.own(obj) first to take ownership');
+    }
+    finalizer.unregister(self);
+    if (state.instances.get(address)?.deref() === self) state.instances.delete(address);
+    self[ADDRESS] = 0;
+    self[OWNED] = false;
+    destroyNative(state, address);
+  }
+
+  [Symbol.dispose](): void {
+    this.delete();
+  }
+
+  [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, show: typeof inspect) {
+    const self = this as unknown as CppObject;
+    const state = self[CLASS_STATE] as ClassState;
+    if (!self[ADDRESS]) return `${state.info.spelling} <deleted>`;
+    if (depth < 0) return options.stylize(`[${state.info.spelling}]`, 'special');
+    const fields: Record<string, unknown> = {};
+    for (const [name] of allFields(state)) {
+      try {
+        fields[name] = (this as Record<string, unknown>)[name];
+      } catch (e) {
+        fields[name] = `<${(e as Error).message}>`;
+      }
+    }
+    const body = show(fields, { ...options, depth: (options as { depth?: number }).depth === null ? null : depth - 1 } as never);
+    return `${state.info.spelling} ${body === '{}' ? '{}' : body}`;
+  }
+}
+
+function allFields(state: ClassState, out = new Map<string, FieldInfo>()): Map<string, FieldInfo> {
+  for (const base of state.bases) allFields(base, out);
+  for (const f of state.info.fields) if (!f.isProtected) out.set(f.name, f);
+  return out;
+}
+
+/** Address of `obj`'s subobject of class `classId` (0 when deleted). */
+export function subobjectAddress(obj: CppObject, classId: number): number {
+  const address = obj[ADDRESS] as number;
+  if (!address) return 0;
+  return address + ((obj[OFFSETS] as Record<number, number>)[classId] ?? 0);
+}
+
+/** The JS object for a C++ object; `owned` when JS must destroy it. Same address+class gives the same object. */
+export function wrap(state: ClassState, address: number, owned: boolean, keep?: unknown): CppObject | null {
+  if (!address) return null;
+  const existing = state.instances.get(address)?.deref();
+  if (existing && existing[ADDRESS] === address) {
+    if (owned && !existing[OWNED]) {
+      existing[OWNED] = true;
+      finalizer.register(existing, { state, address }, existing);
+    }
+    return existing;
+  }
+  const obj = Object.create(state.cls.prototype) as CppObject;
+  obj[ADDRESS] = address;
+  obj[OWNED] = owned;
+  obj[KEEP] = keep;
+  track(state, obj, address, owned);
+  return obj;
+}
+
+/** Borrowed view of a C++ object through a pointer/reference of static class `state`: the dynamic class wins. */
+export function wrapBorrowed(state: ClassState, address: number, keep?: unknown): CppObject | null {
+  if (!address) return null;
+  if (state.info.isPolymorphic) {
+    const downcast = helpers(state).downcast;
+    if (downcast) {
+      const typeinfo = downcast(address) as number;
+      const dynamic = classForTypeinfo(typeinfo);
+      if (dynamic && dynamic !== state) return wrap(dynamic, scratchMemory()[0], false, keep);
+    }
+  }
+  return wrap(state, address, false, keep);
+}
+
+function classForTypeinfo(typeinfo: number): ClassState | null {
+  if (!typeinfo) return null;
+  let found = byTypeinfo.get(typeinfo);
+  if (found === undefined) {
+    const name = native().memory.typeinfo_name(typeinfo) as string;
+    const scope = native().classByTypeinfoName(name);
+    found = scope === null ? null : classFor(scope);
+    byTypeinfo.set(typeinfo, found);
+  }
+  return found;
+}
+
+export function ownObject(obj: CppObject): void {
+  const state = obj[CLASS_STATE] as ClassState;
+  if (!obj[ADDRESS] || obj[OWNED]) return;
+  obj[OWNED] = true;
+  finalizer.register(obj, { state, address: obj[ADDRESS] as number }, obj);
+}
+
+export function disownObject(obj: CppObject): void {
+  if (!obj[OWNED]) return;
+  obj[OWNED] = false;
+  finalizer.unregister(obj);
+}
+
+export function classById(id: number): ClassState {
+  return byId[id];
+}
+
+export function isClass(value: unknown): value is CppClass {
+  return typeof value === 'function' && (value as Partial<CppClass>)[CLASS_STATE] !== undefined;
+}
+
+/** Depth of class `argId` below the class declared at `record` (0 = same), or -1 if unrelated. */
+export function derivationDepth(argId: number, record: number): number {
+  const target = byScope.get(record);
+  if (!target) return -1;
+  const walk = (state: ClassState, depth: number): number => {
+    if (state === target) return depth;
+    let best = -1;
+    for (const base of state.bases) {
+      const d = walk(base, depth + 1);
+      if (d >= 0 && (best < 0 || d < best)) best = d;
+    }
+    return best;
+  };
+  return walk(byId[argId], 0);
+}
+
+function lookupMember(state: ClassState, name: string): MemberInfo {
+  let m = state.members.get(name);
+  if (!m) {
+    m = native().lookup(state.scope, name);
+    state.members.set(name, m);
+  }
+  return m;
+}
+
+function defineLazy(target: object, name: string, enumerable: boolean, resolve: () => PropertyDescriptor | undefined) {
+  Object.defineProperty(target, name, {
+    configurable: true,
+    enumerable,
+    get() {
+      const descriptor = resolve();
+      if (!descriptor) return undefined;
+      Object.defineProperty(target, name, { configurable: true, enumerable, ...descriptor });
+      return descriptor.get ? descriptor.get.call(this) : descriptor.value;
+    },
+    set(value: unknown) {
+      const descriptor = resolve();
+      if (descriptor?.set) {
+        Object.defineProperty(target, name, { configurable: true, enumerable, ...descriptor });
+        descriptor.set.call(this, value);
+        return;
+      }
+      Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
+}
+
+/** The JS class for the C++ class declared at `scope`, built on first use. */
+export function classFor(scope: number): ClassState {
+  const known = byScope.get(scope);
+  if (known) return known;
+  const info = native().describeClass(scope);
+  const again = byScope.get(info.scope);
+  if (again) {
+    byScope.set(scope, again);
+    return again;
+  }
+  const bases = info.bases.filter((b) => b.isPublic && !b.isVirtual).map((b) => classFor(b.scope));
+  const Parent = (bases[0]?.cls ?? CppInstance) as unknown as new (...args: unknown[]) => object;
+  const named = { [info.name || 'CppClass']: class extends Parent {} };
+  const cls = named[info.name || 'CppClass'] as unknown as CppClass;
+  const state: ClassState = {
+    id: byId.length,
+    scope: info.scope,
+    info,
+    cls,
+    bases,
+    offsets: {},
+    instances: new Map(),
+    members: new Map(),
+  };
+  byId.push(state);
+  byScope.set(scope, state);
+  byScope.set(info.scope, state);
+
+  // Ancestor offsets: each base's table shifted by where that base sits in this class.
+  state.offsets[state.id] = 0;
+  info.bases.forEach((b) => {
+    if (!b.isPublic || b.isVirtual) return;
+    const base = classFor(b.scope);
+    for (const [id, off] of Object.entries(base.offsets)) {
+      if (state.offsets[Number(id)] === undefined) state.offsets[Number(id)] = b.offset + off;
+    }
+  });
+
+  const proto = cls.prototype as unknown as Record<symbol, unknown>;
+  Object.defineProperty(cls, CLASS_STATE, { value: state });
+  Object.defineProperty(cls, CPP_NAME, { value: info.spelling });
+  proto[CLASS_STATE] = state;
+  proto[CLASS_ID] = state.id;
+  proto[OFFSETS] = state.offsets;
+
+  for (const field of info.fields) {
+    if (field.isProtected) continue;
+    Object.defineProperty(proto, field.name, { configurable: true, enumerable: false, ...fieldAccessor(state, field) });
+  }
+
+  const staticNames = new Set(info.staticNames);
+  for (const name of info.methodNames) {
+    if (name === 'delete' || name === 'constructor') continue;
+    defineLazy(proto, name, false, () => {
+      const m = lookupMember(state, name);
+      const methods = (m.functions ?? []).filter((f) => f.kind === 'method' && !f.isProtected);
+      if (!methods.length) return undefined;
+      return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state), proto, name, false), writable: true };
+    });
+    staticNames.add(name);
+  }
+  for (const name of staticNames) {
+    if (name in Function.prototype || name === 'prototype') continue;
+    defineLazy(cls, name, true, () => {
+      const m = lookupMember(state, name);
+      if (m.kind === 'functions') {
+        const statics = (m.functions ?? []).filter((f) => f.kind === 'static' && !f.isProtected);
+        if (!statics.length) return undefined;
+        return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, statics, null), cls, name, true), writable: true };
+      }
+      return memberValue(m);
+    });
+  }
+  return state;
+}

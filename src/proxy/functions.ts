@@ -1,0 +1,307 @@
+// src/proxy/functions.ts — overload sets: lazy JIT on first call, cached resolution per argument kinds, fast paths per arity.
+import { native } from '../native';
+import { CppCompileError } from '../errors';
+import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
+import { ResolutionCache } from '../cache/resolution';
+import { FIRST_CLASS, IMPOSSIBLE, K_UNDEFINED, describeMismatch, kindOf, score } from '../convert/kinds';
+import { objectAddress } from '../convert/objects';
+import { makePointer, pointerAddress } from '../convert/pointers';
+import { ADDRESS, CPP_NAME, OFFSETS } from './symbols';
+import type { ClassState } from './classes';
+import { classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
+
+/** One C++ callable, described once; `invoke` is set when it is compiled. */
+export interface Candidate {
+  info: FunctionInfo;
+  invoke?: NativeFunction; // takes (self?, ...args) in JS values, returns JS values
+  failure?: string;
+}
+
+export class OverloadSet {
+  readonly candidates: Candidate[];
+  compiled = false;
+  readonly cache = new ResolutionCache<Candidate>();
+  constructor(
+    readonly name: string,
+    functions: FunctionInfo[],
+    /** The class whose methods these are (null for free and static functions). */
+    readonly owner: ClassState | null,
+  ) {
+    this.candidates = functions.map((info) => ({ info }));
+  }
+
+  get signatures(): string[] {
+    return this.candidates.map((c) => c.info.signature);
+  }
+}
+
+type Converter = (value: unknown) => unknown;
+
+function argumentConverter(t: TypeInfo, where: string): Converter | null {
+  switch (t.kind) {
+    case 'object':
+    case 'objectref': {
+      const state = classFor(t.record!);
+      return (v) => {
+        try {
+          return objectAddress(v, state, t.display);
+        } catch (e) {
+          (e as Error).message = `${where}: ${(e as Error).message}`;
+          throw e;
+        }
+      };
+    }
+    case 'objectptr': {
+      const state = classFor(t.record!);
+      return (v) => {
+        if (v === null || v === undefined) return 0;
+        try {
+          return objectAddress(v, state, t.display);
+        } catch (e) {
+          (e as Error).message = `${where}: ${(e as Error).message}`;
+          throw e;
+        }
+      };
+    }
+    case 'pointer':
+      return (v) => pointerAddress(v, t.display);
+    default:
+      return null;
+  }
+}
+
+function resultConverter(t: TypeInfo): Converter | null {
+  switch (t.kind) {
+    case 'object': {
+      const state = classFor(t.record!);
+      return (address) => wrap(state, address as number, true);
+    }
+    case 'objectref':
+    case 'objectptr': {
+      const state = classFor(t.record!);
+      return (address) => wrapBorrowed(state, address as number);
+    }
+    case 'pointer':
+      return (address) => makePointer(address as number, t.pointee);
+    default:
+      return null;
+  }
+}
+
+function compileFailure(c: Candidate, result: CompileFailure | string) {
+  if (typeof result === 'string') return result;
+  return result.error;
+}
+
+/** Compiles every candidate of the set in one batch (one JIT input) and builds their invokers. */
+function compileSet(set: OverloadSet) {
+  if (set.compiled) return;
+  const results = native().compileFunctions(set.candidates.map((c) => c.info.fid));
+  let firstDiagnostics: CompileFailure | undefined;
+  set.candidates.forEach((c, i) => {
+    const r = results[i];
+    if (typeof r === 'function') {
+      c.invoke = makeInvoker(c.info, r, set.owner !== null);
+    } else {
+      c.failure = compileFailure(c, r);
+      if (typeof r === 'object' && r.diagnostics?.length && !firstDiagnostics) firstDiagnostics = r;
+    }
+  });
+  set.compiled = true;
+  if (set.candidates.every((c) => !c.invoke) && firstDiagnostics) {
+    throw new CppCompileError(firstDiagnostics.error, firstDiagnostics.diagnostics);
+  }
+}
+
+function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
+  const offset = hasSelf ? 1 : 0;
+  const converters = info.params.map((p, i) =>
+    argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
+  const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
+  const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
+  if (!indexes.length && !convert) return fn;
+  return (...args: unknown[]) => {
+    for (const i of indexes) {
+      const at = i + offset;
+      if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
+    }
+    const r = fn(...args);
+    return convert ? convert(r) : r;
+  };
+}
+
+function effectiveCount(args: unknown[]): number {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  return n;
+}
+
+function kindsKey(args: unknown[], n: number): number | string {
+  if (n <= 3) {
+    let key = n;
+    for (let i = 0; i < n; i++) key = key * 4096 + kindOf(args[i]);
+    return key;
+  }
+  let key = `${n}`;
+  for (let i = 0; i < n; i++) key += `,${kindOf(args[i])}`;
+  return key;
+}
+
+/** Picks the best candidate for these arguments (cppyy-like ranking), or throws a TypeError listing all. */
+function resolve(set: OverloadSet, args: unknown[], n: number): Candidate {
+  let best: Candidate | undefined;
+  let bestScore = Infinity;
+  const reasons: string[] = [];
+  const kinds = args.slice(0, n).map(kindOf);
+  for (const c of set.candidates) {
+    const { info } = c;
+    if (!c.invoke) {
+      reasons.push(`  ${info.signature}: ${c.failure ?? 'not callable'}`);
+      continue;
+    }
+    if (n < info.minArgs || n > info.params.length) {
+      const expected = info.minArgs === info.params.length ? `${info.minArgs}` : `${info.minArgs} to ${info.params.length}`;
+      reasons.push(`  ${info.signature}: takes ${expected} argument(s), got ${n}`);
+      continue;
+    }
+    let total = 0;
+    let mismatch = '';
+    for (let i = 0; i < n; i++) {
+      const k = kinds[i];
+      const s = k === K_UNDEFINED ? (info.params[i].hasDefault ? IMPOSSIBLE : IMPOSSIBLE) : score(info.params[i].type, k, derivationDepth);
+      if (s === IMPOSSIBLE) {
+        mismatch = `argument ${i + 1}: ${describeMismatch(info.params[i], k)}`;
+        break;
+      }
+      total += s;
+    }
+    if (mismatch) {
+      reasons.push(`  ${info.signature}: ${mismatch}`);
+      continue;
+    }
+    if (total < bestScore) {
+      best = c;
+      bestScore = total;
+    }
+  }
+  if (!best) {
+    const shown = kinds.map((k) => (k >= FIRST_CLASS ? 'object' : typeof args[kinds.indexOf(k)])).join(', ');
+    throw new TypeError(`no overload of ${set.name} accepts (${shown}); candidates:\n${reasons.join('\n')}`);
+  }
+  return best;
+}
+
+/** Resolves and calls; `self` is the subobject address for methods (undefined for functions). */
+function dispatch(set: OverloadSet, args: unknown[], self: number | undefined): unknown {
+  if (!set.compiled) compileSet(set);
+  const n = effectiveCount(args);
+  const key = kindsKey(args, n);
+  let c = set.cache.get(key);
+  if (c === undefined) {
+    c = resolve(set, args, n);
+    set.cache.set(key, c);
+  }
+  const call = c.invoke!;
+  if (self === undefined) return n === args.length ? call(...args) : call(...args.slice(0, n));
+  return call(self, ...args.slice(0, n));
+}
+
+export function callConstructor(state: ClassState, args: unknown[]): number {
+  if (!state.constructors) {
+    const { info } = state;
+    if (!info.isComplete) throw new TypeError(`${info.spelling} is incomplete (only declared); it cannot be constructed`);
+    if (info.isAbstract) throw new TypeError(`${info.spelling} is abstract; it cannot be constructed (extend it instead)`);
+    if (!info.constructors.length) throw new TypeError(`${info.spelling} has no public constructor`);
+    state.constructors = new OverloadSet(info.spelling, info.constructors, null);
+  }
+  return dispatch(state.constructors, args, undefined) as number;
+}
+
+function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
+  Object.defineProperty(fn, 'signatures', { get: () => set.signatures, configurable: true });
+  Object.defineProperty(fn, CPP_NAME, { value: set.name, configurable: true });
+  Object.defineProperty(fn, 'overload', {
+    configurable: true,
+    value: (spec: string) => {
+      const wanted = normalizeSignature(spec);
+      const c = set.candidates.find((cand) => normalizeSignature(cand.info.params.map((p) => p.type.display).join(',')) === wanted);
+      if (!c) throw new TypeError(`${set.name} has no overload (${spec}); available:\n  ${set.signatures.join('\n  ')}`);
+      if (!set.compiled) compileSet(set);
+      if (!c.invoke) throw new TypeError(`${c.info.signature}: ${c.failure}`);
+      const call = c.invoke;
+      if (!isMethod) return (...args: unknown[]) => call(...args);
+      const id = set.owner!.id;
+      return function (this: Record<symbol, unknown>, ...args: unknown[]) {
+        const a = this[ADDRESS] as number;
+        return call(a ? a + (this[OFFSETS] as Record<number, number>)[id] : 0, ...args);
+      };
+    },
+  });
+  return fn;
+}
+
+function normalizeSignature(s: string): string {
+  return s.replace(/\s+/g, '').replace(/^\(|\)$/g, '');
+}
+
+/** Fast path for a method with a single candidate: arity-specialised, no dispatch. */
+function singleMethod(call: NativeFunction, classId: number, arity: number): Function {
+  const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+  const body =
+    `return function (${params}) {\n` +
+    `  const a = this[A];\n` +
+    `  return call(a === 0 ? 0 : a + this[O][${classId}]${arity ? ', ' + params : ''});\n` +
+    `};`;
+  return new Function('call', 'A', 'O', body)(call, ADDRESS, OFFSETS);
+}
+
+/**
+ * The JS function for an overload set. Its first call compiles the set; it then replaces itself on
+ * `holder[key]` with the fastest form (the native thunk itself when no conversion is needed), so
+ * later property reads get that directly.
+ */
+export function makeCallable(set: OverloadSet, holder: object | null, key: string, enumerable: boolean): Function {
+  const isMethod = set.owner !== null;
+  let fast: Function | null = null;
+  const build = (): Function => {
+    compileSet(set);
+    const usable = set.candidates.filter((c) => c.invoke);
+    if (set.candidates.length === 1 && usable.length === 1) {
+      const call = usable[0].invoke!;
+      const info = usable[0].info;
+      if (!isMethod) return call;
+      return singleMethod(call, set.owner!.id, info.params.length);
+    }
+    if (!isMethod) return (...args: unknown[]) => dispatch(set, args, undefined);
+    const id = set.owner!.id;
+    return function (this: Record<symbol, unknown>, ...args: unknown[]) {
+      const a = this[ADDRESS] as number;
+      return dispatch(set, args, a ? a + (this[OFFSETS] as Record<number, number>)[id] : 0);
+    };
+  };
+  const stub = function (this: unknown, ...args: unknown[]) {
+    if (!fast) {
+      fast = build();
+      if (fast !== stub) {
+        decorate(fast, set, isMethod);
+        Object.defineProperty(fast, 'name', { value: key, configurable: true });
+        const current = holder ? Object.getOwnPropertyDescriptor(holder, key) : undefined;
+        if (holder && current && current.value === stub) {
+          Object.defineProperty(holder, key, { value: fast, writable: true, configurable: true, enumerable });
+        }
+      }
+    }
+    return fast.apply(this, args);
+  };
+  Object.defineProperty(stub, 'name', { value: key, configurable: true });
+  return decorate(stub, set, isMethod);
+}
+
+/** Compiles and calls a one-off function description (evaluate()). */
+export function callOnce(info: FunctionInfo): unknown {
+  const set = new OverloadSet(info.name, [info], null);
+  compileSet(set);
+  const c = set.candidates[0];
+  if (!c.invoke) throw new TypeError(c.failure ?? `cannot call ${info.signature}`);
+  return c.invoke();
+}

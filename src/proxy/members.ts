@@ -1,0 +1,77 @@
+// src/proxy/members.ts — turns a looked-up member (class, enum, variable, constant, typedef) into a property.
+import { native } from '../native';
+import type { MemberInfo, TypeInfo } from '../types';
+import { CPP_NAME } from './symbols';
+import { memoryAccess } from '../convert/fields';
+import { classFor } from './classes';
+import { namespaceFor } from './namespace';
+
+const enums = new Map<number, Readonly<Record<string, number | bigint>>>();
+
+/** A C++ enumeration as a frozen object of its enumerators. */
+export function enumFor(scope: number): Readonly<Record<string, number | bigint>> {
+  let e = enums.get(scope);
+  if (!e) {
+    const info = native().describeEnum(scope);
+    const obj: Record<string, number | bigint> = {};
+    for (const c of info.constants) obj[c.name] = c.value;
+    Object.defineProperty(obj, CPP_NAME, { value: info.spelling });
+    e = Object.freeze(obj);
+    enums.set(scope, e);
+    enums.set(info.scope, e);
+  }
+  return e;
+}
+
+/** A non-class C++ type named by a typedef/alias; usable wherever cppjit takes a type. */
+export class CppType {
+  readonly [CPP_NAME]: string;
+  readonly kind: string;
+  constructor(readonly type: TypeInfo) {
+    this[CPP_NAME] = type.spelling;
+    this.kind = type.kind;
+  }
+  toString() {
+    return this.type.spelling;
+  }
+}
+
+function variableDescriptor(m: MemberInfo): PropertyDescriptor {
+  const type = m.type!;
+  const access = memoryAccess(type);
+  let address = 0;
+  const where = () => {
+    if (!address) address = native().variableAddress(m.qualifiedName!);
+    return address;
+  };
+  return {
+    get() {
+      return access.read(where(), undefined);
+    },
+    set(value: unknown) {
+      if (m.isConst) throw new TypeError(`${m.qualifiedName} is const`);
+      if (!access.write) throw new TypeError(`${m.qualifiedName}: ${access.unsupported}`);
+      access.write(where(), value);
+    },
+  };
+}
+
+/** Property descriptor for a member that is not a function; undefined when there is no such member. */
+export function memberValue(m: MemberInfo): PropertyDescriptor | undefined {
+  switch (m.kind) {
+    case 'namespace':
+      return { value: namespaceFor(m.scope!), writable: false };
+    case 'class':
+      return { value: classFor(m.scope!).cls, writable: false };
+    case 'enum':
+      return { value: enumFor(m.scope!), writable: false };
+    case 'enumconstant':
+      return { value: m.value, writable: false };
+    case 'typedef':
+      return { value: new CppType(m.type!), writable: false };
+    case 'variable':
+      return variableDescriptor(m);
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,102 @@
+// src/proxy/namespace.ts — C++ namespaces as plain objects whose prototype is one shared Proxy: hits are plain property reads.
+import { inspect } from 'node:util';
+import { native } from '../native';
+import { CPP_NAME, NAMESPACE_STATE } from './symbols';
+import { OverloadSet, makeCallable } from './functions';
+import { memberValue } from './members';
+
+interface NamespaceState {
+  scope: number;
+  name: string; // qualified C++ name ('' for the global namespace)
+  object: Record<string, unknown>;
+  declared: Set<string>;
+}
+
+const namespaces = new Map<number, NamespaceState>();
+
+/** Resolves `name` in the namespace, memoising it as an own property of the namespace object. */
+function resolveMember(state: NamespaceState, name: string): { found: boolean; value?: unknown } {
+  const m = native().lookup(state.scope, name);
+  const qualified = state.name ? `${state.name}::${name}` : name;
+  let descriptor: PropertyDescriptor | undefined;
+  if (m.kind === 'functions') {
+    const callable = (m.functions ?? []).filter((f) => !f.isProtected);
+    if (!callable.length) return { found: false };
+    descriptor = { value: makeCallable(new OverloadSet(qualified, callable, null), state.object, name, true), writable: true };
+  } else {
+    descriptor = memberValue(m);
+  }
+  if (!descriptor) return { found: false };
+  Object.defineProperty(state.object, name, { configurable: true, enumerable: true, ...descriptor });
+  return { found: true, value: descriptor.get ? descriptor.get.call(state.object) : descriptor.value };
+}
+
+// The one Proxy behind every namespace object: consulted only when an own property is missing.
+const missTraps: ProxyHandler<object> = {
+  get(_target, key, receiver) {
+    if (typeof key === 'symbol') return undefined;
+    const state = (receiver as Record<symbol, NamespaceState>)[NAMESPACE_STATE];
+    if (!state) return undefined;
+    const r = resolveMember(state, key);
+    return r.found ? r.value : undefined;
+  },
+  has() {
+    // No receiver is passed to `has`; declared names are own properties, so `in` sees them anyway.
+    return false;
+  },
+  set(_target, key, value, receiver) {
+    Object.defineProperty(receiver, key, { value, writable: true, configurable: true, enumerable: true });
+    return true;
+  },
+};
+const missProxy = new Proxy(Object.create(null), missTraps);
+
+function defineLazyMember(state: NamespaceState, name: string) {
+  if (Object.prototype.hasOwnProperty.call(state.object, name)) return;
+  Object.defineProperty(state.object, name, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      delete state.object[name];
+      const r = resolveMember(state, name);
+      return r.found ? r.value : undefined;
+    },
+    set(value: unknown) {
+      delete state.object[name];
+      const r = resolveMember(state, name);
+      if (r.found) state.object[name] = value;
+      else Object.defineProperty(state.object, name, { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
+}
+
+/** Adds lazily-resolving entries for names declared since the namespace object was made. */
+function refresh(state: NamespaceState) {
+  for (const name of native().memberNames(state.scope)) {
+    if (state.declared.has(name)) continue;
+    state.declared.add(name);
+    defineLazyMember(state, name);
+  }
+}
+
+/** After new C++ code was parsed: the namespaces JS has seen list their new members too. */
+export function refreshNamespaces() {
+  for (const state of namespaces.values()) refresh(state);
+}
+
+export function namespaceFor(scope: number): Record<string, unknown> {
+  const known = namespaces.get(scope);
+  if (known) return known.object;
+  const object = Object.create(missProxy) as Record<string, unknown>;
+  const name = native().qualifiedName(scope);
+  const state: NamespaceState = { scope, name, object, declared: new Set() };
+  Object.defineProperty(object, NAMESPACE_STATE, { value: state });
+  Object.defineProperty(object, CPP_NAME, { value: name });
+  Object.defineProperty(object, inspect.custom, {
+    value: () => `<C++ namespace ${name || '(global)'}>`,
+  });
+  Object.defineProperty(object, Symbol.toStringTag, { value: `C++ namespace ${name || '(global)'}` });
+  namespaces.set(scope, state);
+  refresh(state);
+  return object;
+}
