@@ -39,7 +39,14 @@ export function native(): NativeAddon {
   if (addon) return addon;
   const file = path.join(packageRoot, 'build', 'Release', 'cppjit.node');
   if (!existsSync(file)) throw new Error(`cppjit: the native addon is not built (${file}); run npm install`);
-  const loaded = require(file) as NativeAddon;
+  const loaded = require(file) as NativeAddon & { startedScratch?: Float64Array };
+  // One interpreter per process, even if this module is loaded twice (two copies of the package,
+  // or the ESM and CommonJS builds through different loaders).
+  if (loaded.startedScratch) {
+    scratch = loaded.startedScratch;
+    addon = loaded;
+    return loaded;
+  }
   loaded.setErrorClasses(CppError, CppCompileError);
   scratch = loaded.start({
     resourceDir: resourceDir(),
@@ -48,6 +55,7 @@ export function native(): NativeAddon {
     includePaths: [],
     prelude: path.join(packageRoot, 'native', 'prelude', 'cppjit_prelude.hpp'),
   });
+  loaded.startedScratch = scratch;
   addon = loaded;
   return loaded;
 }

@@ -237,7 +237,7 @@ int arg_in(napi_env env, napi_value v, std::string& out) {
 static bool is_nullish(napi_env env, napi_value v) {
   int type = -1;
   napi_typeof(env, v, &type);
-  return type == 0 || type == 2;  // undefined, null
+  return type == 0 || type == 1;  // napi_undefined, napi_null
 }
 
 int cstring_in(napi_env env, napi_value v, std::string& storage, const char*& out) {

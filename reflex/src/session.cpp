@@ -1,7 +1,9 @@
 // reflex/src/session.cpp — creating the interpreter, loading headers/libraries and compiling inputs.
 #include <clang/Basic/FileManager.h>
 #include <clang/Lex/HeaderSearch.h>
+#include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/Module.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/TargetSelect.h>
 
@@ -11,6 +13,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <functional>
 
 #include "Internal.h"
 
@@ -63,21 +66,57 @@ clang::PrintingPolicy Session::Impl::policy() {
   return p;
 }
 
+// Clang 19 rolls a failed input back by dropping its declarations from the global lookup table;
+// when one of them redeclared an earlier declaration (a redefinition error), the earlier one
+// vanishes from lookup with it. Make those earlier declarations visible again.
+static void restoreShadowedDeclarations(clang::TranslationUnitDecl* failed) {
+  if (!failed) return;
+  std::function<void(clang::DeclContext*)> repair = [&](clang::DeclContext* dc) {
+    std::vector<clang::Decl*> decls(dc->decls_begin(), dc->decls_end());
+    for (clang::Decl* d : decls) {
+      if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(d)) {
+        repair(ns);
+        continue;
+      }
+      auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
+      if (!nd || !nd->getDeclName()) continue;
+      clang::NamedDecl* previous = llvm::dyn_cast_or_null<clang::NamedDecl>(nd->getPreviousDecl());
+      while (previous && previous->getTranslationUnitDecl() == failed)
+        previous = llvm::dyn_cast_or_null<clang::NamedDecl>(previous->getPreviousDecl());
+      clang::DeclContext* home = nd->getDeclContext()->getRedeclContext();
+      if (!llvm::isa<clang::TranslationUnitDecl>(home)) {
+        // Namespace lookup tables are not cleaned by the rollback: drop the failed declaration.
+        nd->getLexicalDeclContext()->removeDecl(nd);
+      }
+      if (!previous) continue;
+      bool visible = false;
+      for (auto* found : previous->getDeclContext()->getRedeclContext()->lookup(previous->getDeclName()))
+        if (found->getCanonicalDecl() == previous->getCanonicalDecl()) visible = true;
+      if (!visible) previous->getDeclContext()->getRedeclContext()->makeDeclVisibleInContext(previous);
+    }
+  };
+  repair(failed);
+}
+
 Outcome Session::Impl::run(const std::string& code) {
   diagnostics.discard();
   auto unit = interp->Parse(code);
   if (!unit) {
     std::string text = errorText(unit.takeError());
     auto diags = diagnostics.take();
+    // Parse starts every input in a new TranslationUnitDecl, which is still current after a failure.
+    restoreShadowedDeclarations(ast().getTranslationUnitDecl());
     std::string message = firstError(diags, text);
     return Outcome::failure(Status::CompileError, message, std::move(diags));
   }
+  std::string moduleName = unit->TheModule ? unit->TheModule->getModuleIdentifier() : "";
   if (auto err = interp->Execute(*unit)) {
     std::string text = errorText(std::move(err));
     auto diags = diagnostics.take();
     // The input parsed but could not be linked or run: drop it so later inputs do not
     // inherit its unresolved symbols.
     if (auto undoErr = interp->Undo()) llvm::consumeError(std::move(undoErr));
+    neutraliseInitializer(moduleName);
     Diagnostic d;
     d.severity = "error";
     d.message = text;
@@ -86,6 +125,25 @@ Outcome Session::Impl::run(const std::string& code) {
   }
   diagnostics.discard();
   return success();
+}
+
+// ORC's platform remembers each module's initializer and runs every pending one on the next
+// input; after an input is undone its initializer no longer exists and every later input would
+// fail to materialise it. Define it as a no-op so the session stays usable.
+static void noInitializer() {}
+void Session::Impl::neutraliseInitializer(const std::string& moduleName) {
+  if (moduleName.empty()) return;
+  auto jit = interp->getExecutionEngine();
+  if (!jit) {
+    llvm::consumeError(jit.takeError());
+    return;
+  }
+  auto& lljit = *jit;
+  llvm::orc::SymbolMap symbols;
+  symbols[lljit.mangleAndIntern("__orc_init_func." + moduleName)] = {
+      llvm::orc::ExecutorAddr::fromPtr(&noInitializer), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+  if (auto err = lljit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols))))
+    llvm::consumeError(std::move(err));
 }
 
 Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) {

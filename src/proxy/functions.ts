@@ -44,7 +44,7 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
       const state = classFor(t.record!);
       return (v) => {
         try {
-          return objectAddress(v, state, t.display);
+          return objectAddress(v, state, `${state.info.spelling} (${t.display})`);
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;
           throw e;
@@ -56,7 +56,7 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
       return (v) => {
         if (v === null || v === undefined) return 0;
         try {
-          return objectAddress(v, state, t.display);
+          return objectAddress(v, state, `${state.info.spelling} (${t.display}) or null`);
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;
           throw e;

@@ -1,0 +1,30 @@
+// headers-test/conversions.h — round trips for every arithmetic type, chars, strings and bools.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <cstring>
+
+namespace conv {
+inline bool notBool(bool b) { return !b; }
+inline char nextChar(char c) { return c + 1; }
+inline signed char i8(signed char v) { return v; }
+inline unsigned char u8(unsigned char v) { return v; }
+inline short i16(short v) { return v; }
+inline unsigned short u16(unsigned short v) { return v; }
+inline int i32(int v) { return v; }
+inline unsigned u32(unsigned v) { return v; }
+inline long i64(long v) { return v; }
+inline unsigned long u64(unsigned long v) { return v; }
+inline std::int64_t s64(std::int64_t v) { return v; }
+inline std::size_t size(std::size_t v) { return v; }
+inline float f32(float v) { return v; }
+inline double f64(double v) { return v; }
+inline long double f80(long double v) { return v; }
+inline std::size_t length(const char* s) { return s ? std::strlen(s) : 0; }
+inline const char* greeting() { return "hello"; }
+inline const char* nothing() { return nullptr; }
+inline std::string upper(std::string s) { for (auto& c : s) c = (c >= 'a' && c <= 'z') ? c - 32 : c; return s; }
+inline std::string concat(const std::string& a, const std::string& b) { return a + b; }
+inline const int& constRef(const int& v) { return v; }
+inline std::string unicode() { return "h\xC3\xA9llo \xE2\x9C\x93"; }
+}  // namespace conv

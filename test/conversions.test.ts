@@ -1,0 +1,72 @@
+// test/conversions.test.ts — DESIGN's value table: arithmetic types with range checks, 64-bit number/bigint, bool, char, strings.
+import { beforeAll, describe, expect, it } from 'vitest';
+import cppyy from '../esm/index.mjs';
+import { fixture } from './helpers';
+
+let conv: any;
+beforeAll(() => {
+  cppyy.include(fixture('conversions.h'));
+  conv = cppyy.gbl.conv;
+});
+
+describe('value conversions', () => {
+  it('round-trips bool and char', () => {
+    expect(conv.notBool(true)).toBe(false);
+    expect(() => conv.notBool(1)).toThrow(TypeError);
+    expect(conv.nextChar('a')).toBe('b');
+    expect(conv.nextChar(65)).toBe('B');
+    expect(() => conv.nextChar('ab')).toThrow(RangeError);
+  });
+
+  it('range-checks small integers', () => {
+    expect(conv.i8(-128)).toBe(-128);
+    expect(() => conv.i8(128)).toThrow(RangeError);
+    expect(conv.u8(255)).toBe(255);
+    expect(() => conv.u8(-1)).toThrow(RangeError);
+    expect(conv.i16(-32768)).toBe(-32768);
+    expect(() => conv.u16(65536)).toThrow(RangeError);
+    expect(conv.i32(2147483647)).toBe(2147483647);
+    expect(() => conv.i32(2147483648)).toThrow(/out of range for int/);
+    expect(conv.u32(4294967295)).toBe(4294967295);
+    expect(() => conv.u32(-1)).toThrow(RangeError);
+    expect(() => conv.i32(NaN)).toThrow(TypeError);
+    expect(() => conv.i32(Infinity)).toThrow(RangeError);
+  });
+
+  it('uses number for safe 64-bit values and bigint beyond', () => {
+    expect(conv.i64(2 ** 40)).toBe(2 ** 40);
+    expect(conv.i64(-(2 ** 53) + 1)).toBe(-(2 ** 53) + 1);
+    expect(conv.i64(2n ** 62n)).toBe(2n ** 62n);
+    expect(conv.i64(-(2n ** 63n))).toBe(-(2n ** 63n));
+    expect(() => conv.i64(2n ** 63n)).toThrow(RangeError);
+    expect(conv.u64(2n ** 64n - 1n)).toBe(2n ** 64n - 1n);
+    expect(() => conv.u64(-1n)).toThrow(RangeError);
+    expect(conv.s64(5n)).toBe(5);
+    expect(conv.size(12)).toBe(12);
+  });
+
+  it('converts floating point', () => {
+    expect(conv.f64(0.1)).toBe(0.1);
+    expect(conv.f32(0.5)).toBe(0.5);
+    expect(conv.f32(0.1)).toBeCloseTo(0.1, 6);
+    expect(conv.f80(1.25)).toBe(1.25);
+    expect(conv.f64(3)).toBe(3);
+    expect(() => conv.f64('3')).toThrow(TypeError);
+  });
+
+  it('converts const char* and std::string both ways', () => {
+    expect(conv.length('hello')).toBe(5);
+    expect(conv.length(null)).toBe(0);
+    expect(conv.greeting()).toBe('hello');
+    expect(conv.nothing()).toBeNull();
+    expect(conv.upper('abc')).toBe('ABC');
+    expect(conv.concat('foo', 'bar')).toBe('foobar');
+    expect(conv.unicode()).toBe('héllo ✓');
+    expect(conv.length('é')).toBe(2);
+    expect(() => conv.upper(5)).toThrow(/expected a string, got number/);
+  });
+
+  it('reads const references to values as values', () => {
+    expect(conv.constRef(7)).toBe(7);
+  });
+});

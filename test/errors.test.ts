@@ -1,0 +1,51 @@
+// test/errors.test.ts — C++ exceptions become CppError with the dynamic type; the process never aborts.
+import { beforeAll, describe, expect, it } from 'vitest';
+import cppyy, { CppError } from '../esm/index.mjs';
+import { fixture } from './helpers';
+
+let errors: any;
+beforeAll(() => {
+  cppyy.include(fixture('errors.h'));
+  errors = cppyy.gbl.errors;
+});
+
+function caught(fn: () => unknown): CppError {
+  try {
+    fn();
+  } catch (e) {
+    return e as CppError;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('C++ exceptions', () => {
+  it('maps std exceptions with their dynamic type and what()', () => {
+    const e = caught(() => errors.checked(-2));
+    expect(e).toBeInstanceOf(CppError);
+    expect(e).toBeInstanceOf(Error);
+    expect(e.cppType).toBe('std::out_of_range');
+    expect(e.what).toBe('negative index -2');
+    expect(e.message).toMatch(/std::out_of_range: negative index -2/);
+    expect(errors.checked(3)).toBe(3);
+  });
+
+  it('reports user exception classes by their own type', () => {
+    const e = caught(() => errors.app(5));
+    expect(e.cppType).toBe('errors::AppError');
+    expect(e.what).toBe('application failed');
+    expect(caught(() => errors.logic()).cppType).toBe('std::invalid_argument');
+  });
+
+  it('reports non-class and non-std throws', () => {
+    const e = caught(() => errors.number());
+    expect(e).toBeInstanceOf(CppError);
+    expect(e.cppType).toBe('int');
+    expect(e.what).toBeUndefined();
+    expect(caught(() => errors.plain()).cppType).toBe('errors::Plain');
+  });
+
+  it('keeps the interpreter usable after many exceptions', () => {
+    for (let i = 0; i < 100; i++) expect(() => errors.checked(-1)).toThrow(CppError);
+    expect(errors.checked(1)).toBe(1);
+  });
+});

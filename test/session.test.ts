@@ -1,0 +1,119 @@
+// test/session.test.ts — loading C++: include forms, include paths, libraries, cppdef/cppexec/evaluate/macro, compile errors and rollback.
+import { describe, expect, it } from 'vitest';
+import cppyy, { CppCompileError, CppError } from '../esm/index.mjs';
+import { fixture } from './helpers';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+describe('session', () => {
+  it('includes by absolute path, idempotently', () => {
+    cppyy.include(fixture('basics.h'));
+    cppyy.include(fixture('basics.h'));
+    expect(cppyy.gbl.basics.add(2, 3)).toBe(5);
+  });
+
+  it('includes angle-bracket headers and quoted names found through include paths', () => {
+    cppyy.include('<cmath>');
+    cppyy.addIncludePath(path.dirname(fixture('errors.h')));
+    cppyy.include('errors.h');
+    expect(typeof cppyy.gbl.errors.checked).toBe('function');
+    expect(cppyy.gbl.std.sqrt(16)).toBe(4);
+  });
+
+  it('reports a missing header as CppCompileError with diagnostics', () => {
+    let error: unknown;
+    try {
+      cppyy.include('no/such/header.h');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CppCompileError);
+    const d = (error as CppCompileError).diagnostics;
+    expect(d.some((x) => /file not found/.test(x.message))).toBe(true);
+  });
+
+  it('rolls back failed input: error, definition, redefinition error, calls still work', () => {
+    expect(() => cppyy.cppdef('int broken( { ')).toThrow(CppCompileError);
+    cppyy.cppdef('int session_twice(int x) { return 2 * x; }');
+    expect(cppyy.gbl.session_twice(21)).toBe(42);
+    let error: CppCompileError | undefined;
+    try {
+      cppyy.cppdef('int session_twice(int x) { return 3 * x; }');
+    } catch (e) {
+      error = e as CppCompileError;
+    }
+    expect(error).toBeInstanceOf(CppCompileError);
+    expect(error!.message).toMatch(/redefinition/);
+    expect(error!.diagnostics[0]).toMatchObject({ severity: 'error', line: 1 });
+    expect(cppyy.gbl.session_twice(5)).toBe(10);
+    cppyy.cppdef('int session_after() { return session_twice(4); }');
+    expect(cppyy.gbl.session_after()).toBe(8);
+  });
+
+  it('runs statements with cppexec and turns their exceptions into CppError', () => {
+    cppyy.cppdef('int exec_state = 0;');
+    cppyy.cppexec('exec_state = 5; exec_state *= 2;');
+    expect(cppyy.gbl.exec_state).toBe(10);
+    cppyy.include('<stdexcept>');
+    let error: CppError | undefined;
+    try {
+      cppyy.cppexec('throw std::runtime_error("from cppexec");');
+    } catch (e) {
+      error = e as CppError;
+    }
+    expect(error).toBeInstanceOf(CppError);
+    expect(error!.cppType).toBe('std::runtime_error');
+    expect(error!.what).toBe('from cppexec');
+  });
+
+  it('evaluates expressions of every kind', () => {
+    expect(cppyy.evaluate('1 + 2')).toBe(3);
+    expect(cppyy.evaluate('sizeof(long double)')).toBe(16);
+    expect(cppyy.evaluate('3.5 * 2')).toBe(7);
+    expect(cppyy.evaluate('"text"')).toBe('text');
+    expect(cppyy.evaluate('basics::answer')).toBe(42);
+    expect(() => cppyy.evaluate('undeclared_name + 1')).toThrow(CppCompileError);
+  });
+
+  it('reads object-like macros', () => {
+    cppyy.cppdef('#define SESSION_NUMBER 42\n#define SESSION_TEXT "macro text"\n#define SESSION_FN(x) (x)');
+    expect(cppyy.macro('SESSION_NUMBER')).toBe(42);
+    expect(cppyy.macro('SESSION_TEXT')).toBe('macro text');
+    expect(() => cppyy.macro('SESSION_FN')).toThrow(TypeError);
+    expect(() => cppyy.macro('NOT_A_MACRO_AT_ALL')).toThrow(ReferenceError);
+  });
+
+  it('answers sizeof and typeName', () => {
+    cppyy.cppdef('struct SessionPair { int a; double b; };');
+    expect(cppyy.sizeof('SessionPair')).toBe(16);
+    expect(cppyy.sizeof(cppyy.gbl.SessionPair)).toBe(16);
+    expect(cppyy.sizeof('int')).toBe(4);
+    expect(cppyy.typeName(new cppyy.gbl.SessionPair())).toBe('SessionPair');
+  });
+
+  it('loads a shared library by path and calls its non-inline functions', () => {
+    cppyy.loadLibrary(fixture('build/libcppjittest.so'));
+    cppyy.include(fixture('mathlib.h'));
+    const m = cppyy.gbl.mathlib;
+    expect(m.gcd(84, 36)).toBe(12);
+    expect(m.mean(1, 2)).toBe(1);
+    expect(m.mean(1, 2, 6)).toBe(3);
+    expect(m.calls).toBe(3);
+    expect(cppyy.gbl.c_triple(5)).toBe(15);
+  });
+
+  it('loads system libraries by short name and says what it tried when one is missing', () => {
+    cppyy.loadLibrary('z');
+    cppyy.cppdef('extern "C" const char* zlibVersion();');
+    expect(cppyy.gbl.zlibVersion()).toMatch(/^\d+\.\d+/);
+    expect(() => cppyy.loadLibrary('cppjit_no_such_lib')).toThrow(/libcppjit_no_such_lib\.so/);
+  });
+
+  it('exposes the same API through CommonJS', () => {
+    const require = createRequire(import.meta.url);
+    const cjs = require('../dist/index.js');
+    expect(cjs.default.gbl.basics.add(1, 1)).toBe(2);
+    expect(typeof cjs.include).toBe('function');
+    expect(cjs.default.gbl).toBe(cppyy.gbl);
+  });
+});
