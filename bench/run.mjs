@@ -31,11 +31,19 @@ const gc = globalThis.gc ?? (() => {
   }
 })();
 
+// Yield to the event loop, then collect. Ending the current job matters for cppjit: every `new WeakRef(obj)`
+// keeps obj alive until the job ends (ECMAScript KeepDuringJob), and cppjit makes one per constructed object.
+// Without this, all objects constructed by one measurement would still be on the heap during the next one.
+const settle = async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+};
+
 const PASSES = Math.max(1, Number(process.env.BENCH_PASSES ?? 3));
 const SCALE = Math.max(0.01, Number(process.env.BENCH_SCALE ?? 1));
 const iters = (n) => Math.max(1000, Math.round(n * SCALE));
 const CALL = { iterations: iters(2_000_000), warmup: iters(200_000), rounds: 5 };
-const ALLOC = { iterations: iters(500_000), warmup: iters(50_000), rounds: 5 };
+const ALLOC = { iterations: iters(200_000), warmup: iters(20_000), rounds: 5 };
 
 // ------------------------------------------------------------------------------------------------
 // Bindings
@@ -104,6 +112,44 @@ if (problems.length) {
   for (const p of problems) console.log('  - ' + p);
   process.exitCode = 1;
 }
+
+// ------------------------------------------------------------------------------------------------
+// First call of a fresh function: lookup + wrapper JIT, timed with performance.now()
+// ------------------------------------------------------------------------------------------------
+const FRESH = 10;
+/** cppdef FRESH new functions `ns::f0..f9(int, int)`, then time the first and second call of each. */
+function firstCalls(ns) {
+  const defMs = [];
+  for (let i = 0; i < FRESH; i++) {
+    const t0 = performance.now();
+    cppyy.cppdef(`namespace ${ns} { int f${i}(int a, int b) { return a + b + ${i}; } }`);
+    defMs.push(performance.now() - t0);
+  }
+  const firstMs = [];
+  const lookupMs = [];
+  const secondUs = [];
+  for (let i = 0; i < FRESH; i++) {
+    const t0 = performance.now();
+    const f = gbl[ns][`f${i}`];
+    const t1 = performance.now();
+    const r = f(2, 3);
+    const t2 = performance.now();
+    const r2 = gbl[ns][`f${i}`](2, 3);
+    const t3 = performance.now();
+    if (r !== 5 + i || r2 !== 5 + i) problems.push(`${ns}::f${i}(2, 3) returned ${r} then ${r2}, expected ${5 + i}`);
+    firstMs.push(t2 - t0);
+    lookupMs.push(t1 - t0);
+    secondUs.push((t3 - t2) * 1000);
+  }
+  return { firstMs, lookupMs, secondUs, defMs };
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+// Measured before the micro-benchmarks (a fresh heap, as at application start-up) and again after them.
+const fresh = firstCalls('fresh');
 
 // ------------------------------------------------------------------------------------------------
 // Timed cases
@@ -203,10 +249,25 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(','))
 const cases = only ? allCases.filter((c) => only.has(c.key)) : allCases;
 const verbose = !!process.env.BENCH_VERBOSE;
 
+/** Share of all CPUs busy (with anything, including other processes) over `ms` milliseconds. */
+async function cpuBusy(ms) {
+  const sample = () => os.cpus().reduce((a, c) => {
+    const t = c.times;
+    a.idle += t.idle;
+    a.total += t.user + t.nice + t.sys + t.idle + t.irq;
+    return a;
+  }, { idle: 0, total: 0 });
+  const a = sample();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const b = sample();
+  return b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : 0;
+}
+const busy = await cpuBusy(500);
 const load = os.loadavg()[0];
 console.log(`cppjit benchmark — node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, ` +
-  `load average ${load.toFixed(2)}; best of ${PASSES} interleaved passes, each the median of 5 rounds`);
-if (load > os.cpus().length * 0.5) console.log(`warning: the machine is busy (load ${load.toFixed(2)}); timings will be noisy`);
+  `CPU busy before start ${(busy * 100).toFixed(0)}% (load average ${load.toFixed(2)}); ` +
+  `best of ${PASSES} interleaved passes, each the median of 5 rounds`);
+if (busy > 0.2) console.log(`warning: other processes keep ${(busy * 100).toFixed(0)}% of the CPUs busy; timings will be noisy`);
 
 const liveStart = hw.liveCounters();
 const results = {};
@@ -226,7 +287,7 @@ for (const c of cases) {
     // rotate the order every pass so no contender always runs first (or right after a GC)
     const order = contenders.map((_, i) => contenders[(i + p) % contenders.length]);
     for (const k of order) {
-      gc();
+      await settle();
       const r = measure(`${c.key}/${k}`, c.loops[k], c.opts);
       if (verbose) console.log(`  pass ${p} ${r.name}: ${r.nsPerOp.toFixed(1)} ns/op (rounds ${r.rounds.map((x) => x.toFixed(1)).join(' ')})`);
       if (!best[k] || r.nsPerOp < best[k].nsPerOp) best[k] = r;
@@ -246,38 +307,8 @@ for (const c of cases) {
   }
 }
 
-// ------------------------------------------------------------------------------------------------
-// First call of a fresh function: lookup + wrapper JIT
-// ------------------------------------------------------------------------------------------------
-const FRESH = 10;
-const firstMs = [];
-const lookupMs = [];
-const secondUs = [];
-const cppdefMs = [];
-for (let i = 0; i < FRESH; i++) {
-  const t0 = performance.now();
-  cppyy.cppdef(`namespace fresh { int f${i}(int a, int b) { return a + b + ${i}; } }`);
-  cppdefMs.push(performance.now() - t0);
-}
-for (let i = 0; i < FRESH; i++) {
-  gc();
-  const t0 = performance.now();
-  const f = gbl.fresh[`f${i}`];
-  const t1 = performance.now();
-  const r = f(2, 3);
-  const t2 = performance.now();
-  const r2 = gbl.fresh[`f${i}`](2, 3);
-  const t3 = performance.now();
-  if (r !== 5 + i || r2 !== 5 + i) problems.push(`fresh::f${i}(2, 3) returned ${r} then ${r2}, expected ${5 + i}`);
-  firstMs.push(t2 - t0);
-  lookupMs.push(t1 - t0);
-  secondUs.push((t3 - t2) * 1000);
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+await settle();
+const freshLate = firstCalls('fresh_late');
 
 // ------------------------------------------------------------------------------------------------
 // Report
@@ -305,7 +336,7 @@ const rows = cases.map((c) => {
     met: misses.length ? `**no** (${misses.join(', ')})` : 'yes',
   };
 });
-const firstMed = median(firstMs);
+const firstMed = median(fresh.firstMs);
 rows.push({
   case: `first call of a fresh \`fresh::fN(int,int)\` (median of ${FRESH})`,
   'cppjit ns/op': `${firstMed.toFixed(2)} ms`,
@@ -314,15 +345,17 @@ rows.push({
   'cppjit/hand-written': '—',
   'cppjit/koffi': '—',
   target: '< 5 ms',
-  met: firstMed < 5 ? 'yes' : `**no** (${(firstMed / 5).toFixed(1)}× the budget)`,
+  met: firstMed < 5 ? 'yes' : `**no** (${(firstMed / 5).toFixed(2)}× the budget)`,
 });
 
 console.log('');
 table(rows);
 console.log('');
-console.log(`first call detail (ms): ${firstMs.map((x) => x.toFixed(2)).join(', ')}` +
-  ` — of which lookup \`gbl.fresh.fN\` median ${median(lookupMs).toFixed(2)} ms;` +
-  ` cppdef median ${median(cppdefMs).toFixed(2)} ms (not counted); second call median ${median(secondUs).toFixed(1)} µs`);
+const fmtMs = (xs) => xs.map((x) => x.toFixed(2)).join(', ');
+console.log(`first call (ms), before the micro-benchmarks: ${fmtMs(fresh.firstMs)}; median ${firstMed.toFixed(2)},` +
+  ` of which lookup \`gbl.fresh.fN\` ${median(fresh.lookupMs).toFixed(2)}; second call ${median(fresh.secondUs).toFixed(1)} µs;` +
+  ` cppdef (not counted) ${median(fresh.defMs).toFixed(2)}`);
+console.log(`first call (ms), after the micro-benchmarks: ${fmtMs(freshLate.firstMs)}; median ${median(freshLate.firstMs).toFixed(2)}`);
 console.log(`spread (min–max ns/op of the 5 rounds in the best pass): ` + cases.map((c) =>
   `${c.key} ` + Object.entries(results[c.key]).map(([k, r]) => `${k} ${r.minNs.toFixed(1)}–${r.maxNs.toFixed(1)}`).join(' / ')).join('; '));
 console.log(`(sink ${getSink()})`);
@@ -335,9 +368,9 @@ if (problems.length) {
 
 if (process.env.BENCH_JSON) {
   writeFileSync(process.env.BENCH_JSON, JSON.stringify({
-    node: process.version, load, passes: PASSES, scale: SCALE,
+    node: process.version, load, busy, passes: PASSES, scale: SCALE,
     cases: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Object.fromEntries(
       Object.entries(v).map(([who, r]) => [who, { nsPerOp: r.nsPerOp, minNs: r.minNs, maxNs: r.maxNs, rounds: r.rounds }]))])),
-    firstCallMs: firstMs, lookupMs, cppdefMs, secondCallUs: secondUs, problems,
+    firstCall: fresh, firstCallAfterBenchmarks: freshLate, problems,
   }, null, 2));
 }
