@@ -8,7 +8,6 @@ export const { include, addIncludePath, loadLibrary, cppdef, cppexec, evaluate, 
 export const { CppPointer, CppInstance } = api;
 /** The global C++ namespace (lazy: the interpreter starts on first use). */
 export let gbl;
-Object.defineProperty(cppyy, '__esmBinding', { value: () => gbl });
 gbl = new Proxy({}, {
   get: (_t, k) => cppyy.gbl[k],
   set: (_t, k, v) => { cppyy.gbl[k] = v; return true; },

@@ -19,7 +19,6 @@ struct AddonState {
   // error reports so messages can quote the C++ signature.
   std::vector<reflex::FunctionDesc> functions;
   std::unordered_map<const void*, int> fidByDecl;
-  std::unordered_map<std::string, void*> destructorThunks;
   Napi::FunctionReference cppError;
   Napi::FunctionReference compileError;
   double* scratch = nullptr;  // shared with JS (Float64Array) and with thunks

@@ -19,15 +19,10 @@ export interface CppGlobal {
   [name: string]: any;
 }
 
-function afterNewCode<T>(result: T): T {
-  refreshNamespaces();
-  return result;
-}
-
 /** Parses a header: 'foo.h' (include paths, then cwd), '<vector>', or an absolute path. Idempotent. */
 export function include(header: string): void {
   native().include(header);
-  afterNewCode(undefined);
+  refreshNamespaces();
 }
 
 export function addIncludePath(directory: string): void {
@@ -42,7 +37,7 @@ export function loadLibrary(name: string): void {
 /** Declares/defines C++ code. Throws CppCompileError (the interpreter stays usable). */
 export function cppdef(code: string): void {
   native().cppdef(code);
-  afterNewCode(undefined);
+  refreshNamespaces();
 }
 
 /** Runs C++ statements now. A C++ exception they throw becomes a CppError. */

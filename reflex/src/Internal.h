@@ -54,7 +54,6 @@ struct Session::Impl {
   // Parses and runs one input; on failure the input is rolled back and Clang's
   // diagnostics come back in the Result.
   Outcome run(const std::string& code);
-  void neutraliseInitializer(const std::string& moduleName);
   std::string nextName(const char* prefix) { return std::string(prefix) + std::to_string(++uniqueCounter); }
 };
 

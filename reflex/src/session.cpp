@@ -1,9 +1,6 @@
 // reflex/src/session.cpp — creating the interpreter, loading headers/libraries and compiling inputs.
 #include <clang/Basic/FileManager.h>
 #include <clang/Lex/HeaderSearch.h>
-#include <llvm/ExecutionEngine/Orc/Core.h>
-#include <llvm/ExecutionEngine/Orc/LLJIT.h>
-#include <llvm/IR/Module.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/TargetSelect.h>
 
@@ -109,14 +106,12 @@ Outcome Session::Impl::run(const std::string& code) {
     std::string message = firstError(diags, text);
     return Outcome::failure(Status::CompileError, message, std::move(diags));
   }
-  std::string moduleName = unit->TheModule ? unit->TheModule->getModuleIdentifier() : "";
   if (auto err = interp->Execute(*unit)) {
     std::string text = errorText(std::move(err));
     auto diags = diagnostics.take();
     // The input parsed but could not be linked or run: drop it so later inputs do not
     // inherit its unresolved symbols.
     if (auto undoErr = interp->Undo()) llvm::consumeError(std::move(undoErr));
-    neutraliseInitializer(moduleName);
     Diagnostic d;
     d.severity = "error";
     d.message = text;
@@ -125,25 +120,6 @@ Outcome Session::Impl::run(const std::string& code) {
   }
   diagnostics.discard();
   return success();
-}
-
-// ORC's platform remembers each module's initializer and runs every pending one on the next
-// input; after an input is undone its initializer no longer exists and every later input would
-// fail to materialise it. Define it as a no-op so the session stays usable.
-static void noInitializer() {}
-void Session::Impl::neutraliseInitializer(const std::string& moduleName) {
-  if (moduleName.empty()) return;
-  auto jit = interp->getExecutionEngine();
-  if (!jit) {
-    llvm::consumeError(jit.takeError());
-    return;
-  }
-  auto& lljit = *jit;
-  llvm::orc::SymbolMap symbols;
-  symbols[lljit.mangleAndIntern("__orc_init_func." + moduleName)] = {
-      llvm::orc::ExecutorAddr::fromPtr(&noInitializer), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
-  if (auto err = lljit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(symbols))))
-    llvm::consumeError(std::move(err));
 }
 
 Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) {

@@ -52,7 +52,7 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
     case 'objectptr': {
       const state = classFor(t.record!);
       return {
-        read: (a, owner) => wrapBorrowed(state, mem.peek_ptr(a) as number, undefined) ?? (void owner, null),
+        read: (a) => wrapBorrowed(state, mem.peek_ptr(a) as number),
         write: (a, v) => mem.poke_ptr(a, v === null || v === undefined ? 0 : objectAddress(v, state, t.display)),
       };
     }

@@ -88,9 +88,8 @@ function resultConverter(t: TypeInfo): Converter | null {
   }
 }
 
-function compileFailure(c: Candidate, result: CompileFailure | string) {
-  if (typeof result === 'string') return result;
-  return result.error;
+function compileFailure(result: CompileFailure | string): string {
+  return typeof result === 'string' ? result : result.error;
 }
 
 /** Compiles every candidate of the set in one batch (one JIT input) and builds their invokers. */
@@ -103,7 +102,7 @@ function compileSet(set: OverloadSet) {
     if (typeof r === 'function') {
       c.invoke = makeInvoker(c.info, r, set.owner !== null);
     } else {
-      c.failure = compileFailure(c, r);
+      c.failure = compileFailure(r);
       if (typeof r === 'object' && r.diagnostics?.length && !firstDiagnostics) firstDiagnostics = r;
     }
   });
@@ -168,7 +167,8 @@ function resolve(set: OverloadSet, args: unknown[], n: number): Candidate {
     let mismatch = '';
     for (let i = 0; i < n; i++) {
       const k = kinds[i];
-      const s = k === K_UNDEFINED ? (info.params[i].hasDefault ? IMPOSSIBLE : IMPOSSIBLE) : score(info.params[i].type, k, derivationDepth);
+      // An undefined before the last given argument cannot stand for a C++ value.
+      const s = k === K_UNDEFINED ? IMPOSSIBLE : score(info.params[i].type, k, derivationDepth);
       if (s === IMPOSSIBLE) {
         mismatch = `argument ${i + 1}: ${describeMismatch(info.params[i], k)}`;
         break;
