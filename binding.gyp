@@ -11,6 +11,7 @@
         "native/describe.cc",
         "native/errors.cc",
         "native/memory.cc",
+        "native/objects.cc",
         "native/thunks.cc",
         "reflex/src/diagnostics.cpp",
         "reflex/src/functions.cpp",

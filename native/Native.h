@@ -38,6 +38,7 @@ T unwrap(Napi::Env env, reflex::Result<T>&& r) {
 }
 void check(Napi::Env env, const reflex::Outcome& r);
 void installThunkHooks(Napi::Env env, void* hooksAddress);
+napi_value throwCurrentException(napi_env env);  // inside catch(...): throws CppError, returns nullptr
 
 // describe.cc — reflex descriptions as plain JS objects.
 Napi::Value describeMember(Napi::Env env, const reflex::MemberDesc& m);
@@ -54,6 +55,10 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info);
 Napi::Value compileClassHelpers(const Napi::CallbackInfo& info);
 Napi::Value variableAddress(const Napi::CallbackInfo& info);
 Napi::Value prepareEvaluate(const Napi::CallbackInfo& info);
+
+// objects.cc — the identity map and ownership of JS objects that stand for C++ objects.
+void registerObjects(Napi::Env env, Napi::Object exports);
+void forgetAllObjects();  // at shutdown: finalizers must no longer run C++ destructors
 
 // memory.cc — typed reads/writes at addresses (fields, variables).
 void registerMemory(Napi::Env env, Napi::Object exports);

@@ -37,6 +37,7 @@ void cleanup(void*) {
   auto& st = state();
   st.cppError.Reset();
   st.compileError.Reset();
+  forgetAllObjects();
   st.session.reset();
 }
 
@@ -172,6 +173,7 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("variableAddress", variableAddress);
   fn("prepareEvaluate", prepareEvaluate);
   registerMemory(env, exports);
+  registerObjects(env, exports);
   return exports;
 }
 

@@ -120,8 +120,10 @@ napi_value arityErrorHook(napi_env env, int fid, size_t argc) {
   return nullptr;
 }
 
-// Called from a thunk's catch(...) block: the exception is still the current one.
-napi_value exceptionHook(napi_env env) {
+}  // namespace
+
+// Called from a catch(...) block (thunks, destructors): the exception is still the current one.
+napi_value throwCurrentException(napi_env env) {
   std::string what;
   std::string type;
   try {
@@ -148,6 +150,8 @@ napi_value exceptionHook(napi_env env) {
   return nullptr;
 }
 
+namespace {
+
 struct HooksLayout {
   napi_value (*argError)(napi_env, int, int, int, napi_value);
   napi_value (*arityError)(napi_env, int, size_t);
@@ -161,7 +165,7 @@ void installThunkHooks(Napi::Env, void* hooksAddress) {
   auto* hooks = static_cast<HooksLayout*>(hooksAddress);
   hooks->argError = &argErrorHook;
   hooks->arityError = &arityErrorHook;
-  hooks->exception = &exceptionHook;
+  hooks->exception = &throwCurrentException;
   hooks->scratch = state().scratch;
 }
 

@@ -251,7 +251,7 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// compileClassHelpers(spelling, polymorphic) -> { destroy, downcast? }
+// compileClassHelpers(spelling, polymorphic, destructible) -> { destroy (C function address), downcast? }
 Napi::Value compileClassHelpers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto& s = session(env);
@@ -263,12 +263,8 @@ Napi::Value compileClassHelpers(const Napi::CallbackInfo& info) {
   std::ostringstream out;
   std::vector<std::pair<std::string, std::string>> units;
   if (destructible) {
-    out << "extern \"C\" napi_value " << base << "_d(napi_env env, napi_callback_info info) {\n"
-        << "  using namespace __cppjit; size_t argc = 1; napi_value argv[1];\n"
-        << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n"
-        << "  void* p = nullptr; if (argc < 1 || address_in(env, argv[0], p) || !p) return undefined(env);\n"
-        << "  try { delete static_cast<" << spelling << "*>(p); } catch (...) { return __cppjit_hooks.exception(env); }\n"
-        << "  return undefined(env);\n}\n";
+    // A plain C function: the object registry calls it from delete() and from GC finalizers.
+    out << "extern \"C\" void " << base << "_d(void* p) { delete static_cast<" << spelling << "*>(p); }\n";
     units.emplace_back(base + "_d", out.str());
     out.str("");
   }
@@ -292,7 +288,8 @@ Napi::Value compileClassHelpers(const Napi::CallbackInfo& info) {
       helpers.Set(isDestroy ? "destroyError" : "downcastError", results[i].message());
       continue;
     }
-    helpers.Set(isDestroy ? "destroy" : "downcast", makeJsFunction(env, isDestroy ? "destroy" : "downcast", results[i].value()));
+    if (isDestroy) helpers.Set("destroy", Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(results[i].value()))));
+    else helpers.Set("downcast", makeJsFunction(env, "downcast", results[i].value()));
   }
   return helpers;
 }

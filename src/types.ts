@@ -126,7 +126,8 @@ export interface NativeAddon {
   macroKind(name: string): 'object' | 'function' | null;
   compileFunctions(fids: number[]): (NativeFunction | CompileFailure | string)[];
   compileClassHelpers(spelling: string, polymorphic: boolean, destructible: boolean): {
-    destroy?: NativeFunction;
+    /** Address of `void destroy(void*)` (deletes the object), for the native object registry. */
+    destroy?: number;
     downcast?: NativeFunction;
     destroyError?: string;
     downcastError?: string;
@@ -134,4 +135,15 @@ export interface NativeAddon {
   variableAddress(qualifiedName: string): number;
   prepareEvaluate(expression: string): FunctionInfo;
   memory: NativeMemory;
+  objects: NativeObjects;
+}
+
+/** The native identity map: weak wraps whose finalizers destroy owned C++ objects. */
+export interface NativeObjects {
+  track(obj: object, address: number, classId: number, owned: boolean, destroy: number): void;
+  find(address: number, classId: number): object | undefined;
+  /** Forgets `obj` and runs the C++ destructor when it is owned. */
+  release(obj: object): void;
+  setOwned(obj: object, owned: boolean, destroy?: number): void;
+  liveCount(): number;
 }

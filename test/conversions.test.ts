@@ -66,6 +66,16 @@ describe('value conversions', () => {
     expect(() => conv.upper(5)).toThrow(/expected a string, got number/);
   });
 
+  it('passes long and multi-byte strings whole, at every length around the short-string buffer', () => {
+    for (let n = 240; n <= 270; n++) {
+      const ascii = 'a'.repeat(n);
+      expect(conv.upper(ascii)).toBe('A'.repeat(n));
+      const wide = 'é'.repeat(n) + '✓';
+      expect(conv.concat(wide, '!')).toBe(wide + '!');
+      expect(conv.length(wide)).toBe(2 * n + 3);
+    }
+  });
+
   it('reads const references to values as values', () => {
     expect(conv.constRef(7)).toBe(7);
   });

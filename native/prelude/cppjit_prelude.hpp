@@ -227,7 +227,15 @@ int arg_in(napi_env env, napi_value v, double& out) { return detail::float_in(en
 int arg_in(napi_env env, napi_value v, long double& out) { return detail::float_in(env, v, out); }
 
 int arg_in(napi_env env, napi_value v, std::string& out) {
+  // Short strings (the common case) take one N-API call. N-API never splits a UTF-8 sequence, so
+  // a result within 4 bytes of the end may be a truncation: then measure and copy again.
+  char buffer[256];
   size_t length = 0;
+  if (napi_get_value_string_utf8(env, v, buffer, sizeof buffer, &length) != 0) return kWrongType;
+  if (length + 4 < sizeof buffer) {
+    out.assign(buffer, length);
+    return kOk;
+  }
   if (napi_get_value_string_utf8(env, v, nullptr, 0, &length) != 0) return kWrongType;
   out.resize(length);
   napi_get_value_string_utf8(env, v, out.data(), length + 1, &length);

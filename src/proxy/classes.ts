@@ -1,9 +1,9 @@
 // src/proxy/classes.ts — real JS classes mirroring C++ classes: construction, identity, ownership, fields, methods, statics.
 import { inspect } from 'node:util';
 import { native, scratchMemory } from '../native';
-import type { ClassInfo, FieldInfo, MemberInfo, NativeFunction } from '../types';
+import type { ClassInfo, FieldInfo, MemberInfo, NativeFunction, NativeObjects } from '../types';
 import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, KEEP, OFFSETS, OWNED } from './symbols';
-import { OverloadSet, callConstructor, makeCallable } from './functions';
+import { OverloadSet, constructorFor, makeCallable } from './functions';
 import { fieldAccessor } from '../convert/fields';
 import { memberValue } from './members';
 
@@ -16,10 +16,12 @@ export interface ClassState {
   bases: ClassState[];
   /** Offset of every ancestor subobject (by class id), itself included at 0. */
   offsets: Record<number, number>;
-  /** Identity map: same live C++ object (address + class) -> same JS object. */
-  instances: Map<number, WeakRef<CppObject>>;
-  helpers?: { destroy?: NativeFunction; downcast?: NativeFunction; destroyError?: string; downcastError?: string };
+  helpers?: { destroy?: number; downcast?: NativeFunction; destroyError?: string; downcastError?: string };
+  /** Address of the C++ `delete` helper (0 when the class has no public destructor); set on first use. */
+  destroy?: number;
   constructors?: OverloadSet;
+  /** The constructor overload set's dispatcher, built on first construction. */
+  construct?: NativeFunction;
   members: Map<string, MemberInfo>;
 }
 
@@ -30,16 +32,6 @@ const byScope = new Map<number, ClassState>();
 const byId: ClassState[] = [];
 const byTypeinfo = new Map<number, ClassState | null>();
 
-interface Finalizable {
-  state: ClassState;
-  address: number;
-}
-const finalizer = new FinalizationRegistry<Finalizable>(({ state, address }) => {
-  const ref = state.instances.get(address);
-  if (ref && ref.deref() === undefined) state.instances.delete(address);
-  destroyNative(state, address);
-});
-
 function helpers(state: ClassState) {
   if (!state.helpers) {
     state.helpers = native().compileClassHelpers(state.info.spelling, state.info.isPolymorphic, state.info.hasPublicDestructor);
@@ -47,14 +39,16 @@ function helpers(state: ClassState) {
   return state.helpers;
 }
 
-function destroyNative(state: ClassState, address: number) {
-  const destroy = helpers(state).destroy;
-  if (destroy) destroy(address);
+function destroyAddress(state: ClassState): number {
+  if (state.destroy === undefined) state.destroy = helpers(state).destroy ?? 0;
+  return state.destroy;
 }
 
-function track(state: ClassState, obj: CppObject, address: number, owned: boolean) {
-  state.instances.set(address, new WeakRef(obj));
-  if (owned) finalizer.register(obj, { state, address }, obj);
+// The identity map and ownership live in native code (weak N-API wraps, see native/objects.cc): a JS
+// WeakRef per object would stay alive until the end of the current job and make construction slow.
+let registry: NativeObjects | undefined;
+function objects(): NativeObjects {
+  return (registry ??= native().objects);
 }
 
 /** Base of every generated class: construction, deletion, disposal and inspection. */
@@ -62,12 +56,12 @@ export class CppInstance {
   constructor(...args: unknown[]) {
     const state = (new.target as unknown as CppClass)[CLASS_STATE];
     if (!state) throw new TypeError('cppjit: CppInstance cannot be constructed directly');
-    const address = callConstructor(state, args);
+    const address = (state.construct ?? constructorFor(state))(...args) as number;
     const self = this as unknown as CppObject;
     self[ADDRESS] = address;
     self[OWNED] = true;
     self[KEEP] = undefined;
-    track(state, self, address, true);
+    objects().track(self, address, state.id, true, state.destroy ?? destroyAddress(state));
   }
 
   /** Runs the C++ destructor now (objects owned by JS only). Later use throws. */
@@ -80,11 +74,9 @@ export class CppInstance {
       throw new TypeError(`${state.info.spelling} at 0x${address.toString(16)} is borrowed from C++ (not owned by JS); ` +
         'use cppyy.ll.own(obj) first to take ownership');
     }
-    finalizer.unregister(self);
-    if (state.instances.get(address)?.deref() === self) state.instances.delete(address);
     self[ADDRESS] = 0;
     self[OWNED] = false;
-    destroyNative(state, address);
+    objects().release(self);
   }
 
   [Symbol.dispose](): void {
@@ -125,11 +117,12 @@ export function subobjectAddress(obj: CppObject, classId: number): number {
 /** The JS object for a C++ object; `owned` when JS must destroy it. Same address+class gives the same object. */
 export function wrap(state: ClassState, address: number, owned: boolean, keep?: unknown): CppObject | null {
   if (!address) return null;
-  const existing = state.instances.get(address)?.deref();
-  if (existing && existing[ADDRESS] === address) {
+  const registry = objects();
+  const existing = registry.find(address, state.id) as CppObject | undefined;
+  if (existing !== undefined && existing[ADDRESS] === address) {
     if (owned && !existing[OWNED]) {
       existing[OWNED] = true;
-      finalizer.register(existing, { state, address }, existing);
+      registry.setOwned(existing, true, destroyAddress(state));
     }
     return existing;
   }
@@ -137,7 +130,7 @@ export function wrap(state: ClassState, address: number, owned: boolean, keep?: 
   obj[ADDRESS] = address;
   obj[OWNED] = owned;
   obj[KEEP] = keep;
-  track(state, obj, address, owned);
+  registry.track(obj, address, state.id, owned, owned ? destroyAddress(state) : 0);
   return obj;
 }
 
@@ -171,13 +164,13 @@ export function ownObject(obj: CppObject): void {
   const state = obj[CLASS_STATE] as ClassState;
   if (!obj[ADDRESS] || obj[OWNED]) return;
   obj[OWNED] = true;
-  finalizer.register(obj, { state, address: obj[ADDRESS] as number }, obj);
+  objects().setOwned(obj, true, destroyAddress(state));
 }
 
 export function disownObject(obj: CppObject): void {
   if (!obj[OWNED]) return;
   obj[OWNED] = false;
-  finalizer.unregister(obj);
+  objects().setOwned(obj, false);
 }
 
 export function classById(id: number): ClassState {
@@ -256,7 +249,6 @@ export function classFor(scope: number): ClassState {
     cls,
     bases,
     offsets: {},
-    instances: new Map(),
     members: new Map(),
   };
   byId.push(state);

@@ -3,7 +3,7 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, K_UNDEFINED, describeMismatch, kindOf, score } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, describeMismatch, kindOf, score } from '../convert/kinds';
 import { objectAddress } from '../convert/objects';
 import { makePointer, pointerAddress } from '../convert/pointers';
 import { ADDRESS, CPP_NAME, OFFSETS } from './symbols';
@@ -135,10 +135,14 @@ function effectiveCount(args: unknown[]): number {
   return n;
 }
 
+// Kind keys: for up to FAST_ARITY arguments a number (count, then 16 bits per argument kind), else a string.
+const FAST_ARITY = 3;
+const KIND_BASE = 65536;
+
 function kindsKey(args: unknown[], n: number): number | string {
-  if (n <= 3) {
+  if (n <= FAST_ARITY) {
     let key = n;
-    for (let i = 0; i < n; i++) key = key * 4096 + kindOf(args[i]);
+    for (let i = 0; i < n; i++) key = key * KIND_BASE + kindOf(args[i]);
     return key;
   }
   let key = `${n}`;
@@ -206,7 +210,8 @@ function dispatch(set: OverloadSet, args: unknown[], self: number | undefined): 
   return call(self, ...args.slice(0, n));
 }
 
-export function callConstructor(state: ClassState, args: unknown[]): number {
+/** The constructor entry of a class (built once): overload dispatch returning the new object's address. */
+export function constructorFor(state: ClassState): NativeFunction {
   if (!state.constructors) {
     const { info } = state;
     if (!info.isComplete) throw new TypeError(`${info.spelling} is incomplete (only declared); it cannot be constructed`);
@@ -214,7 +219,72 @@ export function callConstructor(state: ClassState, args: unknown[]): number {
     if (!info.constructors.length) throw new TypeError(`${info.spelling} has no public constructor`);
     state.constructors = new OverloadSet(info.spelling, info.constructors, null);
   }
-  return dispatch(state.constructors, args, undefined) as number;
+  const set = state.constructors;
+  compileSet(set);
+  const usable = set.candidates.filter((c) => c.invoke);
+  state.construct = (set.candidates.length === 1 && usable.length === 1 ? usable[0].invoke! : makeDispatcher(set, false)) as NativeFunction;
+  return state.construct;
+}
+
+/** Returns the invoker for `n` arguments of kinds `key`, resolving (and caching) on a miss. */
+function pick(set: OverloadSet, n: number, key: number, args: unknown[]): NativeFunction {
+  let c = set.cache.get(key);
+  if (c === undefined) {
+    c = resolve(set, args, n);
+    set.cache.set(key, c);
+  }
+  return c.invoke!;
+}
+
+/**
+ * The entry function of a compiled set with several candidates, generated per set: for up to
+ * FAST_ARITY arguments it has named parameters (no rest array, no spread) and a two-entry inline
+ * cache per argument count in closure variables, so alternating argument kinds still hit.
+ * Other calls take the generic path.
+ */
+function makeDispatcher(set: OverloadSet, isMethod: boolean): Function {
+  const most = Math.min(FAST_ARITY, Math.max(...set.candidates.map((c) => c.info.params.length)));
+  const least = Math.min(...set.candidates.map((c) => c.info.minArgs));
+  const params = Array.from({ length: most }, (_, i) => `a${i}`);
+  const self = isMethod ? 's, ' : '';
+  const lines: string[] = ["'use strict';"];
+  const cases: string[] = [];
+  for (let n = Math.min(least, most); n <= most; n++) {
+    const given = params.slice(0, n).join(', ');
+    let key = `${n}`;
+    // Numbers are classified inline: this function's own type feedback stays precise even when the
+    // shared kindOf() has seen every kind of value.
+    for (let i = 0; i < n; i++) {
+      const kind = `(typeof a${i} === 'number' ? ((a${i} | 0) === a${i} ? ${K_INT32} : Number.isSafeInteger(a${i}) ? ${K_INT} : ${K_FLOAT}) : K(a${i}))`;
+      key = `(${key}) * ${KIND_BASE} + ${kind}`;
+    }
+    lines.push(
+      `let k${n}a = -1, c${n}a = null, k${n}b = -1, c${n}b = null;`,
+      // Slot a keeps the first kinds seen for good, slot b the latest others: a slot that never
+      // changes its function keeps its call site monomorphic.
+      `function m${n}(k, args) { const c = pick(set, ${n}, k, args); if (k${n}a === -1) { k${n}a = k; c${n}a = c; } else { k${n}b = k; c${n}b = c; } return c; }`,
+    );
+    cases.push(
+      `    case ${n}: if (${n === 0 ? 'true' : `a${n - 1} !== undefined`}) {`,
+      `      const k = ${key};`,
+      // Separate call sites keep each one monomorphic (V8 calls a known native function faster).
+      `      if (k === k${n}a) return c${n}a(${self}${given});`,
+      `      if (k === k${n}b) return c${n}b(${self}${given});`,
+      `      return m${n}(k, [${given}])(${self}${given});`,
+      '    }',
+      '    break;',
+    );
+  }
+  lines.push(
+    `return function (${params.join(', ')}) {`,
+    ...(isMethod ? ['  const a = this[A];', `  const s = a === 0 ? 0 : a + this[O][${set.owner!.id}];`] : ['  const s = undefined;']),
+    '  switch (arguments.length) {',
+    ...cases,
+    '  }',
+    '  return slow(set, Array.prototype.slice.call(arguments), s);',
+    '};',
+  );
+  return new Function('set', 'K', 'pick', 'slow', 'A', 'O', lines.join('\n'))(set, kindOf, pick, dispatch, ADDRESS, OFFSETS);
 }
 
 function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
@@ -272,12 +342,7 @@ export function makeCallable(set: OverloadSet, holder: object | null, key: strin
       if (!isMethod) return call;
       return singleMethod(call, set.owner!.id, info.params.length);
     }
-    if (!isMethod) return (...args: unknown[]) => dispatch(set, args, undefined);
-    const id = set.owner!.id;
-    return function (this: Record<symbol, unknown>, ...args: unknown[]) {
-      const a = this[ADDRESS] as number;
-      return dispatch(set, args, a ? a + (this[OFFSETS] as Record<number, number>)[id] : 0);
-    };
+    return makeDispatcher(set, isMethod);
   };
   const stub = function (this: unknown, ...args: unknown[]) {
     if (!fast) {

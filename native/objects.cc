@@ -1,0 +1,166 @@
+// native/objects.cc — the identity map and ownership of JS objects standing for C++ objects (weak N-API wraps).
+//
+// Why native: a JS WeakRef is kept alive until the current job ends (ECMAScript KeepDuringJob), so
+// a loop that constructs objects keeps every one of them on the heap; a weak N-API wrap is released
+// by the next GC and its finalizer runs the C++ destructor of owned objects without a JS callback.
+#include <cstdint>
+#include <unordered_map>
+
+#include "Native.h"
+
+namespace cppjit {
+namespace {
+
+using DestroyFn = void (*)(void*);
+
+struct Tracked {
+  uintptr_t address;
+  uint32_t classId;
+  bool owned;
+  DestroyFn destroy;
+  napi_ref ref;
+};
+
+struct Key {
+  uintptr_t address;
+  uint32_t classId;
+  bool operator==(const Key& o) const { return address == o.address && classId == o.classId; }
+};
+struct KeyHash {
+  size_t operator()(const Key& k) const { return std::hash<uintptr_t>()(k.address) * 31u + k.classId; }
+};
+
+std::unordered_map<Key, Tracked*, KeyHash> liveObjects;
+bool shuttingDown = false;
+
+uintptr_t addressFrom(napi_env env, napi_value v) {
+  double d = 0;
+  napi_get_value_double(env, v, &d);
+  return static_cast<uintptr_t>(d);
+}
+
+void forget(Tracked* t) {
+  auto found = liveObjects.find({t->address, t->classId});
+  if (found != liveObjects.end() && found->second == t) liveObjects.erase(found);
+}
+
+// Runs after the JS object is garbage-collected: drop the map entry, destroy what JS owned.
+void finalize(napi_env env, void* data, void*) {
+  auto* t = static_cast<Tracked*>(data);
+  forget(t);
+  if (t->owned && t->destroy && !shuttingDown) {
+    try {
+      t->destroy(reinterpret_cast<void*>(t->address));
+    } catch (...) {
+      // A destructor that throws during garbage collection has nobody to report to.
+    }
+  }
+  napi_delete_reference(env, t->ref);
+  delete t;
+}
+
+Tracked* trackedOf(napi_env env, napi_value obj) {
+  void* data = nullptr;
+  if (napi_unwrap(env, obj, &data) != napi_ok) return nullptr;
+  return static_cast<Tracked*>(data);
+}
+
+DestroyFn destroyFrom(napi_env env, napi_value v) {
+  return reinterpret_cast<DestroyFn>(addressFrom(env, v));
+}
+
+// track(obj, address, classId, owned, destroyAddress)
+napi_value track(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  auto* t = new Tracked{addressFrom(env, argv[1]), static_cast<uint32_t>(addressFrom(env, argv[2])), false, nullptr, nullptr};
+  napi_get_value_bool(env, argv[3], &t->owned);
+  t->destroy = destroyFrom(env, argv[4]);
+  if (napi_wrap(env, argv[0], t, finalize, nullptr, &t->ref) != napi_ok) {
+    delete t;
+    return nullptr;  // napi_wrap left a pending exception (object already wrapped)
+  }
+  liveObjects[{t->address, t->classId}] = t;
+  return nullptr;
+}
+
+// find(address, classId) -> the live JS object or undefined
+napi_value find(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  auto found = liveObjects.find({addressFrom(env, argv[0]), static_cast<uint32_t>(addressFrom(env, argv[1]))});
+  napi_value result = nullptr;
+  if (found != liveObjects.end()) napi_get_reference_value(env, found->second->ref, &result);
+  if (!result) napi_get_undefined(env, &result);
+  return result;
+}
+
+// release(obj): forget the object and run its destructor when JS owns it (delete()).
+napi_value release(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value obj;
+  napi_get_cb_info(env, info, &argc, &obj, nullptr, nullptr);
+  void* data = nullptr;
+  if (napi_remove_wrap(env, obj, &data) != napi_ok || !data) return nullptr;
+  auto* t = static_cast<Tracked*>(data);
+  forget(t);
+  napi_delete_reference(env, t->ref);
+  uintptr_t address = t->address;
+  DestroyFn destroy = t->owned ? t->destroy : nullptr;
+  delete t;
+  if (destroy) {
+    try {
+      destroy(reinterpret_cast<void*>(address));
+    } catch (...) {
+      return throwCurrentException(env);
+    }
+  }
+  return nullptr;
+}
+
+// setOwned(obj, owned, destroyAddress): ll.own / ll.disown, and a borrowed object returned again by value.
+napi_value setOwned(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Tracked* t = trackedOf(env, argv[0]);
+  if (!t) return nullptr;
+  napi_get_value_bool(env, argv[1], &t->owned);
+  if (argc > 2) {
+    DestroyFn d = destroyFrom(env, argv[2]);
+    if (d) t->destroy = d;
+  }
+  return nullptr;
+}
+
+// liveCount() -> number of JS objects currently standing for C++ objects (tests, diagnostics)
+napi_value liveCount(napi_env env, napi_callback_info) {
+  napi_value result;
+  napi_create_double(env, static_cast<double>(liveObjects.size()), &result);
+  return result;
+}
+
+}  // namespace
+
+void forgetAllObjects() {
+  shuttingDown = true;
+  liveObjects.clear();
+}
+
+void registerObjects(Napi::Env env, Napi::Object exports) {
+  Napi::Object objects = Napi::Object::New(env);
+  struct Entry {
+    const char* name;
+    napi_callback cb;
+  } entries[] = {{"track", track}, {"find", find}, {"release", release}, {"setOwned", setOwned}, {"liveCount", liveCount}};
+  for (const auto& e : entries) {
+    napi_value fn;
+    napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.cb, nullptr, &fn);
+    objects.Set(e.name, Napi::Value(env, fn));
+  }
+  exports.Set("objects", objects);
+}
+
+}  // namespace cppjit
