@@ -50,6 +50,22 @@ describe('session', () => {
     expect(cppyy.gbl.session_after()).toBe(8);
   });
 
+  it('refuses input that references undefined symbols before it reaches the JIT, and stays usable', () => {
+    // A global initializer and a function body that call functions nobody defines.
+    expect(() => cppyy.cppdef('int session_missing_a(); int session_gx = session_missing_a();')).toThrow(
+      /undefined symbol: session_missing_a\(\)/);
+    cppyy.cppdef('int session_ok_1() { return 41; }');
+    expect(cppyy.gbl.session_ok_1()).toBe(41);
+    expect(() => cppyy.cppdef('int session_missing_b(int); int session_calls_b() { return session_missing_b(1); }'))
+      .toThrow(CppCompileError);
+    // A declaration without definition is fine until a call needs it; then the call fails cleanly.
+    cppyy.cppdef('namespace session_decl { int declared_only(int); int defined(int a) { return a + 1; } }');
+    expect(() => cppyy.gbl.session_decl.declared_only(1)).toThrow(/undefined symbol: session_decl::declared_only\(int\)/);
+    expect(cppyy.gbl.session_decl.defined(1)).toBe(2);
+    cppyy.cppdef('int session_ok_2() { return session_ok_1() + 1; }');
+    expect(cppyy.gbl.session_ok_2()).toBe(42);
+  });
+
   it('runs statements with cppexec and turns their exceptions into CppError', () => {
     cppyy.cppdef('int exec_state = 0;');
     cppyy.cppexec('exec_state = 5; exec_state *= 2;');

@@ -44,6 +44,7 @@ struct Session::Impl {
   std::vector<std::string> includePaths;
   unsigned uniqueCounter = 0;
   std::map<std::string, const clang::CXXRecordDecl*> typeinfoCache;
+  std::set<std::string> linkableSymbols;  // external symbols already found once (JIT or process)
 
   clang::CompilerInstance& ci() { return compat::compilerInstance(*interp); }
   clang::ASTContext& ast() { return ci().getASTContext(); }
@@ -54,6 +55,9 @@ struct Session::Impl {
   // Parses and runs one input; on failure the input is rolled back and Clang's
   // diagnostics come back in the Result.
   Outcome run(const std::string& code);
+  // External symbols an input's module references that nothing provides. Checked before the
+  // module reaches the JIT: a module that fails to link there poisons every later input.
+  std::vector<std::string> unresolvedSymbols(llvm::Module& module);
   std::string nextName(const char* prefix) { return std::string(prefix) + std::to_string(++uniqueCounter); }
 };
 

@@ -1,6 +1,9 @@
 // reflex/src/session.cpp — creating the interpreter, loading headers/libraries and compiling inputs.
 #include <clang/Basic/FileManager.h>
 #include <clang/Lex/HeaderSearch.h>
+#include <llvm/Demangle/Demangle.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/Module.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/TargetSelect.h>
 
@@ -106,6 +109,21 @@ Outcome Session::Impl::run(const std::string& code) {
     std::string message = firstError(diags, text);
     return Outcome::failure(Status::CompileError, message, std::move(diags));
   }
+  if (unit->TheModule) {
+    auto missing = unresolvedSymbols(*unit->TheModule);
+    if (!missing.empty()) {
+      auto diags = diagnostics.take();
+      if (auto undoErr = interp->Undo()) llvm::consumeError(std::move(undoErr));
+      std::string text = "undefined symbol" + std::string(missing.size() > 1 ? "s: " : ": ");
+      for (size_t i = 0; i < missing.size(); ++i) text += (i ? ", " : "") + llvm::demangle(missing[i]);
+      text += " (not defined by any earlier input, nor by the process or a library given to loadLibrary)";
+      Diagnostic d;
+      d.severity = "error";
+      d.message = text;
+      diags.push_back(d);
+      return Outcome::failure(Status::CompileError, text, std::move(diags));
+    }
+  }
   if (auto err = interp->Execute(*unit)) {
     std::string text = errorText(std::move(err));
     auto diags = diagnostics.take();
@@ -120,6 +138,36 @@ Outcome Session::Impl::run(const std::string& code) {
   }
   diagnostics.discard();
   return success();
+}
+
+std::vector<std::string> Session::Impl::unresolvedSymbols(llvm::Module& module) {
+  std::vector<std::string> missing;
+  auto engine = interp->getExecutionEngine();
+  if (!engine) {
+    llvm::consumeError(engine.takeError());
+    return missing;
+  }
+  llvm::orc::LLJIT& jit = *engine;
+  llvm::orc::JITDylibSearchOrder order;
+  jit.getMainJITDylib().withLinkOrderDo([&](const llvm::orc::JITDylibSearchOrder& links) { order = links; });
+  bool hasMain = false;
+  for (auto& entry : order) hasMain |= entry.first == &jit.getMainJITDylib();
+  if (!hasMain) order.insert(order.begin(), {&jit.getMainJITDylib(), llvm::orc::JITDylibLookupFlags::MatchAllSymbols});
+  for (llvm::GlobalValue& value : module.global_values()) {
+    if (!value.isDeclaration() || value.hasExternalWeakLinkage() || value.use_empty()) continue;
+    if (auto* fn = llvm::dyn_cast<llvm::Function>(&value); fn && fn->isIntrinsic()) continue;
+    std::string name = value.getName().str();
+    if (name.empty() || linkableSymbols.count(name)) continue;
+    // The lookup the linker will do, minus the materialisation failure it would leave behind.
+    auto found = jit.getExecutionSession().lookup(order, jit.mangleAndIntern(name));
+    if (found) {
+      linkableSymbols.insert(name);
+    } else {
+      llvm::consumeError(found.takeError());
+      missing.push_back(name);
+    }
+  }
+  return missing;
 }
 
 Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) {
