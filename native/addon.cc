@@ -135,6 +135,24 @@ Napi::Value parseType(const Napi::CallbackInfo& info) {
   return describeType(info.Env(), unwrap(info.Env(), session(info.Env()).parseType(stringArg(info, 0, "type"))));
 }
 
+Napi::Value instantiateClass(const Napi::CallbackInfo& info) {
+  return scopeId(info.Env(), unwrap(info.Env(), session(info.Env()).instantiateClass(stringArg(info, 0, "spelling"))));
+}
+
+// resolveTemplateCall({ callee, objectType?, explicitArgs?, argTypes, isConstructor? }) -> function description
+Napi::Value resolveTemplateCall(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "resolveTemplateCall: expected an object");
+  Napi::Object o = info[0].As<Napi::Object>();
+  reflex::TemplateCall call;
+  call.callee = o.Get("callee").ToString().Utf8Value();
+  if (o.Has("objectType")) call.objectType = o.Get("objectType").ToString().Utf8Value();
+  if (o.Has("explicitArgs")) call.explicitArgs = o.Get("explicitArgs").ToString().Utf8Value();
+  call.argTypes = stringList(o.Get("argTypes"));
+  call.isConstructor = o.Get("isConstructor").ToBoolean().Value();
+  return describeFunction(env, unwrap(env, session(env).resolveTemplateCall(call)));
+}
+
 Napi::Value classByTypeinfoName(const Napi::CallbackInfo& info) {
   return scopeId(info.Env(), session(info.Env()).classByTypeinfoName(stringArg(info, 0, "name")));
 }
@@ -167,6 +185,8 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("sizeOf", sizeOf);
   fn("parseType", parseType);
   fn("classByTypeinfoName", classByTypeinfoName);
+  fn("instantiateClass", instantiateClass);
+  fn("resolveTemplateCall", resolveTemplateCall);
   fn("macroKind", macroKind);
   fn("compileFunctions", compileFunctions);
   fn("compileClassHelpers", compileClassHelpers);

@@ -37,6 +37,7 @@ const char* memberKindName(reflex::MemberKind k) {
     case M::Variable: return "variable";
     case M::EnumConstant: return "enumconstant";
     case M::Typedef: return "typedef";
+    case M::ClassTemplate: return "classtemplate";
   }
   return "none";
 }
@@ -128,8 +129,15 @@ Napi::Value describeMember(Napi::Env env, const reflex::MemberDesc& m) {
       Napi::Array list = Napi::Array::New(env, m.functions.size());
       for (size_t i = 0; i < m.functions.size(); ++i) list.Set(i, describeFunction(env, m.functions[i]));
       o.Set("functions", list);
+      if (m.hasTemplates) {
+        o.Set("hasTemplates", true);
+        o.Set("qualifiedName", m.qualifiedName);
+      }
       break;
     }
+    case reflex::MemberKind::ClassTemplate:
+      o.Set("qualifiedName", m.qualifiedName);
+      break;
     case reflex::MemberKind::Variable:
       o.Set("variable", Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(m.variable.decl))));
       o.Set("type", describeType(env, m.type));

@@ -39,7 +39,7 @@ export interface FunctionInfo {
 }
 
 export interface MemberInfo {
-  kind: 'none' | 'namespace' | 'class' | 'enum' | 'functions' | 'variable' | 'enumconstant' | 'typedef';
+  kind: 'none' | 'namespace' | 'class' | 'enum' | 'functions' | 'variable' | 'enumconstant' | 'typedef' | 'classtemplate';
   name: string;
   scope?: number;
   functions?: FunctionInfo[];
@@ -48,6 +48,8 @@ export interface MemberInfo {
   type?: TypeInfo;
   isConst?: boolean;
   value?: number | bigint;
+  /** Functions: the set also has function templates (instantiated per call through Clang). */
+  hasTemplates?: boolean;
 }
 
 export interface FieldInfo {
@@ -134,6 +136,8 @@ export interface NativeAddon {
   };
   variableAddress(qualifiedName: string): number;
   prepareEvaluate(expression: string): FunctionInfo;
+  instantiateClass(spelling: string): number;
+  resolveTemplateCall(call: { callee: string; objectType?: string; explicitArgs?: string; argTypes: string[]; isConstructor?: boolean }): FunctionInfo;
   memory: NativeMemory;
   objects: NativeObjects;
 }

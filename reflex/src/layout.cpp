@@ -98,7 +98,8 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope) {
     }
     if (!nd->getDeclName().isIdentifier() || nd->getName().empty()) continue;
     if (llvm::isa<clang::VarDecl>(target) || llvm::isa<clang::TagDecl>(target) ||
-        llvm::isa<clang::TypedefNameDecl>(target)) {
+        llvm::isa<clang::TypedefNameDecl>(target) || llvm::isa<clang::ClassTemplateDecl>(target) ||
+        llvm::isa<clang::TypeAliasTemplateDecl>(target)) {
       if (seen.insert(nd->getName().str()).second) c.staticNames.push_back(nd->getName().str());
       if (auto* ed = llvm::dyn_cast<clang::EnumDecl>(target); ed && !ed->isScoped())
         for (const auto* ec : ed->enumerators())

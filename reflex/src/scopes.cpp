@@ -49,8 +49,12 @@ bool isUsableRecord(Session::Impl& s, const clang::CXXRecordDecl* rd) {
   if (!rd) return false;
   if (rd->hasDefinition()) return true;
   // Class template specializations are only declared until something needs them complete.
-  clang::QualType t = s.ast().getRecordType(rd);
-  return s.sema().isCompleteType(clang::SourceLocation(), t) && rd->hasDefinition();
+  // Complete them inside an input of their own: instantiating from outside a parse leaves
+  // members half-instantiated, and a failure is then rolled back like any other input.
+  if (!llvm::isa<clang::ClassTemplateSpecializationDecl>(rd)) return false;
+  std::string spelling = qualifiedSpelling(s, s.ast().getRecordType(rd));
+  auto outcome = s.run("constexpr unsigned long " + s.nextName("__cppjit_size_") + " = sizeof(" + spelling + ");\n");
+  return outcome.ok() && rd->hasDefinition();
 }
 
 ScopeRef Session::globalScope() const { return scopeOf(impl_->ast().getTranslationUnitDecl()); }
@@ -125,9 +129,22 @@ MemberDesc Session::lookup(ScopeRef scope, const std::string& name) {
       addFunction(s, m, fn, isProtected);
       continue;
     }
-    if (llvm::isa<clang::FunctionTemplateDecl>(d)) {
+    if (auto* ft = llvm::dyn_cast<clang::FunctionTemplateDecl>(d)) {
+      if (llvm::isa<clang::CXXConstructorDecl>(ft->getTemplatedDecl())) continue;
       m.kind = MemberKind::Functions;
+      m.hasTemplates = true;
+      if (m.qualifiedName.empty()) {
+        llvm::raw_string_ostream os(m.qualifiedName);
+        ft->printQualifiedName(os, s.policy());
+      }
       continue;
+    }
+    if (llvm::isa<clang::ClassTemplateDecl>(d) || llvm::isa<clang::TypeAliasTemplateDecl>(d)) {
+      if (m.kind == MemberKind::Functions) continue;
+      m.kind = MemberKind::ClassTemplate;
+      llvm::raw_string_ostream os(m.qualifiedName);
+      llvm::cast<clang::NamedDecl>(d)->printQualifiedName(os, s.policy());
+      return m;
     }
     if (auto* rd = llvm::dyn_cast<clang::CXXRecordDecl>(d)) {
       if (m.kind == MemberKind::Functions) continue;  // a function hides a same-named struct

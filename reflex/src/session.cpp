@@ -200,7 +200,11 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
   impl->interp = std::move(*interp);
   impl->ci().getDiagnostics().setClient(&impl->diagnostics, /*ShouldOwnClient=*/false);
   // What reflex's own generated code (cppexec wrappers) relies on.
-  auto base = impl->run("#include <exception>\n#include <typeinfo>\n#include <cxxabi.h>\n");
+  auto base = impl->run("#include <exception>\n#include <typeinfo>\n#include <cxxabi.h>\n"
+                         "template <class T> T&& __cppjit_declval() noexcept;\n"
+                         "template <class T> struct __cppjit_noref { using type = T; };\n"
+                         "template <class T> struct __cppjit_noref<T&> { using type = T; };\n"
+                         "template <class T> struct __cppjit_noref<T&&> { using type = T; };\n");
   if (!base.ok()) return Result<std::unique_ptr<Session>>::failure(base.status(), base.message(), base.diagnostics());
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }

@@ -15,6 +15,10 @@ export const K_BIGINT = 8;
 export const K_FUNCTION = 9;
 export const K_OBJECT = 10; // any other object
 export const K_POINTER = 11; // an ll pointer object
+export const K_ARRAY = 12; // a JS array or TypedArray of anything else
+export const K_ARRAY_INT = 13; // every element an int32 (or an integer TypedArray)
+export const K_ARRAY_NUMBER = 14; // every element a number (or a float TypedArray)
+export const K_ARRAY_STRING = 15; // every element a string
 export const FIRST_CLASS = 16;
 
 export const IMPOSSIBLE = -1;
@@ -38,7 +42,10 @@ export function kindOf(value: unknown): number {
       if (value === null) return K_NULL;
       const id = (value as Record<symbol, number | undefined>)[CLASS_ID];
       if (id !== undefined) return FIRST_CLASS + id;
-      return (value as { [POINTER_TAG]?: true })[POINTER_TAG] ? K_POINTER : K_OBJECT;
+      if ((value as { [POINTER_TAG]?: true })[POINTER_TAG]) return K_POINTER;
+      if (Array.isArray(value)) return arrayKind(value);
+      if (ArrayBuffer.isView(value)) return typedArrayKind(value);
+      return K_OBJECT;
     }
     default:
       return K_OBJECT;
@@ -46,6 +53,35 @@ export function kindOf(value: unknown): number {
 }
 
 export const POINTER_TAG = Symbol.for('cppjit.pointer');
+
+/** Element kinds decide between vector overloads (and what a template deduces), as cppyy does. */
+function arrayKind(values: unknown[]): number {
+  let ints = true;
+  let numbers = true;
+  let strings = true;
+  for (let i = 0; i < values.length && (numbers || strings); i++) {
+    const v = values[i];
+    if (typeof v === 'number') {
+      strings = false;
+      if ((v | 0) !== v) ints = false;
+    } else {
+      ints = numbers = false;
+      if (typeof v !== 'string') strings = false;
+    }
+  }
+  if (!values.length) return K_ARRAY;
+  return ints ? K_ARRAY_INT : numbers ? K_ARRAY_NUMBER : strings ? K_ARRAY_STRING : K_ARRAY;
+}
+
+function typedArrayKind(view: ArrayBufferView): number {
+  if (view instanceof Float64Array || view instanceof Float32Array) return K_ARRAY_NUMBER;
+  if (view instanceof DataView || view instanceof BigInt64Array || view instanceof BigUint64Array) return K_ARRAY;
+  return K_ARRAY_INT;
+}
+
+export function isArrayKind(kind: number): boolean {
+  return kind >= K_ARRAY && kind <= K_ARRAY_STRING;
+}
 
 export function kindName(kind: number): string {
   switch (kind) {
@@ -59,6 +95,7 @@ export function kindName(kind: number): string {
     case K_FUNCTION: return 'function';
     case K_POINTER: return 'pointer';
     case K_OBJECT: return 'object';
+    case K_ARRAY: case K_ARRAY_INT: case K_ARRAY_NUMBER: case K_ARRAY_STRING: return 'array';
     default: return 'C++ object';
   }
 }
@@ -102,6 +139,7 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
     case 'objectref':
     case 'objectptr': {
       if (kind === K_NULL) return t.kind === 'objectptr' ? 1 : IMPOSSIBLE;
+      if (isArrayKind(kind)) return sequenceScore(t, kind);
       if (kind < FIRST_CLASS || t.record === null) return IMPOSSIBLE;
       const depth = derivation(kind - FIRST_CLASS, t.record);
       return depth < 0 ? IMPOSSIBLE : depth === 0 ? 0 : 2 + depth;
@@ -114,6 +152,30 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
       return IMPOSSIBLE;
     default:
       return IMPOSSIBLE;
+  }
+}
+
+const SEQUENCE = /^std::vector<(?!bool[,>])/;
+const ELEMENT = /^std::vector<(.*?)(?:, std::allocator<.*)?>$/;
+const INTEGER_ELEMENT = /^(?:(?:unsigned |signed )?(?:char|short|int|long|long long)|unsigned|bool|std::u?int\d+_t|std::size_t)$/;
+
+/** Whether a JS array can stand for this parameter: a std::vector taken by value or const reference. */
+export function acceptsSequence(t: TypeInfo): boolean {
+  if (t.kind !== 'object' && !(t.kind === 'objectref' && t.isConst)) return false;
+  return SEQUENCE.test(t.kind === 'object' ? t.spelling : t.pointee);
+}
+
+function sequenceScore(t: TypeInfo, kind: number): number {
+  if (!acceptsSequence(t)) return IMPOSSIBLE;
+  const element = ELEMENT.exec(t.kind === 'object' ? t.spelling : t.pointee)?.[1] ?? '';
+  const integral = INTEGER_ELEMENT.test(element);
+  const floating = element === 'double' || element === 'float' || element === 'long double';
+  const string = element.startsWith('std::basic_string<char') || element === 'std::string';
+  switch (kind) {
+    case K_ARRAY_INT: return integral ? 6 : floating ? 7 : IMPOSSIBLE;
+    case K_ARRAY_NUMBER: return floating ? 6 : IMPOSSIBLE;
+    case K_ARRAY_STRING: return string ? 6 : IMPOSSIBLE;
+    default: return integral || floating || string ? IMPOSSIBLE : 8;
   }
 }
 

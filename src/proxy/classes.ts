@@ -6,6 +6,7 @@ import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, KEEP, OFFSETS, OWNED } from '
 import { OverloadSet, constructorFor, makeCallable } from './functions';
 import { fieldAccessor } from '../convert/fields';
 import { memberValue } from './members';
+import { installProtocols } from './protocols';
 
 export interface ClassState {
   id: number;
@@ -268,6 +269,8 @@ export function classFor(scope: number): ClassState {
   const proto = cls.prototype as unknown as Record<symbol, unknown>;
   Object.defineProperty(cls, CLASS_STATE, { value: state });
   Object.defineProperty(cls, CPP_NAME, { value: info.spelling });
+  // A class converts to its C++ name, so it can stand in a template subscript: std.vector[geo.Point].
+  Object.defineProperty(cls, 'toString', { value: () => info.spelling, configurable: true });
   proto[CLASS_STATE] = state;
   proto[CLASS_ID] = state.id;
   proto[OFFSETS] = state.offsets;
@@ -277,14 +280,17 @@ export function classFor(scope: number): ClassState {
     Object.defineProperty(proto, field.name, { configurable: true, enumerable: false, ...fieldAccessor(state, field) });
   }
 
+  installProtocols(state);
+
   const staticNames = new Set(info.staticNames);
   for (const name of info.methodNames) {
     if (name === 'delete' || name === 'constructor') continue;
     defineLazy(proto, name, false, () => {
       const m = lookupMember(state, name);
       const methods = (m.functions ?? []).filter((f) => f.kind === 'method' && !f.isProtected);
-      if (!methods.length) return undefined;
-      return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state), proto, name, false), writable: true };
+      if (!methods.length && !m.hasTemplates) return undefined;
+      const templates = m.hasTemplates ? { callee: name, objectType: info.spelling } : null;
+      return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state, templates), proto, name, false), writable: true };
     });
     staticNames.add(name);
   }
@@ -294,8 +300,9 @@ export function classFor(scope: number): ClassState {
       const m = lookupMember(state, name);
       if (m.kind === 'functions') {
         const statics = (m.functions ?? []).filter((f) => f.kind === 'static' && !f.isProtected);
-        if (!statics.length) return undefined;
-        return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, statics, null), cls, name, true), writable: true };
+        if (!statics.length && !m.hasTemplates) return undefined;
+        const templates = m.hasTemplates ? { callee: `${info.spelling}::${name}` } : null;
+        return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, statics, null, templates), cls, name, true), writable: true };
       }
       return memberValue(m);
     });

@@ -3,12 +3,13 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, describeMismatch, kindOf, score } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, describeMismatch, kindOf, score } from '../convert/kinds';
 import { objectAddress } from '../convert/objects';
 import { makePointer, pointerAddress } from '../convert/pointers';
 import { ADDRESS, CPP_NAME, OFFSETS } from './symbols';
-import type { ClassState } from './classes';
+import type { ClassState, CppObject } from './classes';
 import { classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
+import { deducedType } from './templates';
 
 /** One C++ callable, described once; `invoke` is set when it is compiled. */
 export interface Candidate {
@@ -17,15 +18,26 @@ export interface Candidate {
   failure?: string;
 }
 
+/** How to name a set's function templates in a call Clang resolves (see Session::resolveTemplateCall). */
+export interface TemplateSource {
+  callee: string;
+  objectType?: string;
+  explicitArgs?: string;
+}
+
 export class OverloadSet {
   readonly candidates: Candidate[];
   compiled = false;
   readonly cache = new ResolutionCache<Candidate>();
+  /** Instantiations made for this set, by the C++ argument types they were made for. */
+  readonly instantiations = new Map<string, Candidate | string>();
   constructor(
     readonly name: string,
     functions: FunctionInfo[],
     /** The class whose methods these are (null for free and static functions). */
     readonly owner: ClassState | null,
+    /** Set when the C++ name also has function templates. */
+    readonly templates: TemplateSource | null = null,
   ) {
     this.candidates = functions.map((info) => ({ info }));
   }
@@ -42,8 +54,10 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
     case 'object':
     case 'objectref': {
       const state = classFor(t.record!);
+      const sequence = acceptsSequence(t);
       return (v) => {
         try {
+          if (sequence && (Array.isArray(v) || ArrayBuffer.isView(v))) return temporarySequence(state, v as ArrayLike<unknown>);
           return objectAddress(v, state, `${state.info.spelling} (${t.display})`);
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;
@@ -112,6 +126,29 @@ function compileSet(set: OverloadSet) {
   }
 }
 
+// C++ objects made from JS arrays for one call; destroyed when the call returns.
+const temporaries: CppObject[] = [];
+
+function temporarySequence(state: ClassState, values: ArrayLike<unknown>): number {
+  const tmp = new (state.cls as unknown as new () => CppObject)();
+  temporaries.push(tmp);
+  const push = (tmp as unknown as { push_back(v: unknown): void });
+  if (typeof (tmp as unknown as { reserve?: unknown }).reserve === 'function') (tmp as unknown as { reserve(n: number): void }).reserve(values.length);
+  for (let i = 0; i < values.length; i++) {
+    try {
+      push.push_back(values[i]);
+    } catch (e) {
+      if (e instanceof Error) e.message = `element ${i}: ${e.message}`;
+      throw e;
+    }
+  }
+  return tmp[ADDRESS] as number;
+}
+
+function releaseTemporaries(mark: number) {
+  while (temporaries.length > mark) (temporaries.pop() as unknown as { delete(): void }).delete();
+}
+
 function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
   const offset = hasSelf ? 1 : 0;
   const converters = info.params.map((p, i) =>
@@ -119,6 +156,21 @@ function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): 
   const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
   const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
   if (!indexes.length && !convert) return fn;
+  if (info.params.some((p) => acceptsSequence(p.type))) {
+    return (...args: unknown[]) => {
+      const mark = temporaries.length;
+      try {
+        for (const i of indexes) {
+          const at = i + offset;
+          if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
+        }
+        const r = fn(...args);
+        return convert ? convert(r) : r;
+      } finally {
+        releaseTemporaries(mark);
+      }
+    };
+  }
   return (...args: unknown[]) => {
     for (const i of indexes) {
       const at = i + offset;
@@ -188,11 +240,49 @@ function resolve(set: OverloadSet, args: unknown[], n: number): Candidate {
       bestScore = total;
     }
   }
+  if (!best && set.templates) {
+    const made = instantiateFor(set, args, n);
+    if (typeof made !== 'string') return made;
+    reasons.push(`  template ${set.templates.callee}${set.templates.explicitArgs ? `<${set.templates.explicitArgs}>` : ''}: ${made}`);
+  }
   if (!best) {
     const shown = kinds.map((k) => (k >= FIRST_CLASS ? 'object' : typeof args[kinds.indexOf(k)])).join(', ');
     throw new TypeError(`no overload of ${set.name} accepts (${shown}); candidates:\n${reasons.join('\n')}`);
   }
   return best;
+}
+
+/**
+ * Asks Clang which specialization of the set's function templates a C++ call with these
+ * argument types would use, compiles it and adds it to the set's candidates (so an existing
+ * instantiation is preferred next time). Returns the reason when there is none.
+ */
+function instantiateFor(set: OverloadSet, args: unknown[], n: number): Candidate | string {
+  const argTypes: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = deducedType(args[i]);
+    if (t === null) return `argument ${i + 1} (${typeof args[i]}) has no C++ type to deduce from`;
+    argTypes.push(t);
+  }
+  const key = argTypes.join(', ');
+  const known = set.instantiations.get(key);
+  if (known !== undefined) return known;
+  let made: Candidate | string;
+  try {
+    const info = native().resolveTemplateCall({ ...set.templates!, argTypes });
+    const [compiled] = native().compileFunctions([info.fid]);
+    if (typeof compiled === 'function') {
+      made = { info, invoke: makeInvoker(info, compiled, set.owner !== null) };
+      set.candidates.push(made);
+    } else {
+      made = `${info.signature}: ${compileFailure(compiled)}`;
+    }
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    made = `no instantiation for (${key}): ${message.split('\n')[0]}`;
+  }
+  set.instantiations.set(key, made);
+  return made;
 }
 
 /** Resolves and calls; `self` is the subobject address for methods (undefined for functions). */
@@ -243,8 +333,9 @@ function pick(set: OverloadSet, n: number, key: number, args: unknown[]): Native
  * Other calls take the generic path.
  */
 function makeDispatcher(set: OverloadSet, isMethod: boolean): Function {
-  const most = Math.min(FAST_ARITY, Math.max(...set.candidates.map((c) => c.info.params.length)));
-  const least = Math.min(...set.candidates.map((c) => c.info.minArgs));
+  // Templates may be instantiated for any argument count later.
+  const most = set.templates ? FAST_ARITY : Math.min(FAST_ARITY, Math.max(...set.candidates.map((c) => c.info.params.length)));
+  const least = set.templates ? 0 : Math.min(...set.candidates.map((c) => c.info.minArgs));
   const params = Array.from({ length: most }, (_, i) => `a${i}`);
   const self = isMethod ? 's, ' : '';
   const lines: string[] = ["'use strict';"];
@@ -336,7 +427,7 @@ export function makeCallable(set: OverloadSet, holder: object | null, key: strin
   const build = (): Function => {
     compileSet(set);
     const usable = set.candidates.filter((c) => c.invoke);
-    if (set.candidates.length === 1 && usable.length === 1) {
+    if (set.candidates.length === 1 && usable.length === 1 && !set.templates) {
       const call = usable[0].invoke!;
       const info = usable[0].info;
       if (!isMethod) return call;
@@ -359,7 +450,30 @@ export function makeCallable(set: OverloadSet, holder: object | null, key: strin
     return fast.apply(this, args);
   };
   Object.defineProperty(stub, 'name', { value: key, configurable: true });
-  return decorate(stub, set, isMethod);
+  decorate(stub, set, isMethod);
+  return set.templates ? withExplicitArguments(stub, set, isMethod) : stub;
+}
+
+const EXPLICIT = Symbol('cppjit.explicitInstantiations');
+const explicitTraps: ProxyHandler<Function> = {
+  get(target, key, receiver) {
+    if (typeof key === 'symbol' || key in target || key === 'then') return Reflect.get(target, key, receiver);
+    const { set, isMethod, made } = (target as unknown as Record<symbol, { set: OverloadSet; isMethod: boolean; made: Map<string, Function> }>)[EXPLICIT];
+    const args = key.replace(/\s+/g, ' ').trim();
+    let fn = made.get(args);
+    if (!fn) {
+      const source: TemplateSource = { ...set.templates!, explicitArgs: args };
+      fn = makeCallable(new OverloadSet(`${set.name}<${args}>`, [], set.owner, source), null, key, !isMethod);
+      made.set(args, fn);
+    }
+    return fn;
+  },
+};
+
+/** A set with function templates also takes explicit template arguments by subscript: `fn['double'](x)`. */
+function withExplicitArguments(fn: Function, set: OverloadSet, isMethod: boolean): Function {
+  Object.defineProperty(fn, EXPLICIT, { value: { set, isMethod, made: new Map() } });
+  return new Proxy(fn, explicitTraps);
 }
 
 /** Compiles and calls a one-off function description (evaluate()). */
@@ -369,4 +483,19 @@ export function callOnce(info: FunctionInfo): unknown {
   const c = set.candidates[0];
   if (!c.invoke) throw new TypeError(c.failure ?? `cannot call ${info.signature}`);
   return c.invoke();
+}
+
+/**
+ * Compiles generated helper functions (one candidate each) in one batch and returns their
+ * invokers, in order. Helpers are called with exactly their parameters, so no resolution is needed.
+ */
+export function compileHelpers(infos: FunctionInfo[]): NativeFunction[] {
+  const results = native().compileFunctions(infos.map((f) => f.fid));
+  return results.map((r, i) => {
+    if (typeof r !== 'function') {
+      const failure = typeof r === 'string' ? { error: r } : r;
+      throw new CppCompileError(failure.error, failure.diagnostics ?? []);
+    }
+    return makeInvoker(infos[i], r, false);
+  });
 }

@@ -5,6 +5,7 @@ import { CPP_NAME } from './symbols';
 import { memoryAccess } from '../convert/fields';
 import { classFor } from './classes';
 import { namespaceFor } from './namespace';
+import { classTemplate } from './templates';
 
 const enums = new Map<number, Readonly<Record<string, number | bigint>>>();
 
@@ -71,6 +72,8 @@ export function memberValue(m: MemberInfo): PropertyDescriptor | undefined {
       return { value: new CppType(m.type!), writable: false };
     case 'variable':
       return variableDescriptor(m);
+    case 'classtemplate':
+      return { value: classTemplate(m.qualifiedName!), writable: false };
     default:
       return undefined;
   }

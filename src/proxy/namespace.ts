@@ -21,8 +21,9 @@ function resolveMember(state: NamespaceState, name: string): { found: boolean; v
   let descriptor: PropertyDescriptor | undefined;
   if (m.kind === 'functions') {
     const callable = (m.functions ?? []).filter((f) => !f.isProtected);
-    if (!callable.length) return { found: false };
-    descriptor = { value: makeCallable(new OverloadSet(qualified, callable, null), state.object, name, true), writable: true };
+    if (!callable.length && !m.hasTemplates) return { found: false };
+    const templates = m.hasTemplates ? { callee: m.qualifiedName ?? qualified } : null;
+    descriptor = { value: makeCallable(new OverloadSet(qualified, callable, null, templates), state.object, name, true), writable: true };
   } else {
     descriptor = memberValue(m);
   }

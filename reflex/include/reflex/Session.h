@@ -51,6 +51,12 @@ class Session {
   Result<uint64_t> sizeOf(const std::string& typeSpelling);
   // The class whose typeid(...).name() is this mangled name, if it is known to the AST.
   ScopeRef classByTypeinfoName(const std::string& mangledName);
+  // --- Templates (templates.cpp) -----------------------------------------------
+  // The complete class for a template-id spelling ("std::vector<int>"), instantiated on demand.
+  Result<ScopeRef> instantiateClass(const std::string& spelling);
+  // The function template specialization C++ overload resolution picks for this call.
+  Result<FunctionDesc> resolveTemplateCall(const TemplateCall& call);
+
   // Whether an object-like macro of this name is defined.
   bool hasObjectMacro(const std::string& name);
   bool isFunctionMacro(const std::string& name);

@@ -144,6 +144,7 @@ enum class MemberKind : uint8_t {
   Variable,
   EnumConstant,
   Typedef,     // alias to something that is not a class (the target type is in typedefTarget)
+  ClassTemplate,  // a class or alias template: instantiated by spelling arguments
 };
 
 struct EnumConstantDesc {
@@ -158,10 +159,23 @@ struct MemberDesc {
   ScopeRef scope;                    // Namespace/Class/Enum (class also for typedef-to-class)
   std::vector<FunctionDesc> functions;
   VarRef variable;
-  std::string qualifiedName;         // Variable: what generated code names
+  std::string qualifiedName;
   TypeDesc type;                     // Variable type, EnumConstant's enum, Typedef target
   EnumConstantDesc enumConstant;
   bool isConst = false;              // Variable: read-only
+  bool hasTemplates = false;         // Functions: the set also has function templates
+  // Variable: what generated code names; ClassTemplate and Functions with templates: the
+  // qualified name to spell an instantiation or a call with.
+};
+
+// A call of a function template to resolve as C++ would: the callee, explicit template
+// arguments (may be empty) and the argument types ("int", "geo::Point&" for an lvalue).
+struct TemplateCall {
+  std::string callee;        // free/static: "ns::f" or "ns::C::f"; method: the name only
+  std::string objectType;    // method calls: the object's class spelling; otherwise empty
+  std::string explicitArgs;  // "double" or "int, 4", without the angle brackets
+  std::vector<std::string> argTypes;
+  bool isConstructor = false;  // callee is then the class spelling
 };
 
 struct FieldDesc {

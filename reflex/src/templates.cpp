@@ -1,0 +1,75 @@
+// reflex/src/templates.cpp — class template instantiation by spelling and function template calls resolved by Clang itself.
+#include "Internal.h"
+
+namespace reflex {
+namespace {
+
+const clang::TypedefNameDecl* findAlias(Session::Impl& s, const std::string& alias) {
+  auto& ast = s.ast();
+  for (auto* decl : ast.getTranslationUnitDecl()->lookup(clang::DeclarationName(&ast.Idents.get(alias))))
+    if (auto* td = llvm::dyn_cast<clang::TypedefNameDecl>(decl)) return td;
+  return nullptr;
+}
+
+// The function a call-like expression ends up calling, through the wrappers Sema adds.
+const clang::FunctionDecl* calleeOf(const clang::Expr* e) {
+  while (e) {
+    e = e->IgnoreImplicit()->IgnoreParens();
+    if (auto* call = llvm::dyn_cast<clang::CallExpr>(e)) return call->getDirectCallee();
+    if (auto* construct = llvm::dyn_cast<clang::CXXConstructExpr>(e)) return construct->getConstructor();
+    if (auto* cast = llvm::dyn_cast<clang::CXXFunctionalCastExpr>(e)) {
+      e = cast->getSubExpr();
+      continue;
+    }
+    if (auto* bind = llvm::dyn_cast<clang::CXXBindTemporaryExpr>(e)) {
+      e = bind->getSubExpr();
+      continue;
+    }
+    if (auto* cleanups = llvm::dyn_cast<clang::ExprWithCleanups>(e)) {
+      e = cleanups->getSubExpr();
+      continue;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<ScopeRef> Session::instantiateClass(const std::string& spelling) {
+  // sizeof forces the class complete inside an input, so an instantiation that does not compile
+  // is reported with diagnostics and rolled back rather than left half-instantiated.
+  std::string alias = impl_->nextName("__cppjit_class_");
+  auto outcome = impl_->run("using " + alias + " = " + spelling + ";\nconstexpr unsigned long " + alias +
+                            "_size = sizeof(" + alias + ");\n");
+  if (!outcome.ok()) return Result<ScopeRef>::failure(outcome.status(), outcome.message(), outcome.diagnostics());
+  const clang::TypedefNameDecl* td = findAlias(*impl_, alias);
+  const clang::CXXRecordDecl* rd = td ? td->getUnderlyingType()->getAsCXXRecordDecl() : nullptr;
+  if (!rd || !rd->hasDefinition())
+    return Result<ScopeRef>::failure(Status::NotFound, spelling + " does not name a class");
+  return scopeOf(rd->getDefinition());
+}
+
+Result<FunctionDesc> Session::resolveTemplateCall(const TemplateCall& call) {
+  // Let Clang do deduction and overload resolution on an unevaluated call with arguments of
+  // the given types, then read the chosen specialization off the decltype expression.
+  std::string args;
+  for (size_t i = 0; i < call.argTypes.size(); ++i)
+    args += (i ? ", " : "") + std::string("__cppjit_declval<") + call.argTypes[i] + ">()";
+  std::string templateArgs = "<" + call.explicitArgs + ">";
+  std::string expression;
+  if (call.isConstructor) expression = call.callee + "(" + args + ")";
+  else if (!call.objectType.empty())
+    expression = "__cppjit_declval<" + call.objectType + "&>().template " + call.callee + templateArgs + "(" + args + ")";
+  else expression = call.callee + templateArgs + "(" + args + ")";
+  std::string alias = impl_->nextName("__cppjit_call_");
+  auto outcome = impl_->run("using " + alias + " = decltype(" + expression + ");\n");
+  if (!outcome.ok()) return Result<FunctionDesc>::failure(outcome.status(), outcome.message(), outcome.diagnostics());
+  const clang::TypedefNameDecl* td = findAlias(*impl_, alias);
+  const auto* decltypeType = td ? td->getUnderlyingType()->getAs<clang::DecltypeType>() : nullptr;
+  const clang::FunctionDecl* fn = decltypeType ? calleeOf(decltypeType->getUnderlyingExpr()) : nullptr;
+  if (!fn) return Result<FunctionDesc>::failure(Status::NotFound, "no function template matches " + expression);
+  return describeFunction(*impl_, fn);
+}
+
+}  // namespace reflex

@@ -1,0 +1,223 @@
+// src/proxy/protocols.ts — JS protocols for C++ containers: for..of from begin()/end(), v[i] from operator[], Map-like get/set/has.
+import { native } from '../native';
+import type { FunctionInfo, NativeFunction, TypeInfo } from '../types';
+import type { ClassState, CppObject } from './classes';
+import { ADDRESS, CLASS_STATE } from './symbols';
+import { compileHelpers } from './functions';
+import { memoryAccess, type MemoryAccess } from '../convert/fields';
+
+// Helpers are ordinary C++ functions cppjit defines next to the class (namespace __cppjit_h) and
+// calls through the usual thunks, so every key/value conversion is the one C++ calls get.
+let helperScope: number | undefined;
+
+function defineHelpers(code: string, names: string[]): NativeFunction[] {
+  native().cppdef(`namespace __cppjit_h {\n${code}}\n`);
+  if (helperScope === undefined) helperScope = native().lookup(native().globalScope(), '__cppjit_h').scope!;
+  const infos: FunctionInfo[] = names.map((name) => {
+    const m = native().lookup(helperScope!, name);
+    if (!m.functions?.length) throw new Error(`cppjit: helper ${name} was not defined`);
+    return m.functions[0];
+  });
+  return compileHelpers(infos);
+}
+
+function helperType(name: string): TypeInfo {
+  return native().parseType(`__cppjit_h::${name}`);
+}
+
+interface Indexing {
+  at: NativeFunction;
+  access: MemoryAccess;
+}
+
+interface Iteration {
+  begin: NativeFunction;
+  next: NativeFunction;
+  end: NativeFunction;
+  access: MemoryAccess;
+  pairs: boolean;
+}
+
+interface Mapping {
+  get: NativeFunction;
+  has: NativeFunction;
+  set: NativeFunction;
+  access: MemoryAccess;
+}
+
+interface Protocols {
+  indexing?: Indexing | Error;
+  iteration?: Iteration | Error;
+  mapping?: Mapping | Error;
+}
+
+const protocolsOf = new WeakMap<ClassState, Protocols>();
+
+function protocols(state: ClassState): Protocols {
+  let p = protocolsOf.get(state);
+  if (!p) protocolsOf.set(state, (p = {}));
+  return p;
+}
+
+function once<T>(state: ClassState, key: keyof Protocols, build: () => T): T {
+  const p = protocols(state);
+  let v = p[key] as T | Error | undefined;
+  if (v === undefined) {
+    try {
+      v = build();
+    } catch (e) {
+      v = e instanceof Error ? e : new Error(String(e));
+    }
+    (p as Record<string, unknown>)[key] = v;
+  }
+  if (v instanceof Error) throw v;
+  return v;
+}
+
+function indexing(state: ClassState): Indexing {
+  return once(state, 'indexing', () => {
+    const n = state.id;
+    const S = state.info.spelling;
+    const [at] = defineHelpers(
+      `using elem_${n} = __cppjit_noref<decltype(__cppjit_declval<${S}&>()[0])>::type;\n` +
+        `inline unsigned long at_${n}(${S}& c, long i) {\n` +
+        `  if (i < 0 || (unsigned long)i >= (unsigned long)c.size()) return 0;\n` +
+        `  return (unsigned long)__builtin_addressof(c[i]);\n}\n`,
+      [`at_${n}`],
+    );
+    return { at, access: memoryAccess(helperType(`elem_${n}`)) };
+  });
+}
+
+function iteration(state: ClassState): Iteration {
+  return once(state, 'iteration', () => {
+    const n = state.id;
+    const S = state.info.spelling;
+    const [begin, next, end] = defineHelpers(
+      `struct iter_${n} { decltype(__cppjit_declval<${S}&>().begin()) cur; decltype(__cppjit_declval<${S}&>().end()) last; };\n` +
+        `using item_${n} = __cppjit_noref<decltype(*__cppjit_declval<${S}&>().begin())>::type;\n` +
+        `inline unsigned long begin_${n}(${S}& c) { return (unsigned long)new iter_${n}{c.begin(), c.end()}; }\n` +
+        `inline unsigned long next_${n}(unsigned long h) {\n` +
+        `  auto* it = (iter_${n}*)h; if (it->cur == it->last) return 0;\n` +
+        `  unsigned long p = (unsigned long)__builtin_addressof(*it->cur); ++it->cur; return p;\n}\n` +
+        `inline void end_${n}(unsigned long h) { delete (iter_${n}*)h; }\n`,
+      [`begin_${n}`, `next_${n}`, `end_${n}`],
+    );
+    return { begin, next, end, access: memoryAccess(helperType(`item_${n}`)), pairs: isMapLike(state) };
+  });
+}
+
+function mapping(state: ClassState): Mapping {
+  return once(state, 'mapping', () => {
+    const n = state.id;
+    const S = state.info.spelling;
+    const [get, has, set] = defineHelpers(
+      `using mapped_${n} = ${S}::mapped_type;\n` +
+        `inline unsigned long get_${n}(${S}& c, const ${S}::key_type& k) {\n` +
+        `  auto it = c.find(k); return it == c.end() ? 0 : (unsigned long)__builtin_addressof(it->second);\n}\n` +
+        `inline bool has_${n}(${S}& c, const ${S}::key_type& k) { return c.find(k) != c.end(); }\n` +
+        `inline void set_${n}(${S}& c, const ${S}::key_type& k, const ${S}::mapped_type& v) { c.insert_or_assign(k, v); }\n`,
+      [`get_${n}`, `has_${n}`, `set_${n}`],
+    );
+    return { get, has, set, access: memoryAccess(helperType(`mapped_${n}`)) };
+  });
+}
+
+function isMapLike(state: ClassState): boolean {
+  const statics = state.info.staticNames;
+  return statics.includes('mapped_type') && statics.includes('key_type') && state.info.methodNames.includes('find');
+}
+
+function isIndexable(state: ClassState): boolean {
+  const methods = state.info.methodNames;
+  return methods.includes('operator[]') && methods.includes('size') && !isMapLike(state);
+}
+
+function isIterable(state: ClassState): boolean {
+  const methods = state.info.methodNames;
+  return methods.includes('begin') && methods.includes('end');
+}
+
+function live(obj: CppObject): CppObject {
+  if (!obj[ADDRESS]) throw new Error(`cppjit: ${(obj[CLASS_STATE] as ClassState).info.spelling} object was deleted`);
+  return obj;
+}
+
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+/** The prototype-chain Proxy that gives integer keys to instances: consulted only when a key misses. */
+function indexProxy(state: ClassState, parent: object): object {
+  return new Proxy(parent, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && INDEX.test(key) && (receiver as CppObject)[CLASS_STATE]) {
+        const { at, access } = indexing(state);
+        const address = at(live(receiver as CppObject), Number(key)) as number;
+        return address ? access.read(address, receiver) : undefined;
+      }
+      return Reflect.get(target, key, receiver);
+    },
+    set(target, key, value, receiver) {
+      if (typeof key === 'string' && INDEX.test(key) && (receiver as CppObject)[CLASS_STATE]) {
+        const { at, access } = indexing(state);
+        const address = at(live(receiver as CppObject), Number(key)) as number;
+        if (!address) throw new RangeError(`${state.info.spelling}: index ${key} is out of range`);
+        if (!access.write) throw new TypeError(`${state.info.spelling}: ${access.unsupported}`);
+        access.write(address, value);
+        return true;
+      }
+      return Reflect.set(target, key, value, receiver);
+    },
+  });
+}
+
+function* iterate(self: CppObject): Generator<unknown> {
+  const state = self[CLASS_STATE] as ClassState;
+  const { begin, next, end, access, pairs } = iteration(state);
+  const handle = begin(live(self));
+  try {
+    for (;;) {
+      const address = next(handle) as number;
+      if (!address) return;
+      const item = access.read(address, self) as Record<string, unknown>;
+      yield pairs ? [item.first, item.second] : item;
+    }
+  } finally {
+    end(handle);
+  }
+}
+
+/** Installs the container protocols a class qualifies for; helpers are compiled on first use. */
+export function installProtocols(state: ClassState): void {
+  const proto = state.cls.prototype as unknown as Record<string | symbol, unknown>;
+  const methods = new Set(state.info.methodNames);
+  const taken = (name: string) => methods.has(name) || state.info.fields.some((f) => f.name === name);
+  if (isIterable(state)) {
+    Object.defineProperty(proto, Symbol.iterator, {
+      configurable: true,
+      writable: true,
+      value: function (this: CppObject) {
+        return iterate(this);
+      },
+    });
+  }
+  if (isIndexable(state)) {
+    Object.setPrototypeOf(proto, indexProxy(state, Object.getPrototypeOf(proto)));
+  }
+  if (isMapLike(state)) {
+    const define = (name: string, value: Function) => {
+      if (!taken(name)) Object.defineProperty(proto, name, { configurable: true, writable: true, value });
+    };
+    define('get', function (this: CppObject, key: unknown) {
+      const m = mapping(state);
+      const address = m.get(live(this), key) as number;
+      return address ? m.access.read(address, this) : undefined;
+    });
+    define('has', function (this: CppObject, key: unknown) {
+      return mapping(state).has(live(this), key) as boolean;
+    });
+    define('set', function (this: CppObject, key: unknown, value: unknown) {
+      mapping(state).set(live(this), key, value);
+      return this;
+    });
+  }
+}
