@@ -66,6 +66,21 @@ describe('session', () => {
     expect(cppyy.gbl.session_ok_2()).toBe(42);
   });
 
+  it('recovers from failed template instantiations: later inputs get the code the failed one took along', () => {
+    cppyy.cppdef(`namespace session_orphans {
+      template <class T> T helper(T x) { return x + 1; }
+      template <class T> T chain(T x) { return helper(x) * 2; }
+      template <class T> T broken(T x) { return chain(x) + x.nonexistent; } }`);
+    // The failing input instantiates chain<int> and helper<int> before broken<int> fails.
+    expect(() => cppyy.cppdef('int session_orphans_bad() { return session_orphans::broken(2); }')).toThrow(CppCompileError);
+    cppyy.cppdef('int session_orphans_good() { return session_orphans::chain(20); }');
+    expect(cppyy.gbl.session_orphans_good()).toBe(42);
+    // An extern "C" name of a rolled-back input can be defined again.
+    expect(() => cppyy.cppdef('extern "C" int session_c_name() { return session_orphans::broken(1); }')).toThrow(CppCompileError);
+    cppyy.cppdef('extern "C" int session_c_name() { return 7; }');
+    expect(cppyy.gbl.session_c_name()).toBe(7);
+  });
+
   it('runs statements with cppexec and turns their exceptions into CppError', () => {
     cppyy.cppdef('int exec_state = 0;');
     cppyy.cppexec('exec_state = 5; exec_state *= 2;');

@@ -36,6 +36,7 @@ class DiagnosticCollector : public clang::DiagnosticConsumer {
 
 std::string firstError(const std::vector<Diagnostic>& diags, const std::string& fallback);
 
+
 struct Session::Impl {
   std::unique_ptr<clang::Interpreter> interp;
   DiagnosticCollector diagnostics;
@@ -58,6 +59,12 @@ struct Session::Impl {
   // External symbols an input's module references that nothing provides. Checked before the
   // module reaches the JIT: a module that fails to link there poisons every later input.
   std::vector<std::string> unresolvedSymbols(llvm::Module& module);
+  void discardPartialCode();
+  void undoInput(clang::TranslationUnitDecl* input);
+  void forgetExternC(clang::TranslationUnitDecl* input);
+  // Instantiated function templates whose code a failed input took with it (llvm #106833):
+  // later inputs only declare them. Finds the ones behind these mangled names.
+  std::vector<const clang::FunctionDecl*> instantiationsNamed(const std::set<std::string>& mangledNames);
   std::string nextName(const char* prefix) { return std::string(prefix) + std::to_string(++uniqueCounter); }
 };
 

@@ -1,4 +1,6 @@
 // reflex/src/session.cpp — creating the interpreter, loading headers/libraries and compiling inputs.
+#include <clang/AST/DeclContextInternals.h>
+#include <clang/AST/Mangle.h>
 #include <clang/Basic/FileManager.h>
 #include <clang/Lex/HeaderSearch.h>
 #include <llvm/Demangle/Demangle.h>
@@ -98,14 +100,121 @@ static void restoreShadowedDeclarations(clang::TranslationUnitDecl* failed) {
   repair(failed);
 }
 
+// Interpreter::Undo drops an input's names from the translation unit's lookup table, but
+// extern "C" functions and variables are also registered in the ASTContext's extern "C" context,
+// where a later input defining the same name would find them and report a redefinition.
+void Session::Impl::undoInput(clang::TranslationUnitDecl* input) {
+  forgetExternC(input);
+  if (auto err = interp->Undo()) llvm::consumeError(std::move(err));
+}
+
+void Session::Impl::forgetExternC(clang::TranslationUnitDecl* input) {
+  if (input) {
+    clang::ExternCContextDecl* externC = ast().getExternCContextDecl();
+    clang::StoredDeclsMap* map = externC ? externC->getLookupPtr() : nullptr;
+    std::function<void(clang::DeclContext*)> forget = [&](clang::DeclContext* dc) {
+      for (clang::Decl* d : dc->decls()) {
+        if (auto* inner = llvm::dyn_cast<clang::LinkageSpecDecl>(d)) forget(inner);
+        else if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(d)) forget(ns);
+        auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
+        bool isExternC = false;
+        if (auto* fn = llvm::dyn_cast_or_null<clang::FunctionDecl>(nd)) isExternC = fn->isExternC();
+        if (auto* var = llvm::dyn_cast_or_null<clang::VarDecl>(nd)) isExternC = var->isExternC();
+        if (!isExternC || !map) continue;
+        auto found = map->find(nd->getDeclName());
+        if (found != map->end()) found->second.remove(nd);
+      }
+    };
+    forget(input);
+  }
+}
+
+// Clang 19 keeps the IR that CodeGen already produced for a failed input (a function whose body
+// parsed before a later error, such as a failing template instantiation) in its current module,
+// and the next input's module would carry it, with its unresolved references. An empty input
+// releases that module; undoing it throws the leftovers away.
+void Session::Impl::discardPartialCode() {
+  auto flush = interp->Parse("");
+  if (!flush) {
+    llvm::consumeError(flush.takeError());
+  } else {
+    undoInput(flush->TUPart);
+  }
+  diagnostics.discard();
+}
+
+std::vector<const clang::FunctionDecl*> Session::Impl::instantiationsNamed(const std::set<std::string>& wanted) {
+  std::vector<const clang::FunctionDecl*> found;
+  std::unique_ptr<clang::MangleContext> mangler(ast().createMangleContext());
+  std::set<const clang::Decl*> seen;
+  auto consider = [&](const clang::FunctionDecl* fn) {
+    if (!fn || !fn->doesThisDeclarationHaveABody() || fn->isDependentContext()) return;
+    if (fn->getTemplateSpecializationKind() != clang::TSK_ImplicitInstantiation) return;
+    std::vector<clang::GlobalDecl> variants;
+    if (auto* ctor = llvm::dyn_cast<clang::CXXConstructorDecl>(fn)) {
+      variants = {clang::GlobalDecl(ctor, clang::Ctor_Complete), clang::GlobalDecl(ctor, clang::Ctor_Base)};
+    } else if (auto* dtor = llvm::dyn_cast<clang::CXXDestructorDecl>(fn)) {
+      variants = {clang::GlobalDecl(dtor, clang::Dtor_Complete), clang::GlobalDecl(dtor, clang::Dtor_Base)};
+    } else {
+      variants = {clang::GlobalDecl(fn)};
+    }
+    for (const auto& gd : variants) {
+      std::string name;
+      llvm::raw_string_ostream os(name);
+      mangler->mangleName(gd, os);
+      if (wanted.count(os.str())) {
+        found.push_back(fn);
+        return;
+      }
+    }
+  };
+  std::function<void(const clang::DeclContext*)> walk = [&](const clang::DeclContext* dc) {
+    for (const clang::Decl* d : dc->decls()) {
+      if (!seen.insert(d).second) continue;
+      if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(d)) walk(ns);
+      else if (auto* spec = llvm::dyn_cast<clang::LinkageSpecDecl>(d)) walk(spec);
+      else if (auto* ct = llvm::dyn_cast<clang::ClassTemplateDecl>(d)) {
+        for (auto* cs : ct->specializations())
+          if (cs->hasDefinition() && seen.insert(cs->getDefinition()).second) walk(cs->getDefinition());
+      } else if (auto* ft = llvm::dyn_cast<clang::FunctionTemplateDecl>(d)) {
+        for (auto* fs : ft->specializations()) consider(fs);
+      } else if (auto* rd = llvm::dyn_cast<clang::CXXRecordDecl>(d)) {
+        if (rd->isThisDeclarationADefinition() && !rd->isDependentContext()) walk(rd);
+      } else if (auto* fn = llvm::dyn_cast<clang::FunctionDecl>(d)) {
+        consider(fn);
+      }
+    }
+  };
+  for (auto* tu : ast().getTranslationUnitDecl()->redecls()) walk(tu);
+  return found;
+}
+
 Outcome Session::Impl::run(const std::string& code) {
   diagnostics.discard();
   auto unit = interp->Parse(code);
+  // The input may need code that an earlier, failed input instantiated: hand those functions
+  // to CodeGen again (emitted where referenced) and compile the input once more. Their own
+  // callees may be in the same state, hence the rounds.
+  std::vector<const clang::FunctionDecl*> orphans;
+  for (int round = 0; round < 16 && unit && unit->TheModule; ++round) {
+    auto missing = unresolvedSymbols(*unit->TheModule);
+    if (missing.empty()) break;
+    auto more = instantiationsNamed(std::set<std::string>(missing.begin(), missing.end()));
+    if (more.empty()) break;
+    orphans.insert(orphans.end(), more.begin(), more.end());
+    undoInput(unit->TUPart);
+    for (const clang::FunctionDecl* fn : orphans)
+      ci().getASTConsumer().HandleTopLevelDecl(clang::DeclGroupRef(const_cast<clang::FunctionDecl*>(fn)));
+    diagnostics.discard();
+    unit = interp->Parse(code);
+  }
   if (!unit) {
     std::string text = errorText(unit.takeError());
     auto diags = diagnostics.take();
     // Parse starts every input in a new TranslationUnitDecl, which is still current after a failure.
     restoreShadowedDeclarations(ast().getTranslationUnitDecl());
+    forgetExternC(ast().getTranslationUnitDecl());
+    discardPartialCode();
     std::string message = firstError(diags, text);
     return Outcome::failure(Status::CompileError, message, std::move(diags));
   }
@@ -113,7 +222,7 @@ Outcome Session::Impl::run(const std::string& code) {
     auto missing = unresolvedSymbols(*unit->TheModule);
     if (!missing.empty()) {
       auto diags = diagnostics.take();
-      if (auto undoErr = interp->Undo()) llvm::consumeError(std::move(undoErr));
+        undoInput(unit->TUPart);
       std::string text = "undefined symbol" + std::string(missing.size() > 1 ? "s: " : ": ");
       for (size_t i = 0; i < missing.size(); ++i) text += (i ? ", " : "") + llvm::demangle(missing[i]);
       text += " (not defined by any earlier input, nor by the process or a library given to loadLibrary)";
@@ -129,7 +238,7 @@ Outcome Session::Impl::run(const std::string& code) {
     auto diags = diagnostics.take();
     // The input parsed but could not be linked or run: drop it so later inputs do not
     // inherit its unresolved symbols.
-    if (auto undoErr = interp->Undo()) llvm::consumeError(std::move(undoErr));
+    undoInput(unit->TUPart);
     Diagnostic d;
     d.severity = "error";
     d.message = text;

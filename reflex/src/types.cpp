@@ -68,8 +68,11 @@ const clang::CXXRecordDecl* recordOf(clang::QualType canon) {
 std::string qualifiedSpelling(Session::Impl& s, clang::QualType type) {
   // Canonical types always name something reachable from the global scope (no private
   // member typedefs, no dependent sugar), which is what generated code needs.
-  return clang::TypeName::getFullyQualifiedName(type.getCanonicalType(), s.ast(), s.policy(),
-                                                /*WithGlobalNsPrefix=*/false);
+  // Printing the canonical type with FullyQualifiedName qualifies every name at any depth
+  // (TypeName::getFullyQualifiedName misses enums inside function types in template arguments).
+  clang::PrintingPolicy p = s.policy();
+  p.PrintCanonicalTypes = true;
+  return type.getCanonicalType().getAsString(p);
 }
 
 std::string displaySpelling(Session::Impl& s, clang::QualType type) {

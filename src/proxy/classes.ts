@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { native, scratchMemory } from '../native';
 import type { ClassInfo, FieldInfo, MemberInfo, NativeFunction, NativeObjects } from '../types';
 import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, KEEP, OFFSETS, OWNED } from './symbols';
-import { OverloadSet, constructorFor, makeCallable } from './functions';
+import { OverloadSet, bindTemplateMethod, constructorFor, makeCallable } from './functions';
 import { fieldAccessor } from '../convert/fields';
 import { memberValue } from './members';
 import { installProtocols } from './protocols';
@@ -289,8 +289,10 @@ export function classFor(scope: number): ClassState {
       const m = lookupMember(state, name);
       const methods = (m.functions ?? []).filter((f) => f.kind === 'method' && !f.isProtected);
       if (!methods.length && !m.hasTemplates) return undefined;
-      const templates = m.hasTemplates ? { callee: name, objectType: info.spelling } : null;
-      return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state, templates), proto, name, false), writable: true };
+      if (!m.hasTemplates) return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state), proto, name, false), writable: true };
+      const templates = { callee: name, objectType: info.spelling };
+      const method = makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state, templates), null, name, false);
+      return { get(this: object) { return bindTemplateMethod(method, this); } };
     });
     staticNames.add(name);
   }

@@ -121,7 +121,7 @@ function compileSet(set: OverloadSet) {
     }
   });
   set.compiled = true;
-  if (set.candidates.every((c) => !c.invoke) && firstDiagnostics) {
+  if (set.candidates.every((c) => !c.invoke) && firstDiagnostics && !set.templates) {
     throw new CppCompileError(firstDiagnostics.error, firstDiagnostics.diagnostics);
   }
 }
@@ -275,7 +275,7 @@ function instantiateFor(set: OverloadSet, args: unknown[], n: number): Candidate
       made = { info, invoke: makeInvoker(info, compiled, set.owner !== null) };
       set.candidates.push(made);
     } else {
-      made = `${info.signature}: ${compileFailure(compiled)}`;
+      made = compileFailure(compiled);
     }
   } catch (e) {
     const message = (e as Error).message ?? String(e);
@@ -469,6 +469,23 @@ const explicitTraps: ProxyHandler<Function> = {
     return fn;
   },
 };
+
+/**
+ * A method with templates, bound to its object on access, so explicit template arguments keep
+ * the object: `obj.as['int']()`.
+ */
+export function bindTemplateMethod(method: Function, self: object): Function {
+  const bound = function (...args: unknown[]) {
+    return method.apply(self, args);
+  };
+  return new Proxy(bound, {
+    get(target, key, receiver) {
+      if (typeof key === 'symbol' || key in target) return Reflect.get(target, key, receiver);
+      const member = (method as unknown as Record<string, unknown>)[key];
+      return typeof member === 'function' ? (...args: unknown[]) => (member as Function).apply(self, args) : member;
+    },
+  });
+}
 
 /** A set with function templates also takes explicit template arguments by subscript: `fn['double'](x)`. */
 function withExplicitArguments(fn: Function, set: OverloadSet, isMethod: boolean): Function {
