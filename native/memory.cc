@@ -1,5 +1,6 @@
 // native/memory.cc — typed reads and writes at C++ addresses: live fields and variables without a thunk.
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -118,7 +119,15 @@ Napi::Value typeinfoName(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+// C and C++ output written by calls is buffered by stdio; JS flushes it before its own output so
+// both appear in program order.
+Napi::Value flushStdio(const Napi::CallbackInfo& info) {
+  std::fflush(nullptr);
+  return info.Env().Undefined();
+}
+
 void registerMemory(Napi::Env env, Napi::Object exports) {
+  exports.Set("flushStdio", Napi::Function::New(env, flushStdio));
   Napi::Object mem = Napi::Object::New(env);
   mem.Set("peek_i8", Napi::Function::New(env, peek<int8_t>));
   mem.Set("peek_u8", Napi::Function::New(env, peek<uint8_t>));

@@ -57,7 +57,20 @@ export function native(): NativeAddon {
   });
   loaded.startedScratch = scratch;
   addon = loaded;
+  interleaveOutput(loaded);
   return loaded;
+}
+
+/** C/C++ output (printf, std::cout) is flushed before JS writes to the same stream, and at exit. */
+function interleaveOutput(loaded: NativeAddon) {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write;
+    stream.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
+      loaded.flushStdio();
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as typeof stream.write;
+  }
+  process.on('exit', () => loaded.flushStdio());
 }
 
 /** Shared with thunks: extra results (e.g. the most-derived address of a downcast). */

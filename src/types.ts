@@ -140,6 +140,7 @@ export interface NativeAddon {
   resolveTemplateCall(call: { callee: string; objectType?: string; explicitArgs?: string; argTypes: string[]; isConstructor?: boolean }): FunctionInfo;
   memory: NativeMemory;
   objects: NativeObjects;
+  flushStdio(): void;
 }
 
 /** The native identity map: weak wraps whose finalizers destroy owned C++ objects. */

@@ -280,8 +280,6 @@ export function classFor(scope: number): ClassState {
     Object.defineProperty(proto, field.name, { configurable: true, enumerable: false, ...fieldAccessor(state, field) });
   }
 
-  installProtocols(state);
-
   const staticNames = new Set(info.staticNames);
   for (const name of info.methodNames) {
     if (name === 'delete' || name === 'constructor') continue;
@@ -309,5 +307,6 @@ export function classFor(scope: number): ClassState {
       return memberValue(m);
     });
   }
+  installProtocols(state);
   return state;
 }

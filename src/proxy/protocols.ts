@@ -186,6 +186,35 @@ function* iterate(self: CppObject): Generator<unknown> {
   }
 }
 
+const SMART_POINTER = /^std::(unique_ptr|shared_ptr)</;
+
+/**
+ * Smart pointers are transparent: a key the smart pointer itself lacks is looked up on the
+ * pointee (methods bound to it), so `p.area()` works on a `std::unique_ptr<Shape>`.
+ */
+function pointeeProxy(parent: object): object {
+  return new Proxy(parent, {
+    get(target, key, receiver) {
+      const own = Reflect.get(target, key, receiver);
+      if (own !== undefined || typeof key === 'symbol' || key === 'then' || !(receiver as CppObject)[CLASS_STATE]) return own;
+      const pointee = (receiver as { get(): Record<string, unknown> | null }).get();
+      if (pointee === null || pointee === undefined) return undefined;
+      const value = pointee[key];
+      return typeof value === 'function' ? (value as Function).bind(pointee) : value;
+    },
+    set(target, key, value, receiver) {
+      if (typeof key === 'string' && !(key in target) && (receiver as CppObject)[CLASS_STATE]) {
+        const pointee = (receiver as { get(): Record<string, unknown> | null }).get();
+        if (pointee && key in pointee) {
+          pointee[key] = value;
+          return true;
+        }
+      }
+      return Reflect.set(target, key, value, receiver);
+    },
+  });
+}
+
 /** Installs the container protocols a class qualifies for; helpers are compiled on first use. */
 export function installProtocols(state: ClassState): void {
   const proto = state.cls.prototype as unknown as Record<string | symbol, unknown>;
@@ -202,6 +231,9 @@ export function installProtocols(state: ClassState): void {
   }
   if (isIndexable(state)) {
     Object.setPrototypeOf(proto, indexProxy(state, Object.getPrototypeOf(proto)));
+  }
+  if (SMART_POINTER.test(state.info.spelling) && 'get' in proto) {
+    Object.setPrototypeOf(proto, pointeeProxy(Object.getPrototypeOf(proto)));
   }
   if (isMapLike(state)) {
     const define = (name: string, value: Function) => {

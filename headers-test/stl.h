@@ -1,0 +1,73 @@
+// headers-test/stl.h — standard containers, smart pointers and output, with a counted element type.
+#pragma once
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "lifetimes.h"
+
+namespace stl {
+
+struct Item {
+  int id = 0;
+  Item() { ++lifetimes::constructed; }
+  explicit Item(int i) : id(i) { ++lifetimes::constructed; }
+  Item(const Item& o) : id(o.id) { ++lifetimes::constructed; }
+  Item(Item&& o) noexcept : id(o.id) { ++lifetimes::constructed; }
+  Item& operator=(const Item&) = default;
+  ~Item() { ++lifetimes::destroyed; }
+  int twice() const { return 2 * id; }
+};
+
+inline double sum(const std::vector<double>& values) {
+  double s = 0;
+  for (double v : values) s += v;
+  return s;
+}
+inline long count_chars(std::vector<std::string> words) {
+  long n = 0;
+  for (const auto& w : words) n += static_cast<long>(w.size());
+  return n;
+}
+inline int pick(const std::vector<int>&) { return 1; }
+inline int pick(const std::vector<std::string>&) { return 2; }
+inline int pick(const std::vector<double>&) { return 3; }
+
+inline std::vector<int> squares(int n) {
+  std::vector<int> out;
+  for (int i = 0; i < n; ++i) out.push_back(i * i);
+  return out;
+}
+inline std::map<std::string, int> word_lengths(const std::vector<std::string>& words) {
+  std::map<std::string, int> out;
+  for (const auto& w : words) out[w] = static_cast<int>(w.size());
+  return out;
+}
+inline std::pair<int, std::string> labelled(int n) { return {n, "n=" + std::to_string(n)}; }
+
+struct Shape {
+  virtual ~Shape() { ++lifetimes::destroyed; }
+  Shape() { ++lifetimes::constructed; }
+  virtual double area() const = 0;
+};
+struct Square : Shape {
+  double side;
+  explicit Square(double s) : side(s) {}
+  double area() const override { return side * side; }
+};
+inline std::unique_ptr<Shape> make_square(double side) { return std::make_unique<Square>(side); }
+inline std::shared_ptr<Shape> share_square(double side) { return std::make_shared<Square>(side); }
+inline double area_of(const std::shared_ptr<Shape>& s) { return s ? s->area() : -1; }
+
+inline void print_both(int n) {
+  std::cout << "cout " << n << "\n";
+  std::printf("printf %d\n", n);
+}
+
+}  // namespace stl

@@ -1,0 +1,143 @@
+// test/stl.test.ts — std containers as JS-friendly objects, arrays to vectors, smart pointers, output order.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import cppyy, { CppError } from '../esm/index.mjs';
+import { collectGarbage, fixture } from './helpers';
+
+let stl: any;
+let std: any;
+let lifetimes: any;
+beforeAll(() => {
+  cppyy.include(fixture('stl.h'));
+  stl = cppyy.gbl.stl;
+  std = cppyy.gbl.std;
+  lifetimes = cppyy.gbl.lifetimes;
+});
+beforeEach(async () => {
+  await collectGarbage();
+  lifetimes.reset();
+});
+
+describe('std::vector', () => {
+  it('is indexable, iterable and has its C++ methods', () => {
+    const v = new (std.vector['int'])();
+    for (let i = 0; i < 5; i++) v.push_back(i * 10);
+    expect(v.size()).toBe(5);
+    expect(v[3]).toBe(30);
+    expect(v[5]).toBeUndefined();
+    v[0] = 7;
+    expect(v.at(0)).toBe(7);
+    expect([...v]).toEqual([7, 10, 20, 30, 40]);
+    expect(() => { v[9] = 1; }).toThrow(RangeError);
+    expect(() => v.at(9)).toThrow(CppError);
+    try {
+      v.at(9);
+    } catch (e) {
+      expect((e as CppError).cppType).toBe('std::out_of_range');
+    }
+    expect(() => { v[0] = 2 ** 40; }).toThrow(RangeError);
+  });
+
+  it('converts JS arrays and TypedArrays for vector parameters, choosing the overload by element type', () => {
+    expect(stl.sum([1, 2, 3.5])).toBe(6.5);
+    expect(stl.sum(new Float64Array([0.5, 0.25]))).toBe(0.75);
+    expect(stl.count_chars(['ab', 'cde'])).toBe(5);
+    expect(stl.pick([1, 2])).toBe(1);
+    expect(stl.pick(['a'])).toBe(2);
+    expect(stl.pick([1.5])).toBe(3);
+    expect(stl.pick(new Int32Array([1]))).toBe(1);
+    expect(() => stl.sum([1, 'x'])).toThrow(/element 1/);
+    const v = new (std.vector['double'])([1, 2, 3]);
+    expect([...v]).toEqual([1, 2, 3]);
+  });
+
+  it('returns vectors by value, owned by JS', () => {
+    const v = stl.squares(4);
+    expect([...v]).toEqual([0, 1, 4, 9]);
+    expect(String(v.constructor)).toMatch(/^std::vector<int/);
+  });
+
+  it('holds class elements with correct lifetimes', async () => {
+    const items = new (std.vector[stl.Item])();
+    items.push_back(new stl.Item(1));
+    items.emplace_back(2);
+    expect(items.size()).toBe(2);
+    expect(items[1].twice()).toBe(4);
+    expect([...items].map((i: any) => i.id)).toEqual([1, 2]);
+    items.delete();
+    await collectGarbage();
+    expect(lifetimes.alive()).toBe(0);
+  });
+
+  it('is one class per instantiation', () => {
+    expect(std.vector['int']).toBe(std.vector['int, std::allocator<int>']);
+    expect(stl.squares(1).constructor).toBe(std.vector['int']);
+  });
+});
+
+describe('maps, sets and pairs', () => {
+  it('gives std::map get/set/has and [key, value] iteration', () => {
+    const m = new (std.map['std::string, int'])();
+    m.set('b', 2).set('a', 1);
+    m.set('a', 10);
+    expect(m.get('a')).toBe(10);
+    expect(m.get('zz')).toBeUndefined();
+    expect(m.has('b')).toBe(true);
+    expect(m.has('c')).toBe(false);
+    expect([...m]).toEqual([['a', 10], ['b', 2]]);
+    expect(new Map(m)).toEqual(new Map([['a', 10], ['b', 2]]));
+    const lengths = stl.word_lengths(['x', 'abc']);
+    expect(lengths.get('abc')).toBe(3);
+  });
+
+  it('works for unordered_map and set', () => {
+    const um = new (std.unordered_map['int, std::string'])();
+    um.set(1, 'one');
+    um.set(2, 'two');
+    expect(um.get(2)).toBe('two');
+    expect([...um].sort()).toEqual([[1, 'one'], [2, 'two']]);
+    const s = new (std.set['int'])();
+    for (const x of [3, 1, 2, 3]) s.insert(x);
+    expect([...s]).toEqual([1, 2, 3]);
+  });
+
+  it('reads std::pair as first/second', () => {
+    const p = stl.labelled(4);
+    expect(p.first).toBe(4);
+    expect(p.second).toBe('n=4');
+  });
+});
+
+describe('smart pointers', () => {
+  it('are transparent: pointee members on the smart pointer', async () => {
+    const u = stl.make_square(3);
+    expect(u.area()).toBe(9);
+    expect(u.side).toBe(3);
+    u.side = 4;
+    expect(u.area()).toBe(16);
+    expect(u.get()).toBeInstanceOf(stl.Square);
+    const s = stl.share_square(2);
+    expect(s.area()).toBe(4);
+    expect(stl.area_of(s)).toBe(4);
+    expect(lifetimes.alive()).toBe(2);
+    u.delete();
+    s.delete();
+    expect(lifetimes.alive()).toBe(0);
+  });
+});
+
+describe('output', () => {
+  it('interleaves std::cout and printf output with console.log in program order', () => {
+    const script = `
+      const { default: cppyy } = await import(${JSON.stringify(new URL('../esm/index.mjs', import.meta.url).href)});
+      cppyy.include(${JSON.stringify(fixture('stl.h'))});
+      console.log('js 1');
+      cppyy.gbl.stl.print_both(1);
+      console.log('js 2');
+      cppyy.gbl.stl.print_both(2);
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out).toBe('js 1\ncout 1\nprintf 1\njs 2\ncout 2\nprintf 2\n');
+  });
+});
