@@ -37,6 +37,7 @@ void cleanup(void*) {
   auto& st = state();
   st.cppError.Reset();
   st.compileError.Reset();
+  shutdownCallbacks();
   forgetAllObjects();
   st.session.reset();
 }
@@ -172,7 +173,10 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("compileClassHelpers", compileClassHelpers);
   fn("variableAddress", variableAddress);
   fn("prepareEvaluate", prepareEvaluate);
+  fn("functionAddress", functionAddress);
+  fn("pointerCaller", pointerCaller);
   registerMemory(env, exports);
+  registerCallbacks(env, exports);
   registerObjects(env, exports);
   return exports;
 }

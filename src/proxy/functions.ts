@@ -6,7 +6,8 @@ import { ResolutionCache } from '../cache/resolution';
 import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, describeMismatch, kindOf, score } from '../convert/kinds';
 import { objectAddress } from '../convert/objects';
 import { makePointer, pointerAddress } from '../convert/pointers';
-import { ADDRESS, CPP_NAME, OFFSETS } from './symbols';
+import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
+import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState } from './classes';
 import { classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
 
@@ -38,6 +39,8 @@ export class OverloadSet {
 type Converter = (value: unknown) => unknown;
 
 function argumentConverter(t: TypeInfo, where: string): Converter | null {
+  const callable = callbackArgument(t, where);
+  if (callable) return callable;
   switch (t.kind) {
     case 'object':
     case 'objectref': {
@@ -83,6 +86,8 @@ function resultConverter(t: TypeInfo): Converter | null {
     }
     case 'pointer':
       return (address) => makePointer(address as number, t.pointee);
+    case 'funcptr':
+      return callbackResult(t);
     default:
       return null;
   }
@@ -112,14 +117,14 @@ function compileSet(set: OverloadSet) {
   }
 }
 
-function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
+export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
   const offset = hasSelf ? 1 : 0;
   const converters = info.params.map((p, i) =>
     argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
   const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
   const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
   if (!indexes.length && !convert) return fn;
-  return (...args: unknown[]) => {
+  const invoke = (...args: unknown[]) => {
     for (const i of indexes) {
       const at = i + offset;
       if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
@@ -127,6 +132,7 @@ function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): 
     const r = fn(...args);
     return convert ? convert(r) : r;
   };
+  return info.params.some((p) => p.type.kind === 'funcptr') ? keepingCallbacks(invoke) : invoke;
 }
 
 function effectiveCount(args: unknown[]): number {
@@ -290,6 +296,7 @@ function makeDispatcher(set: OverloadSet, isMethod: boolean): Function {
 function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
   Object.defineProperty(fn, 'signatures', { get: () => set.signatures, configurable: true });
   Object.defineProperty(fn, CPP_NAME, { value: set.name, configurable: true });
+  Object.defineProperty(fn, FN_SET, { value: set, configurable: true });
   Object.defineProperty(fn, 'overload', {
     configurable: true,
     value: (spec: string) => {
@@ -299,7 +306,11 @@ function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
       if (!set.compiled) compileSet(set);
       if (!c.invoke) throw new TypeError(`${c.info.signature}: ${c.failure}`);
       const call = c.invoke;
-      if (!isMethod) return (...args: unknown[]) => call(...args);
+      if (!isMethod) {
+        const one = (...args: unknown[]) => call(...args);
+        Object.defineProperty(one, FN_SET, { value: new OverloadSet(set.name, [c.info], null) });
+        return one;
+      }
       const id = set.owner!.id;
       return function (this: Record<symbol, unknown>, ...args: unknown[]) {
         const a = this[ADDRESS] as number;
