@@ -53,6 +53,13 @@ inline std::function<int(int)> stored;
 inline void store(std::function<int(int)> f) { stored = std::move(f); }
 inline int callStored(int x) { return stored ? stored(x) : -1; }
 inline void clearStored() { stored = nullptr; }
+inline int negate(int x) { return -x; }
+inline std::function<int(int)> adder(int n) {
+  return [n](int x) { return x + n; };
+}
+inline std::function<int(int)> emptyFunction() { return {}; }
+inline std::function<int(int)> getStored() { return stored; }
+inline bool storedIsPlainFunction() { return stored.target<int (*)(int)>() != nullptr; }
 inline void dropStoredOnThread() {
   // The std::function (and its reference to the JS function) dies on another thread.
   std::thread t([f = std::move(stored)]() {});
@@ -132,6 +139,19 @@ inline int* dataPtr() { return data; }
 inline int deref(const void* p) { return *static_cast<const int*>(p); }
 inline int at(int i) { return data[i]; }
 inline void sortData(cmp_t cmp) { std::qsort(data, 8, sizeof(int), cmp); }
+
+// A callback type a JS function cannot implement (yet): an arithmetic out-parameter.
+inline int outParam(void (*f)(int&)) {
+  int x = 0;
+  if (f) f(x);
+  return x;
+}
+
+// A function pointer as a data member.
+struct Handler {
+  int (*fn)(int) = nullptr;
+  int run(int x) const { return fn ? fn(x) : -1; }
+};
 
 // Overload ranking with callable parameters.
 inline int kind(int) { return 1; }

@@ -97,6 +97,10 @@ std::string emitReturn(const TypeDesc& t, const std::string& call) {
     case TypeKind::CString: case TypeKind::StdString: case TypeKind::ArithRef:
       return "return to_js(env, " + call + ");";
     case TypeKind::Object:
+      // A std::function comes back as a JS function (null when empty) that owns a copy.
+      if (t.signature)
+        return "{ type_t<" + t.value + "> r = " + call + "; if (!r) return null_value(env); return address_to_js(env, new type_t<" +
+               t.value + ">(std::move(r))); }";
       return "return address_to_js(env, new " + t.value + "(" + call + "));";
     case TypeKind::ObjectRef:
       return "{ auto&& r = " + call + "; return address_to_js(env, __builtin_addressof(r)); }";
@@ -107,8 +111,8 @@ std::string emitReturn(const TypeDesc& t, const std::string& call) {
   }
 }
 
-// viaPointer: instead of a named callable, the thunk calls the function at the address given as
-// its first argument, of this function pointer type (returned function pointers).
+// viaPointer: instead of a named callable, the thunk calls what the address given as its first
+// argument points at: a function, or a std::function (returned function pointers and std::functions).
 std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symbol, const std::string& viaPointer = "") {
   std::ostringstream out;
   bool hasSelf = f.kind == CallableKind::Method || !viaPointer.empty();
@@ -145,7 +149,7 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
       case CallableKind::Method: return emitReturn(f.result, "self->" + f.name + "(" + argsText + ")");
       case CallableKind::StaticMethod: return emitReturn(f.result, f.classSpelling + "::" + f.name + "(" + argsText + ")");
       case CallableKind::Function:
-        if (!viaPointer.empty()) return emitReturn(f.result, "self(" + argsText + ")");
+        if (!viaPointer.empty()) return emitReturn(f.result, "(*self)(" + argsText + ")");
         return emitReturn(f.result, f.qualifiedName + "(" + argsText + ")");
     }
     return std::string("return undefined(env);");
@@ -377,24 +381,26 @@ Napi::Value functionAddress(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(found->second)));
 }
 
-// pointerCaller(signature) -> { info, call }: call(address, ...args) calls the C++ function at
-// address, of that signature, converting like any thunk (returned function pointers).
+// pointerCaller(signature, isStdFunction) -> { info, call }: call(address, ...args) calls the C++
+// function (or std::function) at address, of that signature, converting like any thunk.
 Napi::Value pointerCaller(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto& s = session(env);
   auto& st = state();
-  static std::unordered_map<int, std::pair<int, void*>> callers;  // signature -> (fid, thunk)
+  static std::unordered_map<int, std::pair<int, void*>> callers;  // (signature, std::function?) -> (fid, thunk)
   int id = info[0].As<Napi::Number>().Int32Value();
+  bool isStdFunction = info[1].ToBoolean().Value();
   const reflex::FunctionSignature* sig = signatureById(id);
   if (!sig) throw Napi::RangeError::New(env, "unknown callback signature");
-  auto found = callers.find(id);
+  int key = id * 2 + (isStdFunction ? 1 : 0);
+  auto found = callers.find(key);
   if (found == callers.end()) {
     FunctionDesc f;
     f.kind = CallableKind::Function;
     f.name = "(*)";
     f.qualifiedName = f.name;
     f.result = sig->result;
-    std::string pointerType = "__cppjit::type_t<" + sig->spelling + ">*";
+    std::string pointerType = isStdFunction ? "std::function<" + sig->spelling + ">*" : "__cppjit::type_t<" + sig->spelling + ">*";
     std::string params;
     for (const auto& p : sig->params) {
       reflex::ParamDesc pd;
@@ -404,7 +410,8 @@ Napi::Value pointerCaller(const Napi::CallbackInfo& info) {
     }
     f.minArgs = static_cast<unsigned>(f.params.size());
     f.isVariadic = sig->isVariadic;
-    f.signature = sig->result.display + " (*)(" + params + ")";
+    f.signature = isStdFunction ? "std::function<" + sig->result.display + " (" + params + ")>"
+                                : sig->result.display + " (*)(" + params + ")";
     std::string reason = unsupportedReason(f);
     if (reason.empty()) reason = prepareCallbacks(s, f);
     if (!reason.empty()) throw Napi::TypeError::New(env, "cannot call a function pointer of type " + f.signature + ": " + reason);
@@ -413,7 +420,7 @@ Napi::Value pointerCaller(const Napi::CallbackInfo& info) {
     st.functions.push_back(f);
     std::string symbol = "__cppjit_p" + std::to_string(++st.thunkCounter);
     auto compiled = unwrap(env, s.compile(emitFunction(f, fid, symbol, pointerType), {symbol}, /*quick=*/true));
-    found = callers.emplace(id, std::make_pair(fid, compiled[0])).first;
+    found = callers.emplace(key, std::make_pair(fid, compiled[0])).first;
   }
   Napi::Object out = Napi::Object::New(env);
   out.Set("info", describeFunction(env, st.functions[found->second.first], found->second.first));

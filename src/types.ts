@@ -150,8 +150,8 @@ export interface NativeAddon {
   prepareEvaluate(expression: string): FunctionInfo;
   /** Address of a free or static function (JIT-compiled `&f`, cached). */
   functionAddress(fid: number): number;
-  /** A thunk calling a function pointer of this signature: call(address, ...args). */
-  pointerCaller(signature: number): { info: FunctionInfo; call: NativeFunction };
+  /** A thunk calling a function pointer (or a std::function) of this signature: call(address, ...args). */
+  pointerCaller(signature: number, isStdFunction: boolean): { info: FunctionInfo; call: NativeFunction };
   callbacks: NativeCallbacks;
   memory: NativeMemory;
   objects: NativeObjects;

@@ -105,6 +105,7 @@ int cstring_in(napi_env, napi_value, std::string& storage, const char*& out);
 int address_in(napi_env, napi_value, void*& out);
 size_t given(napi_env, napi_value* argv, size_t argc, size_t minimum);
 napi_value undefined(napi_env);
+napi_value null_value(napi_env);
 napi_value to_js(napi_env, bool);
 napi_value to_js(napi_env, char);
 napi_value to_js(napi_env, signed char);
@@ -173,7 +174,9 @@ class js_exception : public std::exception {
 class callback_ref {
  public:
   explicit callback_ref(void* target) : target_(target) {}  // adopts a reference
-  callback_ref(const callback_ref& o) : target_(o.target_) { __cppjit_hooks.addRef(target_); }
+  callback_ref(const callback_ref& o) : target_(o.target_) {
+    if (target_) __cppjit_hooks.addRef(target_);
+  }
   callback_ref(callback_ref&& o) noexcept : target_(o.target_) { o.target_ = nullptr; }
   callback_ref& operator=(const callback_ref&) = delete;
   ~callback_ref() {
@@ -406,6 +409,11 @@ size_t given(napi_env env, napi_value* argv, size_t argc, size_t minimum) {
 napi_value undefined(napi_env env) {
   napi_value r;
   napi_get_undefined(env, &r);
+  return r;
+}
+napi_value null_value(napi_env env) {
+  napi_value r;
+  napi_get_null(env, &r);
   return r;
 }
 napi_value to_js(napi_env env, bool v) {

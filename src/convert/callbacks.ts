@@ -16,6 +16,9 @@ import { CppPointer, makePointer, pointerAddress } from './pointers';
 
 type Converter = (value: unknown) => unknown;
 
+/** On a JS function standing for a std::function C++ returned: the std::function object it owns. */
+const FN_STD = Symbol('cppjit.stdFunction');
+
 /** What a JS function standing for a C++ function pointer carries. */
 interface PointerTag {
   address: number;
@@ -48,6 +51,7 @@ const invokerReady = new Set<number>();
 function argumentIn(t: TypeInfo): Converter | null {
   switch (t.kind) {
     case 'object':
+      if (t.signature) return (a) => functionFromStdFunction(a as number, t);
       return (a) => wrap(classFor(t.record!), a as number, true); // a copy, owned by JS
     case 'objectref':
     case 'objectptr':
@@ -155,18 +159,19 @@ function cppAddress(fn: Function, sig: SignatureInfo): number | undefined {
 }
 
 /**
- * The address for a function-pointer parameter: a C++ function of this exact type (an overload of a
- * `gbl` function, or a function pointer C++ returned) passes its own address; any other JS function
- * a trampoline's; null a null pointer; a CppPointer or bigint the raw address.
+ * The address for a function pointer: a C++ function of this exact type (an overload of a `gbl`
+ * function, or a function pointer C++ returned) passes its own address; any other JS function a
+ * trampoline's; null a null pointer; a CppPointer or bigint the raw address. `during` an argument
+ * conversion, the JS function is also held until the call returns (see keepingCallbacks).
  */
-export function functionPointerAddress(v: unknown, t: TypeInfo): number {
+export function functionPointerAddress(v: unknown, t: TypeInfo, during = false): number {
   if (v === null || v === undefined) return 0;
   const sig = t.signature;
   if (typeof v === 'function' && sig) {
     const exact = cppAddress(v, sig);
     if (exact !== undefined) return exact;
     if (sig.unsupported) throw unsupportedError(sig, t.display);
-    held.push(v);
+    if (during) held.push(v);
     return slotFor(v, sig, false);
   }
   if (v instanceof CppPointer || typeof v === 'bigint') return pointerAddress(v, t.display);
@@ -179,7 +184,7 @@ export function callbackArgument(t: TypeInfo, where: string): Converter | null {
   if (t.kind === 'funcptr') {
     return (v) => {
       try {
-        return functionPointerAddress(v, t);
+        return functionPointerAddress(v, t, true);
       } catch (e) {
         if (e instanceof TypeError) e.message = `${where}: ${e.message}`;
         throw e;
@@ -192,6 +197,9 @@ export function callbackArgument(t: TypeInfo, where: string): Converter | null {
   return (v) => {
     if (v === null) return null;
     if (typeof v === 'function') {
+      const owned = (v as unknown as Record<symbol, object | undefined>)[FN_STD];
+      const state = classFor(t.record!);
+      if (owned instanceof state.cls) return objectAddress(owned, state, t.display); // copied by C++
       const tag = (v as unknown as Record<symbol, PointerTag | undefined>)[FN_POINTER];
       if (tag?.js) v = tag.js;
       else {
@@ -215,16 +223,17 @@ export function callbackArgument(t: TypeInfo, where: string): Converter | null {
 const callers = new Map<number, NativeFunction | Error>();
 const fromPointers = new Map<number, Map<number, Function>>();
 
-function callerFor(sig: SignatureInfo): NativeFunction {
-  let caller = callers.get(sig.id);
+function callerFor(sig: SignatureInfo, isStdFunction = false): NativeFunction {
+  const key = sig.id * 2 + (isStdFunction ? 1 : 0);
+  let caller = callers.get(key);
   if (caller === undefined) {
     try {
-      const { info, call } = native().pointerCaller(sig.id);
+      const { info, call } = native().pointerCaller(sig.id, isStdFunction);
       caller = makeInvoker(info, call, true);
     } catch (e) {
       caller = e as Error;
     }
-    callers.set(sig.id, caller);
+    callers.set(key, caller);
   }
   if (caller instanceof Error) throw caller;
   return caller;
@@ -248,10 +257,26 @@ export function functionFromPointer(address: number, sig: SignatureInfo | undefi
   return fn;
 }
 
-/** Converter for a function-pointer result (a callable JS function), else null. */
+/**
+ * A JS function calling the std::function at `address` (a copy made for JS, null when empty): the
+ * copy is destroyed when the JS function is garbage-collected.
+ */
+function functionFromStdFunction(address: number, t: TypeInfo): Function | null {
+  const sig = t.signature!;
+  const state = classFor(t.record!);
+  const owned = wrap(state, address, true);
+  if (!owned) return null;
+  const f = (...args: unknown[]) => callerFor(sig, true)(objectAddress(owned, state, t.display), ...args);
+  Object.defineProperty(f, 'name', { value: t.display });
+  Object.defineProperty(f, FN_STD, { value: owned });
+  return f;
+}
+
+/** Converter for a function-pointer or std::function (by value) result: a callable JS function. */
 export function callbackResult(t: TypeInfo): Converter | null {
-  if (t.kind !== 'funcptr') return null;
-  return (address) => functionFromPointer(address as number, t.signature);
+  if (t.kind === 'funcptr') return (address) => functionFromPointer(address as number, t.signature);
+  if (t.kind === 'object' && t.signature) return (address) => functionFromStdFunction(address as number, t);
+  return null;
 }
 
 // ---- cppyy.ll.callback ----

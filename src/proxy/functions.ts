@@ -74,6 +74,8 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
 }
 
 function resultConverter(t: TypeInfo): Converter | null {
+  const callable = callbackResult(t);
+  if (callable) return callable;
   switch (t.kind) {
     case 'object': {
       const state = classFor(t.record!);
@@ -86,8 +88,6 @@ function resultConverter(t: TypeInfo): Converter | null {
     }
     case 'pointer':
       return (address) => makePointer(address as number, t.pointee);
-    case 'funcptr':
-      return callbackResult(t);
     default:
       return null;
   }
