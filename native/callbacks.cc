@@ -200,7 +200,8 @@ void compileCore(reflex::Session& s, int id) {
     sig.failure = sig.unsupported;
     return;
   }
-  auto compiled = s.compile(emitCore(*sig.desc, id), {}, /*quick=*/true);
+  // Optimised, unlike thunks: a core is compiled once per signature and runs on every callback.
+  auto compiled = s.compile(emitCore(*sig.desc, id), {}, /*quick=*/false);
   if (compiled.ok()) {
     sig.core = Signature::Compiled;
   } else {

@@ -111,6 +111,8 @@ function ensureInvoker(sig: SignatureInfo): void {
 
 // Trampoline address per (JS function, signature): the same function always gets the same address.
 const slots = new WeakMap<Function, Map<number, number>>();
+// And back: a trampoline C++ returns is the JS function behind it, while that function lives.
+const slotOwners = new Map<number, WeakRef<Function>>();
 
 function slotFor(fn: Function, sig: SignatureInfo, pinned: boolean): number {
   let bySignature = slots.get(fn);
@@ -121,6 +123,7 @@ function slotFor(fn: Function, sig: SignatureInfo, pinned: boolean): number {
   }
   ensureInvoker(sig);
   const address = native().callbacks.slot(sig.id, fn, pinned);
+  slotOwners.set(address, new WeakRef(fn));
   if (!bySignature) slots.set(fn, (bySignature = new Map()));
   bySignature.set(sig.id, address);
   return address;
@@ -239,9 +242,14 @@ function callerFor(sig: SignatureInfo, isStdFunction = false): NativeFunction {
   return caller;
 }
 
-/** A JS function calling the C++ function at `address` (null for a null pointer); the same address gives the same function. */
+/**
+ * A JS function calling the C++ function at `address` (null for a null pointer); the same address
+ * gives the same function, and a trampoline gives the JS function it calls.
+ */
 export function functionFromPointer(address: number, sig: SignatureInfo | undefined): Function | null {
   if (!address) return null;
+  const owner = slotOwners.get(address)?.deref();
+  if (owner) return owner;
   if (!sig) return makePointer(address, 'void') as unknown as Function;
   let byAddress = fromPointers.get(sig.id);
   if (!byAddress) fromPointers.set(sig.id, (byAddress = new Map()));
