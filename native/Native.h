@@ -25,6 +25,7 @@ struct AddonState {
   Napi::FunctionReference compileError;
   double* scratch = nullptr;  // shared with JS (Float64Array) and with thunks
   unsigned thunkCounter = 0;
+  ~AddonState();
 };
 
 // The addon functions JIT-compiled code calls, filled in once the prelude is compiled. The layout
@@ -96,7 +97,7 @@ std::string signatureNamespace(const reflex::FunctionSignature& signature);  // 
 int signatureId(const reflex::FunctionSignature& signature);
 const reflex::FunctionSignature* signatureById(int id);
 std::string callbackUnsupportedReason(const reflex::FunctionSignature& signature);
-void shutdownCallbacks();  // at shutdown: later releases (static destructors) must not touch N-API
+void shutdownCallbacks(bool processExiting);  // later releases (static destructors) must not touch N-API
 
 // objects.cc — the identity map and ownership of JS objects that stand for C++ objects.
 void registerObjects(Napi::Env env, Napi::Object exports);

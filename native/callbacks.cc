@@ -7,6 +7,7 @@
 // slot. A slot holds its JS function weakly (the function stays callable as long as JS keeps it
 // alive; the same function always gets the same slot, hence the same address) unless it is pinned
 // by cppyy.ll.callback(); a slot is reused only after its function was garbage-collected.
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -25,7 +26,7 @@ struct Target {
   napi_ref fn = nullptr;
   int signature = 0;
   std::atomic<int> refs{1};  // std::function targets: the copies holding it
-  int slot = -1;             // function-pointer targets: their slot
+  int slot = -1;             // function-pointer targets: their slot (-1 once it was reclaimed)
 };
 
 struct Slot {
@@ -58,7 +59,7 @@ napi_threadsafe_function drainer = nullptr;
 
 // Freed slots wait in a queue this long before reuse, so that a C++ caller still holding a stale
 // pointer most likely gets the "garbage-collected" error instead of someone else's function.
-constexpr size_t kQuarantine = 16;
+constexpr size_t kQuarantine = 8;
 
 void drainDeferred(napi_env env, napi_value, void*, void*) {
   std::vector<napi_ref> refs;
@@ -163,26 +164,30 @@ std::string emitCore(const FunctionSignature& sig, int id) {
   return out.str();
 }
 
-// A batch of `count` trampolines reading their targets from a new cell array.
+// A batch of `count` trampolines reading their targets from a new cell array. One template
+// instantiated `count` times: Clang parses a few lines per batch, and the addon looks up two
+// symbols (the cells, and a function listing the trampolines) instead of one per trampoline.
 std::string emitTrampolines(const FunctionSignature& sig, int id, unsigned batch, size_t count,
                             std::vector<std::string>& symbols) {
   std::string ns = nsOf(id);
-  std::string cells = ns + "_b" + std::to_string(batch);
-  std::ostringstream out;
-  out << "extern \"C\" { void* " << cells << "[" << count << "] = {}; }\n";
-  symbols.push_back(cells);
+  std::string b = std::to_string(batch);
+  std::string cells = ns + "_b" + b;
   std::string params, forward;
   for (size_t i = 0; i < sig.params.size(); ++i) {
-    std::string p = ns + "::P" + std::to_string(i);
-    params += (i ? ", " : "") + p + " a" + std::to_string(i);
-    forward += ", static_cast<" + p + "&&>(a" + std::to_string(i) + ")";
+    params += (i ? ", " : "") + std::string("P") + std::to_string(i) + " a" + std::to_string(i);
+    forward += ", static_cast<P" + std::to_string(i) + "&&>(a" + std::to_string(i) + ")";
   }
-  for (size_t k = 0; k < count; ++k) {
-    std::string name = cells + "_" + std::to_string(k);
-    out << "extern \"C\" auto " << name << "(" << params << ") -> " << ns << "::R { return " << ns << "::core(" << cells
-        << "[" << k << "]" << forward << "); }\n";
-    symbols.push_back(name);
-  }
+  std::ostringstream out;
+  out << "extern \"C\" { void* " << cells << "[" << count << "] = {}; }\n"
+      << "namespace " << ns << " {\n"
+      << "namespace { template <unsigned I> R t" << b << "(" << params << ") { return core(" << cells << "[I]" << forward << "); } }\n"
+      << "template <unsigned... I> void list" << b << "(void** out, std::integer_sequence<unsigned, I...>) {\n"
+      << "  void* const all[] = {reinterpret_cast<void*>(&t" << b << "<I>)...};\n"
+      << "  for (unsigned i = 0; i < sizeof...(I); ++i) out[i] = all[i];\n}\n}\n"
+      << "extern \"C\" void " << cells << "_list(void** out) { " << ns << "::list" << b
+      << "(out, std::make_integer_sequence<unsigned, " << count << ">{}); }\n";
+  symbols.push_back(cells);
+  symbols.push_back(cells + "_list");
   return out.str();
 }
 
@@ -212,32 +217,46 @@ void compileCore(reflex::Session& s, int id) {
 
 void growSlots(Napi::Env env, int id) {
   Signature& sig = signatures[id];
-  size_t count = sig.batches == 0 ? 16 : 64;
+  // Geometric growth: a loop passing a fresh closure each time needs slots faster than finalizers run.
+  size_t count = std::min<size_t>(size_t(32) << std::min(sig.batches, 4u), 512);
   std::vector<std::string> symbols;
   std::string text = emitTrampolines(*sig.desc, id, ++sig.batches, count, symbols);
   auto addresses = unwrap(env, session(env).compile(text, symbols, /*quick=*/true));
   void** cells = static_cast<void**>(addresses[0]);
+  std::vector<void*> trampolines(count);
+  reinterpret_cast<void (*)(void**)>(addresses[1])(trampolines.data());
   for (size_t k = 0; k < count; ++k) {
     int index = static_cast<int>(sig.slots.size());
-    sig.slots.push_back(Slot{addresses[k + 1], &cells[k], nullptr});
+    sig.slots.push_back(Slot{trampolines[k], &cells[k], nullptr});
     sig.freeSlots.push_back(index);
-    slotByTrampoline[reinterpret_cast<uintptr_t>(addresses[k + 1])] = {id, index};
+    slotByTrampoline[reinterpret_cast<uintptr_t>(trampolines[k])] = {id, index};
   }
+}
+
+void freeSlot(Signature& sig, Target* target) {
+  Slot& slot = sig.slots[target->slot];
+  *slot.cell = nullptr;
+  slot.target = nullptr;
+  sig.freeSlots.push_back(target->slot);
+  target->slot = -1;
 }
 
 // The JS function of a slot was garbage-collected: the slot may be reused (after the quarantine).
 void slotCollected(napi_env env, void* data, void*) {
   auto* target = static_cast<Target*>(data);
   if (shuttingDown) return;  // the JIT memory holding the cells is gone
-  Signature& sig = signatures[target->signature];
-  Slot& slot = sig.slots[target->slot];
-  if (slot.target == target) {
-    *slot.cell = nullptr;
-    slot.target = nullptr;
-    sig.freeSlots.push_back(target->slot);
-  }
+  if (target->slot >= 0) freeSlot(signatures[target->signature], target);
   napi_delete_reference(env, target->fn);
   delete target;
+}
+
+// Finalizers run only once the event loop turns; a weak reference is empty as soon as the GC has
+// collected its function. Reclaiming those slots keeps a synchronous loop from growing the pool.
+void reclaimCollectedSlots(napi_env env, Signature& sig) {
+  for (Slot& slot : sig.slots) {
+    napi_value fn = nullptr;
+    if (slot.target && napi_get_reference_value(env, slot.target->fn, &fn) == napi_ok && !fn) freeSlot(sig, slot.target);
+  }
 }
 
 // ---- hooks called by JIT-compiled code ----
@@ -311,7 +330,11 @@ Napi::Value acquireSlot(const Napi::CallbackInfo& info) {
   if (!info[1].IsFunction()) throw Napi::TypeError::New(env, "callback: expected a function");
   compileCore(session(env), id);
   if (sig.core == Signature::Failed) throw Napi::TypeError::New(env, sig.failure);
-  if (sig.freeSlots.size() <= kQuarantine) growSlots(env, id);
+  if (sig.freeSlots.size() <= 2 * kQuarantine) {
+    reclaimCollectedSlots(env, sig);
+    // Growing unless the scan freed a good share keeps the scans (linear in the pool) amortised.
+    if (sig.freeSlots.size() <= kQuarantine || sig.freeSlots.size() < sig.slots.size() / 8) growSlots(env, id);
+  }
   int index = sig.freeSlots.front();
   sig.freeSlots.pop_front();
   auto* target = new Target;
@@ -407,9 +430,10 @@ void installCallbackHooks(Napi::Env env, ThunkHooks& hooks) {
     napi_unref_threadsafe_function(env, drainer);  // never keeps the process alive
 }
 
-void shutdownCallbacks() {
+void shutdownCallbacks(bool processExiting) {
   shuttingDown = true;
-  if (drainer) napi_release_threadsafe_function(drainer, napi_tsfn_abort);
+  // While the process exits, the event loop the drainer belongs to is gone.
+  if (drainer && !processExiting) napi_release_threadsafe_function(drainer, napi_tsfn_abort);
   drainer = nullptr;
 }
 

@@ -100,6 +100,20 @@ describe('function pointers', () => {
     cb.storePtr(null);
   });
 
+  it('reuses the trampolines of collected functions', async () => {
+    const addresses = new Set<number>();
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 50; i++) {
+        storePointerFresh(`churn ${round} ${i}`, i);
+        addresses.add(cb.storedPtrAddress());
+        expect(cb.callStoredPtr(1)).toBe(1 + i);
+      }
+      cb.storePtr(null);
+      await collectGarbage();
+    }
+    expect(addresses.size).toBeLessThan(200);
+  });
+
   it('pins a function for C++ that keeps the pointer (ll.callback) until release()', async () => {
     let pinned: any = pinFresh('pinned', 7);
     await collectGarbage();
