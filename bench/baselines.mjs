@@ -17,7 +17,7 @@ for (const p of [libPath, addonPath, path.join(here, 'node_modules', 'koffi')]) 
 
 /**
  * Hand-written node-addon-api binding:
- *   add(a, b), cAdd(a, b), hypot2(a, b), over(x: number | string), liveCounters(),
+ *   add(a, b), cAdd(a, b), hypot2(a, b), over(x: number | string), liveCounters(), sumCallback(n, f),
  *   class Counter { constructor(start?); inc(by); value (get/set); delete() }
  */
 export const handwritten = require(addonPath);

@@ -16,4 +16,10 @@ namespace bench {
   Counter::Counter(int start) : value(start) { ++live_counters; }
   Counter::~Counter() { --live_counters; }
   int Counter::inc(int by) { value += by; return value; }
+
+  int sum_callback(int n, int (*f)(int)) {
+    int sum = 0;
+    for (int i = 0; i < n; ++i) sum += f(i);
+    return sum;
+  }
 }

@@ -15,4 +15,5 @@ namespace bench {
     int inc(int by);                          // value += by; return value
   };
   extern long live_counters;                  // incremented by ctors, decremented by dtor
+  int sum_callback(int n, int (*f)(int));     // f(0) + f(1) + ... + f(n - 1): C++ calling back into JS
 }

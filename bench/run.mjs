@@ -43,6 +43,8 @@ const PASSES = Math.max(1, Number(process.env.BENCH_PASSES ?? 3));
 const SCALE = Math.max(0.01, Number(process.env.BENCH_SCALE ?? 1));
 const iters = (n) => Math.max(1000, Math.round(n * SCALE));
 const CALL = { iterations: iters(2_000_000), warmup: iters(200_000), rounds: 5 };
+const CALLBACK_N = 100; // JS callbacks per C++ call in the callback case
+const CALLBACKS = { iterations: iters(2_000_000 / CALLBACK_N), warmup: iters(200_000 / CALLBACK_N), rounds: 5 };
 const ALLOC = { iterations: iters(200_000), warmup: iters(20_000), rounds: 5 };
 
 // ------------------------------------------------------------------------------------------------
@@ -57,6 +59,9 @@ const koffi = require('koffi');
 const klib = koffi.load(libPath);
 const koffiCxxAdd = klib.func('_ZN5bench3addEii', 'int', ['int', 'int']);
 const koffiHypot2 = klib.func('_ZN5bench6hypot2Edd', 'double', ['double', 'double']);
+// koffi passes a JS function for a callback parameter through a trampoline valid during the call.
+const koffiIntCb = koffi.proto('int bench_int_cb(int)');
+const koffiSumCallback = klib.func('_ZN5bench12sum_callbackEiPFiiE', 'int', ['int', koffi.pointer(koffiIntCb)]);
 
 // ------------------------------------------------------------------------------------------------
 // Correctness first (this also JIT-compiles every cppjit wrapper the timed loops use)
@@ -107,6 +112,17 @@ for (const [who, Counter, live] of [
   });
 }
 check('cppjit rejects add("x", 1)', () => assert.throws(() => gbl.bench.add('x', 1), TypeError));
+for (const [who, sumCallback] of [
+  ['cppjit', (n, f) => gbl.bench.sum_callback(n, f)],
+  ['hand-written', hw.sumCallback],
+  ['koffi', koffiSumCallback],
+]) {
+  check(`${who} sum_callback(4, i => i * 2) === 12`, () => assert.equal(sumCallback(4, (i) => i * 2), 12));
+}
+check('cppjit: a JS error thrown in a callback reaches the caller', () => {
+  const boom = new Error('boom');
+  assert.throws(() => gbl.bench.sum_callback(3, () => { throw boom; }), (e) => e === boom);
+});
 if (problems.length) {
   console.log('CORRECTNESS PROBLEMS (timings below are still printed, but treat them with suspicion):');
   for (const p of problems) console.log('  - ' + p);
@@ -233,6 +249,15 @@ const allCases = [
     loops: {
       cppjit: (n) => { let s = 0; for (let i = 0; i < n; i++) { const c = new gbl.bench.Counter(1); c.delete(); s += 1; } return s; },
       hw: (n) => { let s = 0; for (let i = 0; i < n; i++) { const c = new hw.Counter(1); c.delete(); s += 1; } return s; },
+    },
+  },
+  {
+    key: 'callback', label: `C++ loop calling a JS callback ${CALLBACK_N}× \`bench.sum_callback(${CALLBACK_N}, f)\` (ns per call, i.e. per ${CALLBACK_N} callbacks)`,
+    target: '(no target)', opts: CALLBACKS,
+    loops: {
+      cppjit: (n) => { let s = 0; const f = (i) => i & 7; for (let i = 0; i < n; i++) s += gbl.bench.sum_callback(CALLBACK_N, f); return s; },
+      hw: (n) => { let s = 0; const f = (i) => i & 7; for (let i = 0; i < n; i++) s += hw.sumCallback(CALLBACK_N, f); return s; },
+      koffi: (n) => { let s = 0; const f = (i) => i & 7; for (let i = 0; i < n; i++) s += koffiSumCallback(CALLBACK_N, f); return s; },
     },
   },
   {

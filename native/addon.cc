@@ -3,6 +3,19 @@
 
 namespace cppjit {
 
+// Reached with a live session only when the process exits without running the env cleanup hook
+// (process.exit(), an uncaught exception): the interpreter's teardown would then JIT-compile and
+// run deinitialisers in a half-torn-down process and crash. The OS reclaims everything anyway.
+AddonState::~AddonState() {
+  cppError.SuppressDestruct();
+  compileError.SuppressDestruct();
+  if (session) {
+    shutdownCallbacks(/*processExiting=*/true);
+    forgetAllObjects();
+    (void)session.release();
+  }
+}
+
 AddonState& state() {
   static AddonState instance;
   return instance;
@@ -37,6 +50,7 @@ void cleanup(void*) {
   auto& st = state();
   st.cppError.Reset();
   st.compileError.Reset();
+  shutdownCallbacks(/*processExiting=*/false);
   forgetAllObjects();
   st.session.reset();
 }
@@ -192,7 +206,10 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("compileClassHelpers", compileClassHelpers);
   fn("variableAddress", variableAddress);
   fn("prepareEvaluate", prepareEvaluate);
+  fn("functionAddress", functionAddress);
+  fn("pointerCaller", pointerCaller);
   registerMemory(env, exports);
+  registerCallbacks(env, exports);
   registerObjects(env, exports);
   return exports;
 }

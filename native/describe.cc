@@ -78,6 +78,20 @@ Napi::Value describeType(Napi::Env env, const reflex::TypeDesc& t) {
   o.Set("pointeeKind", kindName(t.pointeeKind));
   o.Set("pointeeBits", t.pointeeBits);
   o.Set("pointeeSigned", t.pointeeSigned);
+  if (t.signature) {
+    // Callback signatures are registered when first described: JS names them by id.
+    const reflex::FunctionSignature& sig = *t.signature;
+    Napi::Object so = Napi::Object::New(env);
+    so.Set("id", registerSignature(t.signature));
+    so.Set("spelling", sig.spelling);
+    so.Set("result", describeType(env, sig.result));
+    Napi::Array params = Napi::Array::New(env, sig.params.size());
+    for (size_t i = 0; i < sig.params.size(); ++i) params.Set(i, describeType(env, sig.params[i]));
+    so.Set("params", params);
+    std::string why = callbackUnsupportedReason(sig);
+    if (!why.empty()) so.Set("unsupported", why);
+    o.Set("signature", so);
+  }
   return o;
 }
 
@@ -92,7 +106,10 @@ int registerFunction(const reflex::FunctionDesc& f) {
 }
 
 Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f) {
-  int fid = registerFunction(f);
+  return describeFunction(env, f, registerFunction(f));
+}
+
+Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f, int fid) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("fid", fid);
   o.Set("kind", callableKindName(f.kind));
@@ -102,6 +119,7 @@ Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f) {
   o.Set("isConst", f.isConst);
   o.Set("isVariadic", f.isVariadic);
   o.Set("isProtected", f.isProtected);
+  o.Set("functionType", f.functionType);
   Napi::Array params = Napi::Array::New(env, f.params.size());
   for (size_t i = 0; i < f.params.size(); ++i) {
     Napi::Object p = Napi::Object::New(env);

@@ -1,6 +1,7 @@
 // native/errors.cc — the single boundary where C++ failures become JS exceptions (CppCompileError, CppError, TypeError, RangeError).
 #include <cxxabi.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <typeinfo>
@@ -69,7 +70,10 @@ std::string expectedFor(const reflex::TypeDesc& t) {
     case K::StdString: return "a string";
     case K::Object: case K::ObjectRef: return "an instance of " + t.pointee;
     case K::ObjectPtr: return "an instance of " + t.pointee + " or null";
-    default: return "a value of type " + t.display;
+    case K::FunctionPtr: return "a function (JS, or C++ of type " + (t.signature ? t.signature->spelling : t.display) + ") or null";
+    default:
+      if (t.signature) return "a function, a " + t.value + " or null";
+      return "a value of type " + t.display;
   }
 }
 
@@ -152,21 +156,134 @@ napi_value throwCurrentException(napi_env env) {
 
 namespace {
 
-struct HooksLayout {
-  napi_value (*argError)(napi_env, int, int, int, napi_value);
-  napi_value (*arityError)(napi_env, int, size_t);
-  napi_value (*exception)(napi_env);
-  double* scratch;
+// A JS exception on its way through C++ frames. The thrown value may be a primitive, and N-API
+// references hold only objects, so it is kept as the property of a holder object.
+struct CapturedError {
+  napi_ref holder = nullptr;
+  std::string text;
+  std::atomic<int> refs{1};
 };
+
+std::string errorTextOf(napi_env env, napi_value value) {
+  napi_valuetype t;
+  napi_typeof(env, value, &t);
+  napi_value text = value;
+  if (t == napi_object || t == napi_function) {
+    bool has = false;
+    napi_value message;
+    if (napi_has_named_property(env, value, "message", &has) == napi_ok && has &&
+        napi_get_named_property(env, value, "message", &message) == napi_ok)
+      text = message;
+  }
+  napi_value asString;
+  std::string out = "JavaScript exception in a callback";
+  if (napi_coerce_to_string(env, text, &asString) == napi_ok) {
+    size_t length = 0;
+    napi_get_value_string_utf8(env, asString, nullptr, 0, &length);
+    std::string buffer(length, '\0');
+    napi_get_value_string_utf8(env, asString, buffer.data(), length + 1, &length);
+    out = "JavaScript exception in a callback: " + buffer;
+  }
+  // A getter or toString() that throws leaves nothing worth reporting over the original error.
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) {
+    napi_value ignored;
+    napi_get_and_clear_last_exception(env, &ignored);
+  }
+  return out;
+}
+
+void* capture(napi_env env, napi_value value) {
+  auto* error = new CapturedError;
+  error->text = errorTextOf(env, value);
+  napi_value holder;
+  napi_create_object(env, &holder);
+  napi_set_named_property(env, holder, "value", value);
+  napi_create_reference(env, holder, 1, &error->holder);
+  return error;
+}
+
+void errorRefHook(void* p, int delta) {
+  auto* error = static_cast<CapturedError*>(p);
+  if (!error || error->refs.fetch_add(delta) + delta > 0) return;
+  deleteReferenceSoon(error->holder);
+  delete error;
+}
+
+napi_value rethrowHook(napi_env env, void* p) {
+  auto* error = static_cast<CapturedError*>(p);
+  napi_value holder, value;
+  if (!error || napi_get_reference_value(env, error->holder, &holder) != napi_ok ||
+      napi_get_named_property(env, holder, "value", &value) != napi_ok) {
+    napi_throw_error(env, nullptr, "cppjit: a JS callback threw, and its exception was lost");
+    return nullptr;
+  }
+  napi_throw(env, value);
+  return nullptr;
+}
+
+const char* errorTextHook(void* p) {
+  auto* error = static_cast<CapturedError*>(p);
+  return error ? error->text.c_str() : "JavaScript exception in a callback";
+}
 
 }  // namespace
 
-void installThunkHooks(Napi::Env, void* hooksAddress) {
-  auto* hooks = static_cast<HooksLayout*>(hooksAddress);
+void* captureJsException(napi_env env) {
+  napi_value exception;
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending || napi_get_and_clear_last_exception(env, &exception) != napi_ok) {
+    napi_value message;
+    napi_create_string_utf8(env, "cppjit: a JS callback failed without an exception", NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, nullptr, message, &exception);
+  }
+  return capture(env, exception);
+}
+
+void* captureJsError(napi_env env, const std::string& text, bool range) {
+  napi_value message, error;
+  napi_create_string_utf8(env, text.data(), text.size(), &message);
+  if (range) napi_create_range_error(env, nullptr, message, &error);
+  else napi_create_type_error(env, nullptr, message, &error);
+  return capture(env, error);
+}
+
+namespace {
+
+// A JS callback returned something its C++ result type cannot hold: the TypeError (RangeError)
+// travels through the C++ frames like an exception the callback threw.
+void* resultErrorHook(napi_env env, int signature, int code, napi_value value) {
+  const reflex::FunctionSignature* sig = signatureById(signature);
+  std::string type = sig ? sig->spelling : "?";
+  std::string message = "callback of type " + type + ": returned ";
+  bool range = false;
+  switch (code) {
+    case 2:
+      range = true;
+      message += describeValue(env, value) + ", out of range for " + (sig ? sig->result.display : "?");
+      break;
+    case 3: message += describeValue(env, value) + ", not an integer (" + (sig ? sig->result.display : "?") + ")"; break;
+    case 4: message += "null where an object of type " + (sig ? sig->result.display : "?") + " is required"; break;
+    default: message += std::string(typeofName(env, value)) + ", expected " + (sig ? expectedFor(sig->result) : "?");
+  }
+  return captureJsError(env, message, range);
+}
+
+}  // namespace
+
+void installThunkHooks(Napi::Env env, void* hooksAddress) {
+  auto* hooks = static_cast<ThunkHooks*>(hooksAddress);
   hooks->argError = &argErrorHook;
   hooks->arityError = &arityErrorHook;
   hooks->exception = &throwCurrentException;
   hooks->scratch = state().scratch;
+  hooks->errorRef = &errorRefHook;
+  hooks->rethrow = &rethrowHook;
+  hooks->errorText = &errorTextHook;
+  hooks->resultError = &resultErrorHook;
+  installCallbackHooks(env, *hooks);
 }
 
 void throwOutcome(Napi::Env env, reflex::Status status, const std::string& message,

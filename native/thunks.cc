@@ -15,7 +15,7 @@ bool isSupportedParam(const TypeDesc& t) {
   switch (t.kind) {
     case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float: case TypeKind::Enum:
     case TypeKind::CString: case TypeKind::StdString: case TypeKind::Object: case TypeKind::ObjectRef:
-    case TypeKind::ObjectPtr: case TypeKind::Pointer:
+    case TypeKind::ObjectPtr: case TypeKind::Pointer: case TypeKind::FunctionPtr:
       return true;
     default:
       return false;
@@ -24,24 +24,46 @@ bool isSupportedParam(const TypeDesc& t) {
 
 bool isSupportedResult(const TypeDesc& t) {
   switch (t.kind) {
-    case TypeKind::FunctionPtr: case TypeKind::Unsupported: return false;
+    case TypeKind::Unsupported: return false;
     default: return true;
   }
 }
 
 // Declares the local for parameter i and converts args[i] into it. Returns the expression that
 // passes it to the C++ call.
+// A std::function parameter that a JS function can be passed to (its call core is compiled).
+bool takesCallable(const TypeDesc& t) {
+  return t.signature && (t.kind == TypeKind::Object || t.kind == TypeKind::ObjectRef) &&
+         callbackUnsupportedReason(*t.signature).empty();
+}
+
 std::string emitParam(std::ostringstream& out, const TypeDesc& t, size_t i, int fid, bool optional) {
   std::string a = "a" + std::to_string(i);
   std::string arg = "args[" + std::to_string(i) + "]";
   std::string conversion;
   std::string pass = a;
+  if (takesCallable(t)) {
+    std::string ns = signatureNamespace(*t.signature);
+    out << "  type_t<" << t.value << "> " << a << ";\n";
+    conversion = "function_in(env, " + arg + ", " + a + ", &" + ns + "::core, " + std::to_string(signatureId(*t.signature)) + ")";
+    if (t.kind == TypeKind::Object || t.isRvalueRef) pass = "std::move(" + a + ")";
+    std::string check = "if (int e = " + conversion + ") return __cppjit_hooks.argError(env, " + std::to_string(fid) +
+                        ", " + std::to_string(i) + ", e, " + arg + ");";
+    if (optional) out << "  if (n > " << i << ") { " << check << " }\n";
+    else out << "  " << check << "\n";
+    return pass;
+  }
   switch (t.kind) {
     case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float:
       out << "  " << t.value << " " << a << " = 0;\n";
       conversion = "arg_in(env, " + arg + ", " + a + ")";
+      if (t.isRvalueRef) pass = "static_cast<" + t.value + "&&>(" + a + ")";  // T&& (emplace_back<int>)
       break;
-    case TypeKind::Enum: out << "  " << t.value << " " << a << "{};\n"; conversion = "arg_in(env, " + arg + ", " + a + ")"; break;
+    case TypeKind::Enum:
+      out << "  " << t.value << " " << a << "{};\n";
+      conversion = "arg_in(env, " + arg + ", " + a + ")";
+      if (t.isRvalueRef) pass = "static_cast<" + t.value + "&&>(" + a + ")";
+      break;
     case TypeKind::CString:
       out << "  std::string s" << i << "; const char* " << a << " = nullptr;\n";
       conversion = "cstring_in(env, " + arg + ", s" + std::to_string(i) + ", " + a + ")";
@@ -59,7 +81,8 @@ std::string emitParam(std::ostringstream& out, const TypeDesc& t, size_t i, int 
       break;
     case TypeKind::ObjectPtr:
     case TypeKind::Pointer:
-      out << "  " << t.value << " " << a << " = nullptr;\n";
+    case TypeKind::FunctionPtr:
+      out << "  type_t<" << t.value << "> " << a << " = nullptr;\n";
       conversion = "pointer_in(env, " + arg + ", " + a + ")";
       break;
     default:
@@ -79,19 +102,25 @@ std::string emitReturn(const TypeDesc& t, const std::string& call) {
     case TypeKind::CString: case TypeKind::StdString: case TypeKind::ArithRef:
       return "return to_js(env, " + call + ");";
     case TypeKind::Object:
+      // A std::function comes back as a JS function (null when empty) that owns a copy.
+      if (t.signature)
+        return "{ type_t<" + t.value + "> r = " + call + "; if (!r) return null_value(env); return address_to_js(env, new type_t<" +
+               t.value + ">(std::move(r))); }";
       return "return address_to_js(env, new " + t.value + "(" + call + "));";
     case TypeKind::ObjectRef:
       return "{ auto&& r = " + call + "; return address_to_js(env, __builtin_addressof(r)); }";
-    case TypeKind::ObjectPtr: case TypeKind::Pointer:
+    case TypeKind::ObjectPtr: case TypeKind::Pointer: case TypeKind::FunctionPtr:
       return "return address_to_js(env, (const void*)(" + call + "));";
     default:
       return "return undefined(env);";
   }
 }
 
-std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symbol) {
+// viaPointer: instead of a named callable, the thunk calls what the address given as its first
+// argument points at: a function, or a std::function (returned function pointers and std::functions).
+std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symbol, const std::string& viaPointer = "") {
   std::ostringstream out;
-  bool hasSelf = f.kind == CallableKind::Method;
+  bool hasSelf = f.kind == CallableKind::Method || !viaPointer.empty();
   size_t offset = hasSelf ? 1 : 0;
   size_t maxArgs = f.params.size();
   size_t capacity = maxArgs + offset > 0 ? maxArgs + offset : 1;
@@ -99,7 +128,12 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
       << "  using namespace __cppjit;\n"
       << "  napi_value argv[" << capacity << "]; size_t argc = " << capacity << ";\n"
       << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n";
-  if (hasSelf) {
+  if (!viaPointer.empty()) {
+    out << "  if (argc < 1) return __cppjit_hooks.arityError(env, " << fid << ", 0);\n"
+        << "  " << viaPointer << " self = nullptr;\n"
+        << "  if (pointer_in(env, argv[0], self) || !self) return __cppjit_hooks.argError(env, " << fid
+        << ", -1, kDeletedSelf, argv[0]);\n";
+  } else if (hasSelf) {
     out << "  if (argc < 1) return __cppjit_hooks.arityError(env, " << fid << ", 0);\n"
         << "  " << f.classSpelling << "* self = nullptr;\n"
         << "  if (object_in(env, argv[0], self)) return __cppjit_hooks.argError(env, " << fid
@@ -119,7 +153,9 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
       case CallableKind::Constructor: return "return address_to_js(env, new " + f.classSpelling + "(" + argsText + "));";
       case CallableKind::Method: return emitReturn(f.result, "self->" + f.name + "(" + argsText + ")");
       case CallableKind::StaticMethod: return emitReturn(f.result, f.classSpelling + "::" + f.name + "(" + argsText + ")");
-      case CallableKind::Function: return emitReturn(f.result, f.qualifiedName + "(" + argsText + ")");
+      case CallableKind::Function:
+        if (!viaPointer.empty()) return emitReturn(f.result, "(*self)(" + argsText + ")");
+        return emitReturn(f.result, f.qualifiedName + "(" + argsText + ")");
     }
     return std::string("return undefined(env);");
   };
@@ -132,7 +168,9 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
       out << "      case " << count << ": " << callWith(count) << "\n";
     out << "    }\n";
   }
-  out << "  } catch (...) { return __cppjit_hooks.exception(env); }\n"
+  // A JS exception that unwound C++ from a callback is thrown again as the same JS value.
+  out << "  } catch (const js_exception& e) { return e.rethrow(env); }\n"
+      << "  catch (...) { return __cppjit_hooks.exception(env); }\n"
       << "  return undefined(env);\n}\n";
   return out.str();
 }
@@ -143,6 +181,17 @@ std::string unsupportedReason(const FunctionDesc& f) {
     if (!isSupportedParam(f.params[i].type))
       return "parameter " + std::to_string(i + 1) + " of type '" + f.params[i].type.display + "' is not supported yet";
   if (!isSupportedResult(f.result)) return "return type '" + f.result.display + "' is not supported yet";
+  return "";
+}
+
+// Compiles the call cores that std::function parameters of f need; returns why one cannot be.
+std::string prepareCallbacks(reflex::Session& s, const FunctionDesc& f) {
+  for (size_t i = 0; i < f.params.size(); ++i) {
+    const TypeDesc& t = f.params[i].type;
+    if (!takesCallable(t)) continue;
+    std::string why = prepareSignature(s, t.signature);
+    if (!why.empty()) return "parameter " + std::to_string(i + 1) + " of type '" + t.display + "': " + why;
+  }
   return "";
 }
 
@@ -215,11 +264,18 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
   auto& thunks = compiledThunks();
   std::vector<std::pair<std::string, std::string>> units;
   std::vector<int> pending;
+  std::unordered_map<int, std::string> reasons;
   for (uint32_t i = 0; i < fids.Length(); ++i) {
     int fid = fids.Get(i).As<Napi::Number>().Int32Value();
     if (fid < 0 || fid >= static_cast<int>(st.functions.size()))
       throw Napi::RangeError::New(env, "unknown function id");
-    if (thunks.count(fid) || !unsupportedReason(st.functions[fid]).empty()) continue;
+    if (thunks.count(fid)) continue;
+    std::string reason = unsupportedReason(st.functions[fid]);
+    if (reason.empty()) reason = prepareCallbacks(s, st.functions[fid]);
+    if (!reason.empty()) {
+      reasons[fid] = reason;
+      continue;
+    }
     std::string symbol = "__cppjit_t" + std::to_string(++st.thunkCounter);
     units.emplace_back(symbol, emitFunction(st.functions[fid], fid, symbol));
     pending.push_back(fid);
@@ -234,7 +290,7 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < fids.Length(); ++i) {
     int fid = fids.Get(i).As<Napi::Number>().Int32Value();
     const FunctionDesc& f = st.functions[fid];
-    std::string reason = unsupportedReason(f);
+    std::string reason = reasons.count(fid) ? reasons[fid] : "";
     if (!reason.empty()) {
       Napi::Object o = Napi::Object::New(env);
       o.Set("error", f.signature + ": " + reason);
@@ -305,6 +361,76 @@ Napi::Value variableAddress(const Napi::CallbackInfo& info) {
   auto compiled = unwrap(env, s.compile(text, {symbol}));
   void* address = reinterpret_cast<void* (*)()>(compiled[0])();
   return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(address)));
+}
+
+// functionAddress(fid) -> number: the address of a free or static function (what &f gives C++).
+Napi::Value functionAddress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& s = session(env);
+  auto& st = state();
+  static std::unordered_map<int, void*> addresses;
+  int fid = info[0].As<Napi::Number>().Int32Value();
+  if (fid < 0 || fid >= static_cast<int>(st.functions.size())) throw Napi::RangeError::New(env, "unknown function id");
+  auto found = addresses.find(fid);
+  if (found == addresses.end()) {
+    const FunctionDesc& f = st.functions[fid];
+    if (f.kind != CallableKind::Function && f.kind != CallableKind::StaticMethod)
+      throw Napi::TypeError::New(env, f.signature + ": only free and static functions have a function pointer");
+    std::string symbol = "__cppjit_f" + std::to_string(++st.thunkCounter);
+    // The cast picks the overload (and template specialization) this description is.
+    std::string text = "extern \"C\" void* " + symbol + "() { return reinterpret_cast<void*>(static_cast<__cppjit::type_t<" +
+                       f.functionType + ">*>(&" + f.qualifiedName + ")); }\n";
+    auto compiled = unwrap(env, s.compile(text, {symbol}, /*quick=*/true));
+    found = addresses.emplace(fid, reinterpret_cast<void* (*)()>(compiled[0])()).first;
+  }
+  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(found->second)));
+}
+
+// pointerCaller(signature, isStdFunction) -> { info, call }: call(address, ...args) calls the C++
+// function (or std::function) at address, of that signature, converting like any thunk.
+Napi::Value pointerCaller(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& s = session(env);
+  auto& st = state();
+  static std::unordered_map<int, std::pair<int, void*>> callers;  // (signature, std::function?) -> (fid, thunk)
+  int id = info[0].As<Napi::Number>().Int32Value();
+  bool isStdFunction = info[1].ToBoolean().Value();
+  const reflex::FunctionSignature* sig = signatureById(id);
+  if (!sig) throw Napi::RangeError::New(env, "unknown callback signature");
+  int key = id * 2 + (isStdFunction ? 1 : 0);
+  auto found = callers.find(key);
+  if (found == callers.end()) {
+    FunctionDesc f;
+    f.kind = CallableKind::Function;
+    f.name = "(*)";
+    f.qualifiedName = f.name;
+    f.result = sig->result;
+    std::string pointerType = isStdFunction ? "std::function<" + sig->spelling + ">*" : "__cppjit::type_t<" + sig->spelling + ">*";
+    std::string params;
+    for (const auto& p : sig->params) {
+      reflex::ParamDesc pd;
+      pd.type = p;
+      f.params.push_back(pd);
+      params += (params.empty() ? "" : ", ") + p.display;
+    }
+    f.minArgs = static_cast<unsigned>(f.params.size());
+    f.isVariadic = sig->isVariadic;
+    f.signature = isStdFunction ? "std::function<" + sig->result.display + " (" + params + ")>"
+                                : sig->result.display + " (*)(" + params + ")";
+    std::string reason = unsupportedReason(f);
+    if (reason.empty()) reason = prepareCallbacks(s, f);
+    if (!reason.empty()) throw Napi::TypeError::New(env, "cannot call a function pointer of type " + f.signature + ": " + reason);
+    // Synthetic callables have no declaration: they get a fid without entering fidByDecl.
+    int fid = static_cast<int>(st.functions.size());
+    st.functions.push_back(f);
+    std::string symbol = "__cppjit_p" + std::to_string(++st.thunkCounter);
+    auto compiled = unwrap(env, s.compile(emitFunction(f, fid, symbol, pointerType), {symbol}, /*quick=*/true));
+    found = callers.emplace(key, std::make_pair(fid, compiled[0])).first;
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("info", describeFunction(env, st.functions[found->second.first], found->second.first));
+  out.Set("call", makeJsFunction(env, "call", found->second.second));
+  return out;
 }
 
 // prepareEvaluate(expression) -> function description of a generated function returning it

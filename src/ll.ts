@@ -4,6 +4,8 @@ import { CppPointer } from './convert/pointers';
 import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS, OWNED } from './proxy/symbols';
 import type { ClassState, CppObject } from './proxy/classes';
 import { classFor, disownObject, isClass, ownObject, wrapBorrowed } from './proxy/classes';
+import { pinnedCallback } from './convert/callbacks';
+import type { PinnedCallback } from './convert/callbacks';
 
 function classOf(type: unknown): ClassState {
   if (isClass(type)) return type[CLASS_STATE];
@@ -44,6 +46,13 @@ export const ll = {
   /** Whether JS owns this object. */
   isOwned(obj: unknown): boolean {
     return Boolean((obj as CppObject)[OWNED]);
+  },
+  /**
+   * Pins a JS function as a C function pointer of `type` ('int(int, int)', a typedef, ...) for C++
+   * that keeps the pointer: it stays callable (and `fn` alive) until `release()`.
+   */
+  callback(fn: Function, type: string): PinnedCallback {
+    return pinnedCallback(fn, type);
   },
   /** C++ name of a class or type object. */
   nameOf(type: unknown): string | undefined {

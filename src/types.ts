@@ -17,6 +17,18 @@ export interface TypeInfo {
   pointeeKind: TypeKind;
   pointeeBits: number;
   pointeeSigned: boolean;
+  /** Function pointers, and std::function taken by value/const&/&&: the call signature. */
+  signature?: SignatureInfo;
+}
+
+/** A function type a callback implements (one id per distinct canonical spelling). */
+export interface SignatureInfo {
+  id: number;
+  spelling: string;
+  result: TypeInfo;
+  params: TypeInfo[];
+  /** Why a JS function cannot implement it (C++ functions and null can still be passed). */
+  unsupported?: string;
 }
 
 export interface ParamInfo {
@@ -34,6 +46,8 @@ export interface FunctionInfo {
   isConst: boolean;
   isVariadic: boolean;
   isProtected: boolean;
+  /** Canonical function type ("int (int, int)"), what `&f` converts to. */
+  functionType: string;
   params: ParamInfo[];
   result: TypeInfo;
 }
@@ -138,9 +152,24 @@ export interface NativeAddon {
   prepareEvaluate(expression: string): FunctionInfo;
   instantiateClass(spelling: string): number;
   resolveTemplateCall(call: { callee: string; objectType?: string; explicitArgs?: string; argTypes: string[]; isConstructor?: boolean }): FunctionInfo;
+  /** Address of a free or static function (JIT-compiled `&f`, cached). */
+  functionAddress(fid: number): number;
+  /** A thunk calling a function pointer (or a std::function) of this signature: call(address, ...args). */
+  pointerCaller(signature: number, isStdFunction: boolean): { info: FunctionInfo; call: NativeFunction };
+  callbacks: NativeCallbacks;
   memory: NativeMemory;
   objects: NativeObjects;
   flushStdio(): void;
+}
+
+/** JS functions held for C++ (native/callbacks.cc). */
+export interface NativeCallbacks {
+  /** The per-signature adapter (fn, ...args) => result, when values need JS-side conversion. */
+  setInvoker(signature: number, invoker: Function | null): void;
+  /** A C function pointer (trampoline address) calling fn; weak unless pinned. */
+  slot(signature: number, fn: Function, pinned: boolean): number;
+  /** Pins (keeps alive) or unpins the JS function of a trampoline; false when it is gone. */
+  pin(address: number, on: boolean): boolean;
 }
 
 /** The native identity map: weak wraps whose finalizers destroy owned C++ objects. */

@@ -65,6 +65,44 @@ Napi::Value Over(const Napi::CallbackInfo& info) {
   return ThrowType(env, "over(x: number | string)");
 }
 
+// sumCallback(n, f): bench::sum_callback(n, <f>). A C function pointer has no closure, so the JS
+// function is reached through statics for the duration of the call, as hand-written bindings do.
+napi_env callbackEnv = nullptr;
+napi_value callbackFn = nullptr;
+bool callbackFailed = false;
+
+int CallJs(int x) {
+  if (callbackFailed) return 0;
+  Napi::Env env(callbackEnv);
+  Napi::HandleScope scope(env);
+  Napi::Value r = Napi::Function(env, callbackFn).Call({Napi::Number::New(env, x)});
+  if (env.IsExceptionPending() || !r.IsNumber()) {
+    callbackFailed = true;  // the pending exception reaches JS when sumCallback returns
+    return 0;
+  }
+  return r.As<Napi::Number>().Int32Value();
+}
+
+Napi::Value SumCallback(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsFunction())
+    return ThrowType(env, "sumCallback(n: number, f: (i: number) => number)");
+  napi_env savedEnv = callbackEnv;
+  napi_value savedFn = callbackFn;
+  callbackEnv = env;
+  callbackFn = info[1];
+  callbackFailed = false;
+  int sum = bench::sum_callback(info[0].As<Napi::Number>().Int32Value(), CallJs);
+  callbackEnv = savedEnv;
+  callbackFn = savedFn;
+  if (callbackFailed) {
+    callbackFailed = false;
+    if (!env.IsExceptionPending()) ThrowType(env, "sumCallback: the callback must return a number");
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, sum);
+}
+
 // liveCounters(): number  -> bench::live_counters (for leak checks)
 Napi::Value LiveCounters(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(bench::live_counters));
@@ -140,6 +178,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hypot2", Napi::Function::New<Hypot2>(env, "hypot2"));
   exports.Set("over", Napi::Function::New<Over>(env, "over"));
   exports.Set("liveCounters", Napi::Function::New<LiveCounters>(env, "liveCounters"));
+  exports.Set("sumCallback", Napi::Function::New<SumCallback>(env, "sumCallback"));
   exports.Set("Counter", Counter::Define(env));
   return exports;
 }

@@ -8,15 +8,19 @@
 #include <exception>
 #include <limits>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
 
+#include <pthread.h>
+
 extern "C" {
 typedef struct napi_env__* napi_env;
 typedef struct napi_value__* napi_value;
 typedef struct napi_callback_info__* napi_callback_info;
+typedef struct napi_handle_scope__* napi_handle_scope;
 typedef int napi_status;
 napi_status napi_get_cb_info(napi_env, napi_callback_info, size_t*, napi_value*, napi_value*, void**);
 napi_status napi_get_value_double(napi_env, napi_value, double*);
@@ -34,21 +38,45 @@ napi_status napi_create_string_utf8(napi_env, const char*, size_t, napi_value*);
 napi_status napi_get_undefined(napi_env, napi_value*);
 napi_status napi_get_null(napi_env, napi_value*);
 napi_status napi_typeof(napi_env, napi_value, int*);
+napi_status napi_open_handle_scope(napi_env, napi_handle_scope*);
+napi_status napi_close_handle_scope(napi_env, napi_handle_scope);
 }
 
 namespace __cppjit {
 
 // Filled by the addon right after the prelude is compiled (the addon is loaded RTLD_LOCAL,
-// so its functions are handed over as pointers rather than resolved by name).
+// so its functions are handed over as pointers rather than resolved by name). The layout must
+// match cppjit::ThunkHooks in native/Native.h.
 struct Hooks {
   napi_value (*argError)(napi_env, int fid, int index, int code, napi_value value);
   napi_value (*arityError)(napi_env, int fid, size_t argc);
   napi_value (*exception)(napi_env);  // called inside a catch block
   double* scratch;
+  // Callbacks. A C function pointer has no closure, so callbacks find the main thread's env here.
+  napi_env env;
+  pthread_t mainThread;
+  // Calls the JS function of a callback target: 0, or a kCallback* code (*error then holds the
+  // captured JS exception for kCallbackThrew).
+  int (*callJs)(napi_env, void* target, size_t argc, napi_value* argv, napi_value* result, void** error);
+  void* (*retain)(napi_env, napi_value fn, int signature);  // a new target holding fn, one reference
+  void (*addRef)(void* target);
+  void (*release)(void* target);  // any thread
+  void* (*resultError)(napi_env, int signature, int code, napi_value value);  // a captured TypeError
+  // Captured JS exceptions (reference counted, as C++ may copy the exception object).
+  void (*errorRef)(void* error, int delta);
+  napi_value (*rethrow)(napi_env, void* error);  // throws it in JS again; returns nullptr
+  const char* (*errorText)(void* error);
 };
+}  // namespace __cppjit
+
+extern "C" __cppjit::Hooks __cppjit_hooks;
+
+namespace __cppjit {
 
 // Conversion outcomes, reported to argError.
 enum : int { kOk = 0, kWrongType = 1, kOutOfRange = 2, kNotIntegral = 3, kNullObject = 4, kDeletedSelf = 5 };
+// Outcomes of Hooks::callJs.
+enum : int { kCallbackThrew = 1, kCallbackGone = 2 };
 constexpr int kUndefinedType = 0;  // napi_valuetype napi_undefined
 
 // The converters below are defined out of line, once, in the prelude's own input: each thunk
@@ -77,6 +105,7 @@ int cstring_in(napi_env, napi_value, std::string& storage, const char*& out);
 int address_in(napi_env, napi_value, void*& out);
 size_t given(napi_env, napi_value* argv, size_t argc, size_t minimum);
 napi_value undefined(napi_env);
+napi_value null_value(napi_env);
 napi_value to_js(napi_env, bool);
 napi_value to_js(napi_env, char);
 napi_value to_js(napi_env, signed char);
@@ -117,6 +146,92 @@ inline int pointer_in(napi_env env, napi_value v, T*& out) {
   if (int e = address_in(env, v, p)) return e;
   out = (T*)p;
   return kOk;
+}
+
+// Spells any type-id in declarator position (function pointer types included): type_t<int (*)(int)> a;
+template <class T>
+using type_t = T;
+
+// ---- callbacks: C++ calling JS functions ----
+
+// A JS exception thrown inside a callback, carried through the C++ frames up to the thunk that
+// entered C++, which throws the same JS value again. C++ code may catch (and swallow) it.
+class js_exception : public std::exception {
+ public:
+  explicit js_exception(void* error) : error_(error) {}
+  js_exception(const js_exception& o) noexcept : std::exception(o), error_(o.error_) { __cppjit_hooks.errorRef(error_, 1); }
+  js_exception& operator=(const js_exception&) = delete;
+  ~js_exception() override { __cppjit_hooks.errorRef(error_, -1); }
+  const char* what() const noexcept override { return __cppjit_hooks.errorText(error_); }
+  napi_value rethrow(napi_env env) const { return __cppjit_hooks.rethrow(env, error_); }
+
+ private:
+  void* error_;
+};
+
+// One reference to a callback target (a JS function held for C++): what a std::function made from
+// a JS function captures, so the function lives exactly as long as some copy of it does.
+class callback_ref {
+ public:
+  explicit callback_ref(void* target) : target_(target) {}  // adopts a reference
+  callback_ref(const callback_ref& o) : target_(o.target_) {
+    if (target_) __cppjit_hooks.addRef(target_);
+  }
+  callback_ref(callback_ref&& o) noexcept : target_(o.target_) { o.target_ = nullptr; }
+  callback_ref& operator=(const callback_ref&) = delete;
+  ~callback_ref() {
+    if (target_) __cppjit_hooks.release(target_);
+  }
+  void* get() const { return target_; }
+
+ private:
+  void* target_;
+};
+
+// Every callback call gets its own scope: a C++ loop calling back a million times must not keep
+// a million handles alive until the outer call returns.
+struct handle_scope {
+  napi_env env;
+  napi_handle_scope scope = nullptr;
+  explicit handle_scope(napi_env e) : env(e) { napi_open_handle_scope(env, &scope); }
+  handle_scope(const handle_scope&) = delete;
+  ~handle_scope() { napi_close_handle_scope(env, scope); }
+};
+
+napi_env callback_env();  // the main thread's env; throws std::runtime_error on any other thread
+napi_value call_js(napi_env, void* target, size_t argc, napi_value* argv);  // throws js_exception
+[[noreturn]] void result_error(napi_env, int signature, int code, napi_value value);
+
+// A std::function parameter from what JS passes: a JS function (kept alive by the std::function's
+// copies), a bigint (the address of a C++ function of exactly this signature), a number (the
+// address of a std::function instance, copied) or null/undefined (empty).
+template <class F, class R, class... A>
+int function_in(napi_env env, napi_value v, F& out, R (*core)(void*, A...), int signature) {
+  int type = -1;
+  napi_typeof(env, v, &type);
+  void* p = nullptr;
+  switch (type) {
+    case 0: case 1:
+      out = nullptr;
+      return kOk;
+    case 7: {  // napi_function
+      void* target = __cppjit_hooks.retain(env, v, signature);
+      if (!target) return kWrongType;
+      callback_ref ref(target);
+      out = [ref, core](A... a) -> R { return core(ref.get(), static_cast<A&&>(a)...); };
+      return kOk;
+    }
+    case 9:  // napi_bigint
+      if (int e = address_in(env, v, p)) return e;
+      out = reinterpret_cast<R (*)(A...)>(p);
+      return kOk;
+    case 3:  // napi_number
+      if (int e = address_in(env, v, p)) return e;
+      if (!p) return kNullObject;
+      out = *static_cast<F*>(p);
+      return kOk;
+  }
+  return kWrongType;
 }
 
 template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
@@ -296,6 +411,11 @@ napi_value undefined(napi_env env) {
   napi_get_undefined(env, &r);
   return r;
 }
+napi_value null_value(napi_env env) {
+  napi_value r;
+  napi_get_null(env, &r);
+  return r;
+}
 napi_value to_js(napi_env env, bool v) {
   napi_value r;
   napi_get_boolean(env, v, &r);
@@ -330,7 +450,28 @@ napi_value address_to_js(napi_env env, const void* p) {
   return r;
 }
 
+napi_env callback_env() {
+  // N-API may only be used on the thread that owns the env.
+  if (!pthread_equal(pthread_self(), __cppjit_hooks.mainThread))
+    throw std::runtime_error("cppjit: a JS callback was called from a thread other than the main thread");
+  return __cppjit_hooks.env;
+}
+
+napi_value call_js(napi_env env, void* target, size_t argc, napi_value* argv) {
+  napi_value result = nullptr;
+  void* error = nullptr;
+  int code = __cppjit_hooks.callJs(env, target, argc, argv, &result, &error);
+  if (code == kOk) return result;
+  if (code == kCallbackThrew) throw js_exception(error);
+  throw std::runtime_error(
+      "cppjit: C++ called a function pointer whose JS function was garbage-collected or released "
+      "(keep the function referenced in JS, or pin it with cppyy.ll.callback(fn, signature))");
+}
+
+void result_error(napi_env env, int signature, int code, napi_value value) {
+  throw js_exception(__cppjit_hooks.resultError(env, signature, code, value));
+}
+
 }  // namespace __cppjit
 
-extern "C" __cppjit::Hooks __cppjit_hooks;
 __cppjit::Hooks __cppjit_hooks = {};

@@ -72,6 +72,7 @@ struct Session::Impl {
 TypeDesc describeType(Session::Impl& s, clang::QualType type);
 std::string qualifiedSpelling(Session::Impl& s, clang::QualType type);
 std::string displaySpelling(Session::Impl& s, clang::QualType type);
+std::string functionTypeSpelling(Session::Impl& s, const clang::FunctionProtoType* fpt);
 // functions.cpp
 FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn);
 // scopes.cpp

@@ -14,6 +14,8 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
   else if (method && method->isStatic()) d.kind = CallableKind::StaticMethod;
   else if (method) d.kind = CallableKind::Method;
   else d.kind = CallableKind::Function;
+  if (d.kind == CallableKind::Function || d.kind == CallableKind::StaticMethod)
+    if (auto* fpt = fn->getType()->getAs<clang::FunctionProtoType>()) d.functionType = functionTypeSpelling(s, fpt);
   if (method) {
     d.isConst = method->isConst();
     d.classSpelling = qualifiedSpelling(s, s.ast().getRecordType(method->getParent()));

@@ -58,9 +58,61 @@ bool classifyArithmetic(Session::Impl& s, clang::QualType canon, TypeKind& kind,
   return false;
 }
 
+// Implicit special members may have an exception specification not computed yet (asking would assert).
+bool isNoexcept(const clang::FunctionProtoType* fpt) {
+  return !clang::isUnresolvedExceptionSpec(fpt->getExceptionSpecType()) && fpt->isNothrow();
+}
+
 const clang::CXXRecordDecl* recordOf(clang::QualType canon) {
   if (auto* rt = canon->getAs<clang::RecordType>()) return llvm::dyn_cast<clang::CXXRecordDecl>(rt->getDecl());
   return nullptr;
+}
+
+// The R(A...) of a std::function<R(A...)>, or null for any other class.
+const clang::FunctionProtoType* stdFunctionSignature(const clang::CXXRecordDecl* rd) {
+  if (!rd || !rd->isInStdNamespace() || rd->getName() != "function") return nullptr;
+  auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rd);
+  if (!spec || spec->getTemplateArgs().size() != 1) return nullptr;
+  const auto& arg = spec->getTemplateArgs()[0];
+  if (arg.getKind() != clang::TemplateArgument::Type) return nullptr;
+  return arg.getAsType().getCanonicalType()->getAs<clang::FunctionProtoType>();
+}
+
+std::shared_ptr<const FunctionSignature> describeSignature(Session::Impl& s, const clang::FunctionProtoType* fpt) {
+  auto sig = std::make_shared<FunctionSignature>();
+  sig->result = describeType(s, fpt->getReturnType());
+  for (clang::QualType p : fpt->getParamTypes()) sig->params.push_back(describeType(s, p));
+  sig->isVariadic = fpt->isVariadic();
+  sig->isNoexcept = isNoexcept(fpt);
+  sig->spelling = functionTypeSpelling(s, fpt);
+  return sig;
+}
+
+
+}  // namespace
+
+std::string functionTypeSpelling(Session::Impl& s, const clang::FunctionProtoType* fpt) {
+  // Clang's fully-qualified printer leaves the parameter and result types of function types
+  // unqualified, so a function type is spelled from its parts.
+  std::string text = qualifiedSpelling(s, fpt->getReturnType()) + " (";
+  bool first = true;
+  for (clang::QualType p : fpt->getParamTypes()) {
+    text += (first ? "" : ", ") + qualifiedSpelling(s, p);
+    first = false;
+  }
+  if (fpt->isVariadic()) text += first ? "..." : ", ...";
+  text += ")";
+  if (isNoexcept(fpt)) text += " noexcept";
+  return text;
+}
+
+namespace {
+
+// Whether a type reaches a function type or a std::function through pointers and references:
+// Clang's fully-qualified printer leaves the parts of function types unqualified.
+bool involvesFunctionType(clang::QualType canon) {
+  while (canon->isPointerType() || canon->isReferenceType()) canon = canon->getPointeeType().getCanonicalType();
+  return canon->isFunctionProtoType() || stdFunctionSignature(recordOf(canon));
 }
 
 }  // namespace
@@ -68,11 +120,24 @@ const clang::CXXRecordDecl* recordOf(clang::QualType canon) {
 std::string qualifiedSpelling(Session::Impl& s, clang::QualType type) {
   // Canonical types always name something reachable from the global scope (no private
   // member typedefs, no dependent sugar), which is what generated code needs.
-  // Printing the canonical type with FullyQualifiedName qualifies every name at any depth
-  // (TypeName::getFullyQualifiedName misses enums inside function types in template arguments).
-  clang::PrintingPolicy p = s.policy();
-  p.PrintCanonicalTypes = true;
-  return type.getCanonicalType().getAsString(p);
+  clang::QualType canon = type.getCanonicalType();
+  if (!involvesFunctionType(canon)) {
+    // Printing the canonical type with FullyQualifiedName qualifies every name at any depth
+    // (TypeName::getFullyQualifiedName misses enums inside function types in template arguments).
+    clang::PrintingPolicy p = s.policy();
+    p.PrintCanonicalTypes = true;
+    return canon.getAsString(p);
+  }
+  std::string cv = std::string(canon.isConstQualified() ? "const " : "") + (canon.isVolatileQualified() ? "volatile " : "");
+  if (canon->isReferenceType())
+    return qualifiedSpelling(s, canon->getPointeeType()) + (canon->isRValueReferenceType() ? " &&" : " &");
+  if (canon->isPointerType()) {
+    // std::add_pointer_t (the prelude includes <type_traits>) spells any pointer without a
+    // declarator, so function pointers nest in template arguments and result types.
+    return cv + "std::add_pointer_t<" + qualifiedSpelling(s, canon->getPointeeType()) + ">";
+  }
+  if (auto* fpt = canon->getAs<clang::FunctionProtoType>()) return functionTypeSpelling(s, fpt);
+  return cv + "std::function<" + functionTypeSpelling(s, stdFunctionSignature(recordOf(canon))) + ">";
 }
 
 std::string displaySpelling(Session::Impl& s, clang::QualType type) {
@@ -103,6 +168,7 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
       d.kind = TypeKind::Object;
       d.record = scopeOf(rd);
       d.pointee = d.spelling;
+      if (auto* fpt = stdFunctionSignature(rd)) d.signature = describeSignature(s, fpt);
     }
     return d;
   }
@@ -122,6 +188,10 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
       d.kind = TypeKind::ObjectRef;
       d.record = scopeOf(rd);
       d.pointeeKind = isStdString(rd) ? TypeKind::StdString : TypeKind::Object;
+      // A std::function a callee may modify (non-const &) must be a real instance; the others
+      // can be built from a JS function.
+      if (isConst || d.isRvalueRef)
+        if (auto* fpt = stdFunctionSignature(rd)) d.signature = describeSignature(s, fpt);
       return d;
     }
     TypeKind kind;
@@ -162,6 +232,7 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
     }
     if (pointeeCanon->isFunctionType()) {
       d.kind = TypeKind::FunctionPtr;
+      if (auto* fpt = pointeeCanon->getAs<clang::FunctionProtoType>()) d.signature = describeSignature(s, fpt);
       return d;
     }
     if (auto* rd = recordOf(pointeeCanon)) {

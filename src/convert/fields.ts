@@ -6,6 +6,7 @@ import type { ClassState, CppObject } from '../proxy/classes';
 import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
 import { objectAddress } from './objects';
 import { makePointer, pointerAddress } from './pointers';
+import { functionFromPointer, functionPointerAddress } from './callbacks';
 
 export interface MemoryAccess {
   read(address: number, owner: unknown): unknown;
@@ -56,8 +57,18 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
         write: (a, v) => mem.poke_ptr(a, v === null || v === undefined ? 0 : objectAddress(v, state, t.display)),
       };
     }
-    case 'pointer':
     case 'funcptr':
+      if (t.signature) {
+        return {
+          read: (a) => functionFromPointer(mem.peek_ptr(a) as number, t.signature),
+          write: (a, v) => mem.poke_ptr(a, functionPointerAddress(v, t)),
+        };
+      }
+      return {
+        read: (a) => makePointer(mem.peek_ptr(a) as number, t.pointee),
+        write: (a, v) => mem.poke_ptr(a, pointerAddress(v, t.display)),
+      };
+    case 'pointer':
       return {
         read: (a) => makePointer(mem.peek_ptr(a) as number, t.pointee),
         write: (a, v) => mem.poke_ptr(a, pointerAddress(v, t.display)),

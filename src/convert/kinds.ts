@@ -138,12 +138,22 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
     case 'object':
     case 'objectref':
     case 'objectptr': {
+      // std::function<R(A...)>: a function (JS or C++) or null (empty) besides an instance.
+      if (t.signature && !t.signature.unsupported) {
+        if (kind === K_FUNCTION) return 1;
+        if (kind === K_NULL) return 2;
+      }
       if (kind === K_NULL) return t.kind === 'objectptr' ? 1 : IMPOSSIBLE;
       if (isArrayKind(kind)) return sequenceScore(t, kind);
       if (kind < FIRST_CLASS || t.record === null) return IMPOSSIBLE;
       const depth = derivation(kind - FIRST_CLASS, t.record);
       return depth < 0 ? IMPOSSIBLE : depth === 0 ? 0 : 2 + depth;
     }
+    case 'funcptr':
+      if (kind === K_FUNCTION) return 0;
+      if (kind === K_NULL) return 2;
+      if (kind === K_POINTER || kind === K_BIGINT) return 4; // a raw address (from dlsym, say)
+      return IMPOSSIBLE;
     case 'pointer':
       if (kind === K_NULL) return 2;
       if (kind === K_POINTER) return 1;

@@ -6,7 +6,8 @@ import { ResolutionCache } from '../cache/resolution';
 import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, describeMismatch, kindOf, score } from '../convert/kinds';
 import { objectAddress } from '../convert/objects';
 import { makePointer, pointerAddress } from '../convert/pointers';
-import { ADDRESS, CPP_NAME, OFFSETS } from './symbols';
+import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
+import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState, CppObject } from './classes';
 import { classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
 import { deducedType } from './templates';
@@ -50,6 +51,8 @@ export class OverloadSet {
 type Converter = (value: unknown) => unknown;
 
 function argumentConverter(t: TypeInfo, where: string): Converter | null {
+  const callable = callbackArgument(t, where);
+  if (callable) return callable;
   switch (t.kind) {
     case 'object':
     case 'objectref': {
@@ -85,6 +88,8 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
 }
 
 function resultConverter(t: TypeInfo): Converter | null {
+  const callable = callbackResult(t);
+  if (callable) return callable;
   switch (t.kind) {
     case 'object': {
       const state = classFor(t.record!);
@@ -149,15 +154,16 @@ function releaseTemporaries(mark: number) {
   while (temporaries.length > mark) (temporaries.pop() as unknown as { delete(): void }).delete();
 }
 
-function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
+export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
   const offset = hasSelf ? 1 : 0;
   const converters = info.params.map((p, i) =>
     argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
   const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
   const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
   if (!indexes.length && !convert) return fn;
+  const keeps = info.params.some((p) => p.type.kind === 'funcptr');
   if (info.params.some((p) => acceptsSequence(p.type))) {
-    return (...args: unknown[]) => {
+    const invoke = (...args: unknown[]) => {
       const mark = temporaries.length;
       try {
         for (const i of indexes) {
@@ -170,8 +176,9 @@ function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): 
         releaseTemporaries(mark);
       }
     };
+    return keeps ? keepingCallbacks(invoke) : invoke;
   }
-  return (...args: unknown[]) => {
+  const invoke = (...args: unknown[]) => {
     for (const i of indexes) {
       const at = i + offset;
       if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
@@ -179,6 +186,7 @@ function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): 
     const r = fn(...args);
     return convert ? convert(r) : r;
   };
+  return keeps ? keepingCallbacks(invoke) : invoke;
 }
 
 function effectiveCount(args: unknown[]): number {
@@ -381,6 +389,7 @@ function makeDispatcher(set: OverloadSet, isMethod: boolean): Function {
 function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
   Object.defineProperty(fn, 'signatures', { get: () => set.signatures, configurable: true });
   Object.defineProperty(fn, CPP_NAME, { value: set.name, configurable: true });
+  Object.defineProperty(fn, FN_SET, { value: set, configurable: true });
   Object.defineProperty(fn, 'overload', {
     configurable: true,
     value: (spec: string) => {
@@ -390,7 +399,11 @@ function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
       if (!set.compiled) compileSet(set);
       if (!c.invoke) throw new TypeError(`${c.info.signature}: ${c.failure}`);
       const call = c.invoke;
-      if (!isMethod) return (...args: unknown[]) => call(...args);
+      if (!isMethod) {
+        const one = (...args: unknown[]) => call(...args);
+        Object.defineProperty(one, FN_SET, { value: new OverloadSet(set.name, [c.info], null) });
+        return one;
+      }
       const id = set.owner!.id;
       return function (this: Record<symbol, unknown>, ...args: unknown[]) {
         const a = this[ADDRESS] as number;

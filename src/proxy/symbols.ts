@@ -16,3 +16,7 @@ export const CLASS_STATE = Symbol('cppjit.class');
 export const NAMESPACE_STATE = Symbol('cppjit.namespace');
 /** On any cppjit entity that names a C++ type: its spelling. */
 export const CPP_NAME = Symbol.for('cppjit.cppName');
+/** On an overload-set function: its OverloadSet (a C++ function passed as a function pointer). */
+export const FN_SET = Symbol('cppjit.overloadSet');
+/** On a JS function standing for a C++ function pointer: `{ address, signature, js? }`. */
+export const FN_POINTER = Symbol('cppjit.functionPointer');

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -94,6 +95,8 @@ enum class TypeKind : uint8_t {
   Unsupported,  // something the converter cannot represent (yet)
 };
 
+struct FunctionSignature;
+
 struct TypeDesc {
   TypeKind kind = TypeKind::Unsupported;
   std::string spelling;       // fully qualified C++ spelling usable in generated code
@@ -108,6 +111,17 @@ struct TypeDesc {
   TypeKind pointeeKind = TypeKind::Unsupported;  // Ptr/Ref kinds: what the pointee is
   uint16_t pointeeBits = 0;
   bool pointeeSigned = false;
+  // FunctionPtr, and std::function<R(A...)> taken by value, const& or && (kind Object/ObjectRef):
+  // the call signature a JS function must implement to be passed here.
+  std::shared_ptr<const FunctionSignature> signature;
+};
+
+struct FunctionSignature {
+  std::string spelling;         // canonical function type, e.g. "int (int, int)": one per distinct signature
+  TypeDesc result;
+  std::vector<TypeDesc> params;
+  bool isVariadic = false;
+  bool isNoexcept = false;
 };
 
 struct ParamDesc {
@@ -133,6 +147,7 @@ struct FunctionDesc {
   bool isDeleted = false;
   bool isProtected = false;
   std::string classSpelling;  // methods/constructors: the class's qualified spelling
+  std::string functionType;   // canonical function type ("int (int, int)"): what &f converts to
 };
 
 enum class MemberKind : uint8_t {
