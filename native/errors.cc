@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <exception>
 #include <cstdlib>
 #include <typeinfo>
 
@@ -139,6 +140,19 @@ napi_value throwCurrentException(napi_env env) {
     std::type_info* t = abi::__cxa_current_exception_type();
     type = t ? demangle(t->name()) : "unknown";
   }
+  // A thrown class object stays reachable from the error (err.exception): an exception_ptr keeps
+  // it alive until the JS error is collected. libstdc++'s exception_ptr is the object's address.
+  const std::type_info* thrownType = abi::__cxa_current_exception_type();
+  napi_value typeinfoValue = nullptr, holderValue = nullptr, addressValue = nullptr;
+  if (thrownType && dynamic_cast<const abi::__class_type_info*>(thrownType)) {
+    auto* keep = new std::exception_ptr(std::current_exception());
+    void* object = *reinterpret_cast<void**>(keep);
+    napi_create_double(env, static_cast<double>(reinterpret_cast<uintptr_t>(thrownType)), &typeinfoValue);
+    napi_create_double(env, static_cast<double>(reinterpret_cast<uintptr_t>(object)), &addressValue);
+    napi_create_external(
+        env, keep, [](napi_env, void* data, void*) { delete static_cast<std::exception_ptr*>(data); }, nullptr,
+        &holderValue);
+  }
   Napi::Env napiEnv(env);
   auto& st = state();
   std::string message = what.empty() ? "C++ exception of type " + type : type + ": " + what;
@@ -146,10 +160,13 @@ napi_value throwCurrentException(napi_env env) {
     napi_throw_error(env, nullptr, message.c_str());
     return nullptr;
   }
-  napi_value args[3] = {Napi::String::New(napiEnv, message), Napi::String::New(napiEnv, type),
-                        what.empty() ? napiEnv.Undefined() : Napi::String::New(napiEnv, what)};
+  napi_value args[6] = {Napi::String::New(napiEnv, message), Napi::String::New(napiEnv, type),
+                        what.empty() ? napiEnv.Undefined() : Napi::String::New(napiEnv, what),
+                        typeinfoValue ? typeinfoValue : napiEnv.Undefined(),
+                        holderValue ? holderValue : napiEnv.Undefined(),
+                        addressValue ? addressValue : napiEnv.Undefined()};
   napi_value error;
-  if (napi_new_instance(env, st.cppError.Value(), 3, args, &error) != napi_ok) return nullptr;
+  if (napi_new_instance(env, st.cppError.Value(), 6, args, &error) != napi_ok) return nullptr;
   napi_throw(env, error);
   return nullptr;
 }

@@ -12,13 +12,19 @@ export interface CppDiagnostic {
 export class CppError extends Error {
   readonly cppType: string;
   readonly what: string | undefined;
-  constructor(message: string, cppType: string, what?: string) {
+  /** The thrown C++ object, for class types (`err.exception.code`); set up by the class layer. */
+  declare readonly exception: unknown;
+  constructor(message: string, cppType: string, what?: string, typeinfo?: number, holder?: object, address?: number) {
     super(message);
     this.name = 'CppError';
     this.cppType = cppType;
     this.what = what;
+    if (typeinfo !== undefined) Object.defineProperty(this, THROWN, { value: { typeinfo, holder, address } });
   }
 }
+
+/** Where the thrown C++ object is (its type_info, the exception_ptr keeping it alive, its address). */
+export const THROWN = Symbol('cppjit.thrown');
 
 /** C++ that did not compile (include/cppdef/cppexec/evaluate). The interpreter stays usable. */
 export class CppCompileError extends Error {

@@ -36,6 +36,16 @@ describe('C++ exceptions', () => {
     expect(caught(() => errors.logic()).cppType).toBe('std::invalid_argument');
   });
 
+  it('exposes the thrown object with its fields and methods (err.exception)', async () => {
+    const e = caught(() => errors.app(42));
+    expect(e.exception).toBeInstanceOf(errors.AppError);
+    expect((e.exception as any).code).toBe(42);
+    expect((e.exception as any).what()).toBe('application failed');
+    expect(e.exception).toBe(e.exception);
+    expect(caught(() => errors.number()).exception).toBeUndefined();
+    expect(caught(() => errors.checked(-1)).exception).toBeInstanceOf(cppyy.gbl.std.out_of_range);
+  });
+
   it('reports non-class and non-std throws', () => {
     const e = caught(() => errors.number());
     expect(e).toBeInstanceOf(CppError);

@@ -7,6 +7,7 @@ import { OverloadSet, bindTemplateMethod, constructorFor, makeCallable } from '.
 import { fieldAccessor } from '../convert/fields';
 import { memberValue } from './members';
 import { installProtocols } from './protocols';
+import { CppError, THROWN } from '../errors';
 
 export interface ClassState {
   id: number;
@@ -160,6 +161,19 @@ function classForTypeinfo(typeinfo: number): ClassState | null {
   }
   return found;
 }
+
+// err.exception: the thrown object as an instance of its dynamic class, alive as long as the error.
+Object.defineProperty(CppError.prototype, 'exception', {
+  configurable: true,
+  get(this: CppError) {
+    const thrown = (this as unknown as Record<symbol, { typeinfo: number; holder: object; address: number } | undefined>)[THROWN];
+    if (!thrown) return undefined;
+    const state = classForTypeinfo(thrown.typeinfo);
+    const obj = state ? wrap(state, thrown.address, false, thrown.holder) : undefined;
+    Object.defineProperty(this, 'exception', { value: obj });
+    return obj;
+  },
+});
 
 export function ownObject(obj: CppObject): void {
   const state = obj[CLASS_STATE] as ClassState;
