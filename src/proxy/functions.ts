@@ -17,6 +17,7 @@ export interface Candidate {
   info: FunctionInfo;
   invoke?: NativeFunction; // takes (self?, ...args) in JS values, returns JS values
   failure?: string;
+  diagnostics?: CompileFailure;
 }
 
 /** How to name a set's function templates in a call Clang resolves (see Session::resolveTemplateCall). */
@@ -111,23 +112,31 @@ function compileFailure(result: CompileFailure | string): string {
   return typeof result === 'string' ? result : result.error;
 }
 
-/** Compiles every candidate of the set in one batch (one JIT input) and builds their invokers. */
+/**
+ * Compiles one candidate on first use (overload sets of class templates are large, and compiling
+ * a thunk instantiates what it calls: only the candidates actually chosen are worth it).
+ * Returns false, with `failure` set, when it cannot be called.
+ */
+function ensureCompiled(set: OverloadSet, c: Candidate): boolean {
+  if (c.invoke) return true;
+  if (c.failure !== undefined) return false;
+  const [r] = native().compileFunctions([c.info.fid]);
+  if (typeof r === 'function') {
+    c.invoke = makeInvoker(c.info, r, set.owner !== null);
+    return true;
+  }
+  c.failure = compileFailure(r);
+  if (typeof r === 'object' && r.diagnostics?.length) c.diagnostics = r;
+  return false;
+}
+
+/** A set with one candidate and no templates is compiled at once; its compile error is the call's error. */
 function compileSet(set: OverloadSet) {
   if (set.compiled) return;
-  const results = native().compileFunctions(set.candidates.map((c) => c.info.fid));
-  let firstDiagnostics: CompileFailure | undefined;
-  set.candidates.forEach((c, i) => {
-    const r = results[i];
-    if (typeof r === 'function') {
-      c.invoke = makeInvoker(c.info, r, set.owner !== null);
-    } else {
-      c.failure = compileFailure(r);
-      if (typeof r === 'object' && r.diagnostics?.length && !firstDiagnostics) firstDiagnostics = r;
-    }
-  });
   set.compiled = true;
-  if (set.candidates.every((c) => !c.invoke) && firstDiagnostics && !set.templates) {
-    throw new CppCompileError(firstDiagnostics.error, firstDiagnostics.diagnostics);
+  if (set.candidates.length === 1 && !set.templates) {
+    const c = set.candidates[0];
+    if (!ensureCompiled(set, c) && c.diagnostics) throw new CppCompileError(c.diagnostics.error, c.diagnostics.diagnostics);
   }
 }
 
@@ -212,13 +221,21 @@ function kindsKey(args: unknown[], n: number): number | string {
 
 /** Picks the best candidate for these arguments (cppyy-like ranking), or throws a TypeError listing all. */
 function resolve(set: OverloadSet, args: unknown[], n: number): Candidate {
+  for (;;) {
+    const best = rank(set, args, n);
+    if (ensureCompiled(set, best)) return best;
+    // The winner does not compile: rank again without it (its failure is now a listed reason).
+  }
+}
+
+function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
   let best: Candidate | undefined;
   let bestScore = Infinity;
   const reasons: string[] = [];
   const kinds = args.slice(0, n).map(kindOf);
   for (const c of set.candidates) {
     const { info } = c;
-    if (!c.invoke) {
+    if (c.failure !== undefined) {
       reasons.push(`  ${info.signature}: ${c.failure ?? 'not callable'}`);
       continue;
     }
@@ -319,8 +336,8 @@ export function constructorFor(state: ClassState): NativeFunction {
   }
   const set = state.constructors;
   compileSet(set);
-  const usable = set.candidates.filter((c) => c.invoke);
-  state.construct = (set.candidates.length === 1 && usable.length === 1 ? usable[0].invoke! : makeDispatcher(set, false)) as NativeFunction;
+  const only = set.candidates.length === 1 ? set.candidates[0] : undefined;
+  state.construct = (only?.invoke ?? makeDispatcher(set, false)) as NativeFunction;
   return state.construct;
 }
 
@@ -396,9 +413,8 @@ function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
       const wanted = normalizeSignature(spec);
       const c = set.candidates.find((cand) => normalizeSignature(cand.info.params.map((p) => p.type.display).join(',')) === wanted);
       if (!c) throw new TypeError(`${set.name} has no overload (${spec}); available:\n  ${set.signatures.join('\n  ')}`);
-      if (!set.compiled) compileSet(set);
-      if (!c.invoke) throw new TypeError(`${c.info.signature}: ${c.failure}`);
-      const call = c.invoke;
+      if (!ensureCompiled(set, c)) throw new TypeError(`${c.info.signature}: ${c.failure}`);
+      const call = c.invoke!;
       if (!isMethod) {
         const one = (...args: unknown[]) => call(...args);
         Object.defineProperty(one, FN_SET, { value: new OverloadSet(set.name, [c.info], null) });
@@ -439,10 +455,10 @@ export function makeCallable(set: OverloadSet, holder: object | null, key: strin
   let fast: Function | null = null;
   const build = (): Function => {
     compileSet(set);
-    const usable = set.candidates.filter((c) => c.invoke);
-    if (set.candidates.length === 1 && usable.length === 1 && !set.templates) {
-      const call = usable[0].invoke!;
-      const info = usable[0].info;
+    const only = set.candidates.length === 1 && !set.templates ? set.candidates[0] : undefined;
+    if (only?.invoke) {
+      const call = only.invoke;
+      const info = only.info;
       if (!isMethod) return call;
       return singleMethod(call, set.owner!.id, info.params.length);
     }
@@ -511,8 +527,8 @@ export function callOnce(info: FunctionInfo): unknown {
   const set = new OverloadSet(info.name, [info], null);
   compileSet(set);
   const c = set.candidates[0];
-  if (!c.invoke) throw new TypeError(c.failure ?? `cannot call ${info.signature}`);
-  return c.invoke();
+  if (!ensureCompiled(set, c)) throw new TypeError(c.failure ?? `cannot call ${info.signature}`);
+  return c.invoke!();
 }
 
 /**
