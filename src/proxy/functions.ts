@@ -159,8 +159,16 @@ function temporarySequence(state: ClassState, values: ArrayLike<unknown>): numbe
   return tmp[ADDRESS] as number;
 }
 
-function releaseTemporaries(mark: number) {
-  while (temporaries.length > mark) (temporaries.pop() as unknown as { delete(): void }).delete();
+/** Destroys the temporaries a call's argument conversion made, however the call ends. */
+function releasingTemporaries(invoke: NativeFunction): NativeFunction {
+  return (...args: unknown[]) => {
+    const mark = temporaries.length;
+    try {
+      return invoke(...args);
+    } finally {
+      while (temporaries.length > mark) (temporaries.pop() as unknown as { delete(): void }).delete();
+    }
+  };
 }
 
 export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
@@ -170,24 +178,7 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
   const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
   const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
   if (!indexes.length && !convert) return fn;
-  const keeps = info.params.some((p) => p.type.kind === 'funcptr');
-  if (info.params.some((p) => acceptsSequence(p.type))) {
-    const invoke = (...args: unknown[]) => {
-      const mark = temporaries.length;
-      try {
-        for (const i of indexes) {
-          const at = i + offset;
-          if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
-        }
-        const r = fn(...args);
-        return convert ? convert(r) : r;
-      } finally {
-        releaseTemporaries(mark);
-      }
-    };
-    return keeps ? keepingCallbacks(invoke) : invoke;
-  }
-  const invoke = (...args: unknown[]) => {
+  let invoke: NativeFunction = (...args: unknown[]) => {
     for (const i of indexes) {
       const at = i + offset;
       if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
@@ -195,7 +186,10 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
     const r = fn(...args);
     return convert ? convert(r) : r;
   };
-  return keeps ? keepingCallbacks(invoke) : invoke;
+  // Wrappers only for the callables that need them, so plain calls stay one closure deep.
+  if (info.params.some((p) => acceptsSequence(p.type))) invoke = releasingTemporaries(invoke);
+  if (info.params.some((p) => p.type.kind === 'funcptr')) invoke = keepingCallbacks(invoke);
+  return invoke;
 }
 
 function effectiveCount(args: unknown[]): number {
