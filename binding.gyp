@@ -16,6 +16,7 @@
         "reflex/src/diagnostics.cpp",
         "reflex/src/functions.cpp",
         "reflex/src/layout.cpp",
+        "reflex/src/pch.cpp",
         "reflex/src/scopes.cpp",
         "reflex/src/session.cpp",
         "reflex/src/types.cpp"
