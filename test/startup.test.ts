@@ -60,8 +60,9 @@ function runAsync(cacheDir: string): Promise<Report> {
   });
 }
 
-function buildNow(cacheDir: string): void {
-  const child = spawnSync(process.execPath, [builder], { env: environment(cacheDir), encoding: 'utf8' });
+function buildNow(cacheDir: string, extraEnv: NodeJS.ProcessEnv = {}): void {
+  const env = { ...environment(cacheDir), ...extraEnv };
+  const child = spawnSync(process.execPath, [builder], { env, encoding: 'utf8' });
   expect(child.stderr).toBe('');
   expect(child.status).toBe(0);
 }
@@ -159,6 +160,28 @@ describe('startup: precompiled header cache', () => {
     expect(other).toMatchObject({ result: 2, pch: null });
     expect(other.pchStatus).toMatch(/not built yet/);
     expect(run(dir).pch).toBe(path.join(dir, name));
+  });
+
+  it('refuses a PCH made with other flags or another header search path, even under the right name', () => {
+    const reference = path.join(scratch(), 'cache');
+    buildNow(reference);
+    const key = pchFiles(reference)[0].slice('std-'.length, 'std-'.length + 16);
+    const foreign: [NodeJS.ProcessEnv, RegExp][] = [
+      [{ CPPJIT_EXTRA_ARGS: '-DSTARTUP_OTHER=1' }, /built by another compiler version or with other options/],
+      [{ CPLUS_INCLUDE_PATH: scratch() }, /built with another header search path/],
+    ];
+    for (const [env, reason] of foreign) {
+      const other = path.join(scratch(), 'cache');
+      buildNow(other, env);
+      const [name] = pchFiles(other);
+      const dir = path.join(scratch(), 'cache');
+      fs.mkdirSync(dir, { mode: 0o700 });
+      // Its checksum still matches its name: only the checks of how it was made can tell.
+      fs.copyFileSync(path.join(other, name), path.join(dir, `std-${key}-${name.slice(-20)}`));
+      const report = run(dir);
+      expect(report).toMatchObject({ result: 2, pch: null });
+      expect(report.pchStatus).toMatch(reason);
+    }
   });
 
   it('falls back silently when the cache directory is unusable', () => {

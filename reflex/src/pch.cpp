@@ -6,8 +6,10 @@
 #include <clang/Lex/HeaderSearchOptions.h>
 #include <clang/Serialization/ASTReader.h>
 #include <clang/Serialization/InMemoryModuleCache.h>
+#include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
 #include <llvm/Support/xxhash.h>
 #include <llvm/TargetParser/Host.h>
 
@@ -148,16 +150,36 @@ void removeLeftovers(const Place& place) {
   ::closedir(dir);
 }
 
-// The files a PCH was made from, as recorded in it.
-class InputFiles : public clang::ASTReaderListener {
+// Where the interpreter or a PCH looks for headers, directories resolved: clang++ and the
+// interpreter's driver (named after the host executable) spell the same directories differently.
+std::vector<std::string> searchPath(const clang::HeaderSearchOptions& options) {
+  std::vector<std::string> entries;
+  for (const auto& entry : options.UserEntries) {
+    llvm::SmallString<256> real;
+    if (llvm::sys::fs::real_path(entry.Path, real)) {  // missing: compare the spelling, minus ".."
+      real = entry.Path;
+      llvm::sys::path::remove_dots(real, /*remove_dot_dot=*/true);
+    }
+    entries.push_back(std::to_string(entry.Group) + (entry.IsFramework ? "F:" : ":") + real.str().str());
+  }
+  return entries;
+}
+
+// What a PCH records about how it was made: its input files and its header search path.
+class Recorded : public clang::ASTReaderListener {
  public:
   bool needsInputFileVisitation() override { return true; }
   bool needsSystemInputFileVisitation() override { return true; }
   bool visitInputFile(llvm::StringRef name, bool, bool overridden, bool) override {
-    if (!overridden) names.push_back(name.str());  // the main file came from stdin
+    if (!overridden) inputs.push_back(name.str());  // the main file came from stdin
     return true;
   }
-  std::vector<std::string> names;
+  bool ReadHeaderSearchPaths(const clang::HeaderSearchOptions& options, bool) override {
+    search = searchPath(options);
+    return false;
+  }
+  std::vector<std::string> inputs;
+  std::vector<std::string> search;
 };
 
 // Why the file cannot be used with `ci`'s options, or "" when it can. Clang reports a mismatched,
@@ -180,13 +202,15 @@ std::string verify(const Candidate& candidate, clang::CompilerInstance& ci) {
                                              ci.getTargetOpts(), ci.getPreprocessorOpts(),
                                              ci.getHeaderSearchOpts().ModuleCachePath, /*RequireStrictOptionMatches=*/true))
     return reject("built by another compiler version or with other options");
-  InputFiles inputs;
+  Recorded recorded;
   if (clang::ASTReader::readASTFileControlBlock(candidate.path, files, cache, ci.getPCHContainerReader(),
-                                                /*FindModuleFileExtensions=*/false, inputs,
+                                                /*FindModuleFileExtensions=*/false, recorded,
                                                 /*ValidateDiagnosticOptions=*/false))
     return reject("unreadable");
+  // Clang does not compare header search paths: the same flags could still find other headers.
+  if (recorded.search != searchPath(ci.getHeaderSearchOpts())) return reject("built with another header search path");
   // Clang itself does not check system headers: an upgraded libstdc++ would go unnoticed.
-  for (const auto& name : inputs.names) {
+  for (const auto& name : recorded.inputs) {
     struct stat st;
     if (::stat(name.c_str(), &st) != 0) return reject("stale (" + name + " is gone)");
     if (newer(st.st_mtim, candidate.modified)) return reject("stale (" + name + " is newer)");
