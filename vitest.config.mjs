@@ -1,9 +1,10 @@
-// vitest.config.mjs — each suite in its own forked process (one crash fails one file), with GC exposed for lifetime tests.
+// vitest.config.mjs — each suite in its own forked process (one crash fails one file), GC exposed, the PCH built first.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/pch-setup.mjs'],
     pool: 'forks',
     poolOptions: { forks: { execArgv: ['--expose-gc'], maxForks: 2, minForks: 1 } },
     // Load the built package through Node itself, as users do (one module instance for ESM and CJS).

@@ -62,17 +62,24 @@ Napi::Value setErrorClasses(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value start(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  auto& st = state();
-  if (st.session) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
-  Napi::Object options = info[0].As<Napi::Object>();
+reflex::SessionOptions sessionOptions(const Napi::Value& value) {
+  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "start options must be an object");
+  Napi::Object options = value.As<Napi::Object>();
   reflex::SessionOptions so;
   so.resourceDir = options.Get("resourceDir").ToString().Utf8Value();
   so.languageStandard = options.Get("std").ToString().Utf8Value();
   so.extraArgs = stringList(options.Get("extraArgs"));
   so.includePaths = stringList(options.Get("includePaths"));
-  std::string prelude = options.Get("prelude").ToString().Utf8Value();
+  if (options.Get("cacheDir").IsString()) so.cacheDirectory = options.Get("cacheDir").As<Napi::String>().Utf8Value();
+  return so;
+}
+
+Napi::Value start(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& st = state();
+  if (st.session) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
+  reflex::SessionOptions so = sessionOptions(info[0]);
+  std::string prelude = info[0].As<Napi::Object>().Get("prelude").ToString().Utf8Value();
 
   auto created = reflex::Session::create(so);
   if (!created.ok()) throwOutcome(env, created.status(), "cppjit: cannot start the C++ interpreter: " + created.message(),
@@ -88,6 +95,21 @@ Napi::Value start(const Napi::CallbackInfo& info) {
 
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, scratchMemory, sizeof scratchMemory);
   return Napi::Float64Array::New(env, 16, buffer, 0);
+}
+
+Napi::Value precompiledHeader(const Napi::CallbackInfo& info) {
+  const auto& pch = session(info.Env()).precompiledHeader();
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("path", pch.path.empty() ? info.Env().Null() : Napi::String::New(info.Env(), pch.path));
+  out.Set("detail", pch.detail);
+  out.Set("shouldBuild", pch.shouldBuild);
+  return out;
+}
+
+// Runs in a separate process (dist/pch-build.js): slow, and needs no interpreter.
+Napi::Value buildPrecompiledHeader(const Napi::CallbackInfo& info) {
+  check(info.Env(), reflex::Session::buildPrecompiledHeader(sessionOptions(info[0])));
+  return info.Env().Undefined();
 }
 
 Napi::Value include(const Napi::CallbackInfo& info) {
@@ -185,6 +207,8 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   auto fn = [&](const char* name, Napi::Function::Callback cb) { exports.Set(name, Napi::Function::New(env, cb, name)); };
   fn("setErrorClasses", setErrorClasses);
   fn("start", start);
+  fn("precompiledHeader", precompiledHeader);
+  fn("buildPrecompiledHeader", buildPrecompiledHeader);
   fn("include", include);
   fn("addIncludePath", addIncludePath);
   fn("loadLibrary", loadLibrary);

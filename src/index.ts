@@ -80,6 +80,20 @@ export function typeName(value: unknown): string {
   return typeSpelling(value);
 }
 
+/** Start-up facts, for diagnosis. */
+export interface CppjitInfo {
+  /** The precompiled header of the standard headers this process loaded; null when it parsed them as usual. */
+  pch: string | null;
+  /** Why, in a few words (also printed at start with CPPJIT_DEBUG=1). */
+  pchStatus: string;
+}
+
+/** Start-up facts (starts the interpreter if needed). */
+export function info(): CppjitInfo {
+  const pch = native().precompiledHeader();
+  return { pch: pch.path, pchStatus: pch.detail };
+}
+
 let globalNamespace: CppGlobal | undefined;
 
 /** The C++ null pointer (JS null is accepted too). */
@@ -95,6 +109,7 @@ const api = {
   macro,
   sizeof,
   typeName,
+  info,
   nullptr,
   ll,
   CppError,

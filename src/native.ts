@@ -1,9 +1,10 @@
 // src/native.ts — loads the addon and starts the interpreter on first use (one per process).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CppCompileError, CppError } from './errors';
-import type { NativeAddon } from './types';
+import type { NativeAddon, StartOptions } from './types';
 
 const packageRoot = path.join(__dirname, '..');
 
@@ -34,12 +35,56 @@ function splitArgs(text: string | undefined): string[] {
   return out;
 }
 
+/** CPPJIT_CACHE_DIR, else $XDG_CACHE_HOME/cppjit, else ~/.cache/cppjit. */
+export function cacheDirectory(): string {
+  if (process.env.CPPJIT_CACHE_DIR) return path.resolve(process.env.CPPJIT_CACHE_DIR);
+  const xdg = process.env.XDG_CACHE_HOME;
+  // The XDG base directory spec says to ignore a relative path.
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'cppjit');
+  return path.join(os.homedir(), '.cache', 'cppjit');
+}
+
+/** The interpreter's options, from the environment. */
+export function startOptions(): StartOptions {
+  return {
+    resourceDir: resourceDir(),
+    std: process.env.CPPJIT_STD || 'c++20',
+    extraArgs: splitArgs(process.env.CPPJIT_EXTRA_ARGS),
+    includePaths: [],
+    prelude: path.join(packageRoot, 'native', 'prelude', 'cppjit_prelude.hpp'),
+    cacheDir: cacheDirectory(),
+  };
+}
+
+/** The addon's functions, without starting the interpreter. */
+export function loadAddon(): NativeAddon {
+  const file = path.join(packageRoot, 'build', 'Release', 'cppjit.node');
+  if (!existsSync(file)) throw new Error(`cppjit: the native addon is not built (${file}); run npm install`);
+  return require(file) as NativeAddon;
+}
+
+// Building the precompiled header takes about a second: this process goes on without it, and the
+// build runs in a process of its own, which outlives this one (and a Ctrl-C sent to it).
+function buildInBackground(options: StartOptions): void {
+  const debug = Boolean(process.env.CPPJIT_DEBUG);
+  try {
+    const child = spawn(process.execPath, [path.join(__dirname, 'pch-build.js'), JSON.stringify(options)], {
+      detached: true,
+      stdio: ['ignore', 'ignore', debug ? 'inherit' : 'ignore'],
+    });
+    child.on('error', (e) => {
+      if (debug) console.error(`cppjit: cannot start the precompiled header build: ${e.message}`);
+    });
+    child.unref();
+  } catch (e) {
+    if (debug) console.error(`cppjit: cannot start the precompiled header build: ${(e as Error).message}`);
+  }
+}
+
 /** The addon, with its interpreter started. */
 export function native(): NativeAddon {
   if (addon) return addon;
-  const file = path.join(packageRoot, 'build', 'Release', 'cppjit.node');
-  if (!existsSync(file)) throw new Error(`cppjit: the native addon is not built (${file}); run npm install`);
-  const loaded = require(file) as NativeAddon & { startedScratch?: Float64Array };
+  const loaded = loadAddon() as NativeAddon & { startedScratch?: Float64Array };
   // One interpreter per process, even if this module is loaded twice (two copies of the package,
   // or the ESM and CommonJS builds through different loaders).
   if (loaded.startedScratch) {
@@ -48,14 +93,12 @@ export function native(): NativeAddon {
     return loaded;
   }
   loaded.setErrorClasses(CppError, CppCompileError);
-  scratch = loaded.start({
-    resourceDir: resourceDir(),
-    std: process.env.CPPJIT_STD || 'c++20',
-    extraArgs: splitArgs(process.env.CPPJIT_EXTRA_ARGS),
-    includePaths: [],
-    prelude: path.join(packageRoot, 'native', 'prelude', 'cppjit_prelude.hpp'),
-  });
+  const options = startOptions();
+  scratch = loaded.start(options);
   loaded.startedScratch = scratch;
+  const pch = loaded.precompiledHeader();
+  if (process.env.CPPJIT_DEBUG) console.error(`cppjit: precompiled header: ${pch.detail}`);
+  if (pch.shouldBuild) buildInBackground(options);
   addon = loaded;
   interleaveOutput(loaded);
   return loaded;

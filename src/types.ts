@@ -122,9 +122,23 @@ export interface NativeMemory {
   [op: string]: (address: number, value?: unknown) => any;
 }
 
+export interface StartOptions {
+  resourceDir: string;
+  std: string;
+  extraArgs: string[];
+  includePaths: string[];
+  prelude: string;
+  /** Where the precompiled header of the standard headers is kept. */
+  cacheDir: string;
+}
+
 export interface NativeAddon {
   setErrorClasses(cppError: Function, compileError: Function): void;
-  start(options: { resourceDir: string; std: string; extraArgs: string[]; includePaths: string[]; prelude: string }): Float64Array;
+  start(options: StartOptions): Float64Array;
+  /** The precompiled header as found at start: the file loaded (or null) and why. */
+  precompiledHeader(): { path: string | null; detail: string; shouldBuild: boolean };
+  /** Builds the precompiled header unless a usable one exists (slow: meant for a separate process). */
+  buildPrecompiledHeader(options: StartOptions): void;
   include(header: string): void;
   addIncludePath(dir: string): void;
   loadLibrary(name: string): void;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "Compat.h"
+#include "Pch.h"
 #include "reflex/Session.h"
 
 namespace reflex {
@@ -38,6 +39,8 @@ std::string firstError(const std::vector<Diagnostic>& diags, const std::string& 
 
 
 struct Session::Impl {
+  PrecompiledHeaderStatus pch;
+  std::unique_ptr<pch::ReaderFeed> readerFeed;  // set when a PCH is loaded; outlives the interpreter
   std::unique_ptr<clang::Interpreter> interp;
   DiagnosticCollector diagnostics;
   std::vector<std::string> argStorage;
@@ -68,6 +71,8 @@ struct Session::Impl {
   std::string nextName(const char* prefix) { return std::string(prefix) + std::to_string(++uniqueCounter); }
 };
 
+// session.cpp
+std::vector<std::string> compilerArguments(const SessionOptions& options);
 // types.cpp
 TypeDesc describeType(Session::Impl& s, clang::QualType type);
 std::string qualifiedSpelling(Session::Impl& s, clang::QualType type);

@@ -3,6 +3,8 @@
 #include <clang/AST/Mangle.h>
 #include <clang/Basic/FileManager.h>
 #include <clang/Lex/HeaderSearch.h>
+#include <clang/Lex/PreprocessorOptions.h>
+#include <clang/Serialization/ASTReader.h>
 #include <llvm/Demangle/Demangle.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/Module.h>
@@ -190,6 +192,7 @@ std::vector<const clang::FunctionDecl*> Session::Impl::instantiationsNamed(const
 }
 
 Outcome Session::Impl::run(const std::string& code) {
+  if (readerFeed) readerFeed->flush();
   diagnostics.discard();
   auto unit = interp->Parse(code);
   // The input may need code that an earlier, failed input instantiated: hand those functions
@@ -279,35 +282,45 @@ std::vector<std::string> Session::Impl::unresolvedSymbols(llvm::Module& module) 
   return missing;
 }
 
-Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) {
+std::vector<std::string> compilerArguments(const SessionOptions& options) {
+  std::vector<std::string> args = {"-resource-dir", options.resourceDir, "-std=" + options.languageStandard,
+                                   options.optimization, "-fexceptions", "-fcxx-exceptions", "-Wno-unused-value",
+                                   "-Wno-unused-result"};
+  for (const auto& dir : options.includePaths) args.push_back("-I" + dir);
+  for (const auto& extra : options.extraArgs) args.push_back(extra);
+  return args;
+}
+
+static llvm::Expected<std::unique_ptr<clang::CompilerInstance>> createCompilerInstance(const std::vector<std::string>& args) {
   static std::once_flag targetsReady;
   std::call_once(targetsReady, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
-
-  auto impl = std::make_unique<Impl>();
-  auto& args = impl->argStorage;
-  args = {"-resource-dir", options.resourceDir, "-std=" + options.languageStandard,
-          options.optimization, "-fexceptions", "-fcxx-exceptions", "-Wno-unused-value",
-          "-Wno-unused-result"};
-  for (const auto& dir : options.includePaths) {
-    args.push_back("-I" + dir);
-    impl->includePaths.push_back(dir);
-  }
-  for (const auto& extra : options.extraArgs) args.push_back(extra);
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
-
   clang::IncrementalCompilerBuilder builder;
   builder.SetCompilerArgs(argv);
-  auto ci = builder.CreateCpp();
+  return builder.CreateCpp();
+}
+
+Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->argStorage = compilerArguments(options);
+  impl->includePaths = options.includePaths;
+  auto ci = createCompilerInstance(impl->argStorage);
   if (!ci) return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(ci.takeError()));
+  impl->pch = pch::locate(options, impl->argStorage, **ci);
+  if (!impl->pch.path.empty()) (*ci)->getPreprocessorOpts().ImplicitPCHInclude = impl->pch.path;
   auto interp = clang::Interpreter::create(std::move(*ci));
   if (!interp)
     return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(interp.takeError()));
   impl->interp = std::move(*interp);
   impl->ci().getDiagnostics().setClient(&impl->diagnostics, /*ShouldOwnClient=*/false);
+  if (auto reader = impl->ci().getASTReader()) {
+    impl->readerFeed = std::make_unique<pch::ReaderFeed>(impl->ci());
+    reader->StartTranslationUnit(impl->readerFeed.get());
+  }
   // What reflex's own generated code (cppexec wrappers) relies on.
   auto base = impl->run("#include <exception>\n#include <typeinfo>\n#include <cxxabi.h>\n"
                          "template <class T> T&& __cppjit_declval() noexcept;\n"
@@ -317,6 +330,15 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
   if (!base.ok()) return Result<std::unique_ptr<Session>>::failure(base.status(), base.message(), base.diagnostics());
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }
+
+Outcome Session::buildPrecompiledHeader(const SessionOptions& options) {
+  auto args = compilerArguments(options);
+  auto ci = createCompilerInstance(args);
+  if (!ci) return Outcome::failure(Status::Failed, errorText(ci.takeError()));
+  return pch::build(options, args, **ci);
+}
+
+const PrecompiledHeaderStatus& Session::precompiledHeader() const { return impl_->pch; }
 
 Outcome Session::include(const std::string& header) {
   std::string spelled = header;

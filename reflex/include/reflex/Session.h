@@ -15,14 +15,29 @@ struct SessionOptions {
   std::vector<std::string> extraArgs;    // passed to the compiler as-is
   std::vector<std::string> includePaths;
   std::string optimization = "-O2";      // thunks are tiny; -O2 lets them inline the call
+  // Where the precompiled header of the standard headers is kept (created 0700); "" = no cache.
+  std::string cacheDirectory;
+};
+
+// The precompiled header of the standard headers, as found when the session started.
+struct PrecompiledHeaderStatus {
+  std::string path;          // the file loaded, or "" when the standard headers are parsed as usual
+  std::string detail;        // why, in a few words (for CPPJIT_DEBUG and diagnostics)
+  bool shouldBuild = false;  // none is usable and this process took the build lock: the host
+                             // should run buildPrecompiledHeader, preferably in another process
 };
 
 class Session {
  public:
   static Result<std::unique_ptr<Session>> create(const SessionOptions& options);
   ~Session();
+  // Builds the precompiled header for these options, unless a usable one exists (runs clang++,
+  // about a second): into a temporary file, then renamed into place, then the build lock is released.
+  static Outcome buildPrecompiledHeader(const SessionOptions& options);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
+
+  const PrecompiledHeaderStatus& precompiledHeader() const;
 
   // --- Loading code -------------------------------------------------------
   // "foo.h" (quoted search), "<vector>" (angled search) or "/abs/foo.h". Idempotent per file.
