@@ -13,6 +13,7 @@
         "native/errors.cc",
         "native/memory.cc",
         "native/objects.cc",
+        "native/prelude.cc",
         "native/thunks.cc",
         "reflex/src/diagnostics.cpp",
         "reflex/src/functions.cpp",
@@ -31,7 +32,7 @@
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "cflags_cc": [
-        "-std=c++17", "-fexceptions", "-frtti", "-Wall", "-Wextra", "-Wno-unused-parameter",
+        "-std=c++20", "-fexceptions", "-frtti", "-Wall", "-Wextra", "-Wno-unused-parameter",
         "-isystem", "<!(<(llvm_config) --includedir)"
       ],
       "libraries": [

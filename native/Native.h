@@ -60,6 +60,11 @@ T unwrap(Napi::Env env, reflex::Result<T>&& r) {
 }
 void check(Napi::Env env, const reflex::Outcome& r);
 void installThunkHooks(Napi::Env env, void* hooksAddress);
+
+}  // namespace cppjit
+// The prelude's hooks table (native/prelude.cc).
+extern "C" void* cppjit_prelude_hooks();
+namespace cppjit {
 napi_value throwCurrentException(napi_env env);  // inside catch(...): throws CppError, returns nullptr
 // A JS exception thrown by a callback, held while C++ frames unwind (see js_exception in the prelude).
 void* captureJsException(napi_env env);  // takes the pending exception; null if none

@@ -1,5 +1,10 @@
 // native/addon.cc — the N-API module: interpreter lifetime, loading entry points and reflection queries.
 #include "Native.h"
+#include <dlfcn.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 namespace cppjit {
 
@@ -81,6 +86,11 @@ Napi::Value start(const Napi::CallbackInfo& info) {
   reflex::SessionOptions so = sessionOptions(info[0]);
   std::string prelude = info[0].As<Napi::Object>().Get("prelude").ToString().Utf8Value();
 
+  // The prelude's converters are compiled into this addon (native/prelude.cc); thunks call them by name.
+  Dl_info self{};
+  if (dladdr(reinterpret_cast<void*>(&cppjit_prelude_hooks), &self) && self.dli_fname) so.hostLibrary = self.dli_fname;
+  so.hostSymbolMarker = "__cppjit";
+  auto began = std::chrono::steady_clock::now();
   auto created = reflex::Session::create(so);
   if (!created.ok()) throwOutcome(env, created.status(), "cppjit: cannot start the C++ interpreter: " + created.message(),
                                   created.diagnostics());
@@ -88,10 +98,17 @@ Napi::Value start(const Napi::CallbackInfo& info) {
   napi_add_env_cleanup_hook(env, cleanup, nullptr);
   st.scratch = scratchMemory;
 
-  auto hooks = st.session->compile("#include \"" + prelude + "\"\n", {"__cppjit_hooks"});
-  if (!hooks.ok()) throwOutcome(env, hooks.status(), "cppjit: cannot compile the thunk prelude: " + hooks.message(),
-                                hooks.diagnostics());
-  installThunkHooks(env, hooks.value()[0]);
+  auto compiledAt = std::chrono::steady_clock::now();
+  // Declarations only (the definitions are in this addon): parsing is all the work left.
+  auto parsed = st.session->compile("#include \"" + prelude + "\"\n", {}, /*quick=*/true);
+  if (!parsed.ok()) throwOutcome(env, parsed.status(), "cppjit: cannot compile the thunk prelude: " + parsed.message(),
+                                 parsed.diagnostics());
+  installThunkHooks(env, cppjit_prelude_hooks());
+  if (std::getenv("CPPJIT_DEBUG")) {
+    auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+    std::fprintf(stderr, "cppjit: interpreter started in %.1f ms (prelude %.1f ms)\n", ms(began, std::chrono::steady_clock::now()),
+                 ms(compiledAt, std::chrono::steady_clock::now()));
+  }
 
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, scratchMemory, sizeof scratchMemory);
   return Napi::Float64Array::New(env, 16, buffer, 0);

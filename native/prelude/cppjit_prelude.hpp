@@ -94,7 +94,9 @@ int arg_in(napi_env, napi_value, unsigned long&);
 int arg_in(napi_env, napi_value, long long&);
 int arg_in(napi_env, napi_value, unsigned long long&);
 int arg_in(napi_env, napi_value, wchar_t&);
+#ifdef __cpp_char8_t
 int arg_in(napi_env, napi_value, char8_t&);
+#endif
 int arg_in(napi_env, napi_value, char16_t&);
 int arg_in(napi_env, napi_value, char32_t&);
 int arg_in(napi_env, napi_value, float&);
@@ -119,7 +121,9 @@ napi_value to_js(napi_env, unsigned long);
 napi_value to_js(napi_env, long long);
 napi_value to_js(napi_env, unsigned long long);
 napi_value to_js(napi_env, wchar_t);
+#ifdef __cpp_char8_t
 napi_value to_js(napi_env, char8_t);
+#endif
 napi_value to_js(napi_env, char16_t);
 napi_value to_js(napi_env, char32_t);
 napi_value to_js(napi_env, float);
@@ -247,7 +251,11 @@ inline napi_value to_js(napi_env env, E v) {
   return to_js(env, static_cast<std::underlying_type_t<E>>(v));
 }
 
-// ---- definitions (compiled once) ----
+// ---- definitions ----
+// Compiled once, by the C++ compiler that builds the addon (native/prelude.cc), not by the
+// interpreter: JIT-compiling them at -O2 was most of the interpreter's start-up. Thunks reach them by
+// name (they are exported from the addon; reflex resolves "__cppjit" names there).
+#ifdef CPPJIT_PRELUDE_DEFINITIONS
 namespace detail {
 template <class T>
 int int_in(napi_env env, napi_value v, T& out) {
@@ -333,7 +341,9 @@ CPPJIT_INT_IN(unsigned long)
 CPPJIT_INT_IN(long long)
 CPPJIT_INT_IN(unsigned long long)
 CPPJIT_INT_IN(wchar_t)
+#ifdef __cpp_char8_t
 CPPJIT_INT_IN(char8_t)
+#endif
 CPPJIT_INT_IN(char16_t)
 CPPJIT_INT_IN(char32_t)
 #undef CPPJIT_INT_IN
@@ -472,6 +482,9 @@ void result_error(napi_env env, int signature, int code, napi_value value) {
   throw js_exception(__cppjit_hooks.resultError(env, signature, code, value));
 }
 
+#endif  // CPPJIT_PRELUDE_DEFINITIONS
 }  // namespace __cppjit
 
+#ifdef CPPJIT_PRELUDE_DEFINITIONS
 __cppjit::Hooks __cppjit_hooks = {};
+#endif

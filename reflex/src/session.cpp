@@ -3,6 +3,7 @@
 #include <clang/AST/Mangle.h>
 #include <clang/Basic/FileManager.h>
 #include <clang/Lex/HeaderSearch.h>
+#include <clang/Lex/Lexer.h>
 #include <clang/Lex/PreprocessorOptions.h>
 #include <clang/Serialization/ASTReader.h>
 #include <llvm/Demangle/Demangle.h>
@@ -18,6 +19,8 @@
 #include <climits>
 #include <cstdlib>
 #include <functional>
+#include <optional>
+#include <algorithm>
 
 #include "Internal.h"
 
@@ -191,7 +194,34 @@ std::vector<const clang::FunctionDecl*> Session::Impl::instantiationsNamed(const
   return found;
 }
 
+// clang-repl's parser never returns from input that ends inside a namespace or class body (it
+// loops on the end-of-input token), so such input is refused before it reaches the parser.
+static std::optional<Diagnostic> unclosedBrace(const std::string& code, const clang::LangOptions& language) {
+  clang::Lexer lexer(clang::SourceLocation(), language, code.data(), code.data(), code.data() + code.size());
+  std::vector<size_t> open;
+  clang::Token token;
+  for (;;) {
+    lexer.LexFromRawLexer(token);
+    if (token.is(clang::tok::eof)) break;
+    if (token.is(clang::tok::l_brace)) open.push_back(token.getLocation().getRawEncoding());
+    else if (token.is(clang::tok::r_brace) && !open.empty()) open.pop_back();
+  }
+  if (open.empty()) return std::nullopt;
+  // Raw locations of a lexer without a SourceManager are offsets into the buffer.
+  size_t offset = std::min<size_t>(open.back(), code.size());
+  Diagnostic d;
+  d.file = "input_line";
+  d.line = 1 + std::count(code.begin(), code.begin() + offset, '\n');
+  size_t lineStart = code.rfind('\n', offset == 0 ? 0 : offset - 1);
+  d.column = 1 + offset - (lineStart == std::string::npos || offset == 0 ? 0 : lineStart + 1);
+  d.severity = "error";
+  d.message = "expected '}': the input ends inside the block opened here";
+  return d;
+}
+
 Outcome Session::Impl::run(const std::string& code) {
+  if (auto unclosed = unclosedBrace(code, ast().getLangOpts()))
+    return Outcome::failure(Status::CompileError, unclosed->message, {*unclosed});
   if (readerFeed) readerFeed->flush();
   diagnostics.discard();
   auto unit = interp->Parse(code);
@@ -282,6 +312,49 @@ std::vector<std::string> Session::Impl::unresolvedSymbols(llvm::Module& module) 
   return missing;
 }
 
+namespace {
+// Exposes the named symbols of a library loaded RTLD_LOCAL (a Node addon) to the JIT: the process
+// search that clang-repl installs only sees global symbols, and loading the library again with
+// RTLD_GLOBAL would leak all its names into every later library.
+class HostSymbols : public llvm::orc::DefinitionGenerator {
+ public:
+  HostSymbols(void* handle, std::string marker) : handle_(handle), marker_(std::move(marker)) {}
+  ~HostSymbols() override { dlclose(handle_); }
+
+  llvm::Error tryToGenerate(llvm::orc::LookupState&, llvm::orc::LookupKind, llvm::orc::JITDylib& dylib,
+                            llvm::orc::JITDylibLookupFlags, const llvm::orc::SymbolLookupSet& names) override {
+    llvm::orc::SymbolMap found;
+    for (const auto& [name, flags] : names) {
+      llvm::StringRef text = *name;
+      if (text.find(marker_) == llvm::StringRef::npos) continue;
+      if (void* address = dlsym(handle_, text.str().c_str()))
+        found[name] = {llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported};
+    }
+    if (found.empty()) return llvm::Error::success();
+    return dylib.define(llvm::orc::absoluteSymbols(std::move(found)));
+  }
+
+ private:
+  void* handle_;
+  std::string marker_;
+};
+
+llvm::Error exposeHostLibrary(clang::Interpreter& interp, const SessionOptions& options) {
+  if (options.hostLibrary.empty()) return llvm::Error::success();
+  void* handle = dlopen(options.hostLibrary.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+  if (!handle)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "cannot reach the host library " +
+                                                                       options.hostLibrary + ": " + dlerror());
+  auto engine = interp.getExecutionEngine();
+  if (!engine) {
+    dlclose(handle);
+    return engine.takeError();
+  }
+  engine->getMainJITDylib().addGenerator(std::make_unique<HostSymbols>(handle, options.hostSymbolMarker));
+  return llvm::Error::success();
+}
+}  // namespace
+
 std::vector<std::string> compilerArguments(const SessionOptions& options) {
   std::vector<std::string> args = {"-resource-dir", options.resourceDir, "-std=" + options.languageStandard,
                                    options.optimization, "-fexceptions", "-fcxx-exceptions", "-Wno-unused-value",
@@ -316,6 +389,8 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
   if (!interp)
     return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(interp.takeError()));
   impl->interp = std::move(*interp);
+  if (auto err = exposeHostLibrary(*impl->interp, options))
+    return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(std::move(err)));
   impl->ci().getDiagnostics().setClient(&impl->diagnostics, /*ShouldOwnClient=*/false);
   if (auto reader = impl->ci().getASTReader()) {
     impl->readerFeed = std::make_unique<pch::ReaderFeed>(impl->ci());

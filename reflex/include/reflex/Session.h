@@ -17,6 +17,10 @@ struct SessionOptions {
   std::string optimization = "-O2";      // thunks are tiny; -O2 lets them inline the call
   // Where the precompiled header of the standard headers is kept (created 0700); "" = no cache.
   std::string cacheDirectory;
+  // A library already loaded in this process (by path) that defines functions the JIT-ed code calls
+  // by name; only its symbols whose name contains hostSymbolMarker are visible to the JIT.
+  std::string hostLibrary;
+  std::string hostSymbolMarker;
 };
 
 // The precompiled header of the standard headers, as found when the session started.

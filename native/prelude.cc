@@ -1,0 +1,9 @@
+// native/prelude.cc — the thunk prelude's out-of-line converters, compiled into the addon and exported to JIT-ed thunks.
+// No Node header here: the prelude declares the N-API subset it uses itself, and the two would clash.
+#pragma GCC visibility push(default)
+#define CPPJIT_PRELUDE_DEFINITIONS
+#include "prelude/cppjit_prelude.hpp"
+#pragma GCC visibility pop
+
+// The hooks table the thunks read; the rest of the addon fills it (as cppjit::ThunkHooks, same layout).
+extern "C" void* cppjit_prelude_hooks() { return &__cppjit_hooks; }
