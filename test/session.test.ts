@@ -81,6 +81,47 @@ describe('session', () => {
     expect(cppyy.gbl.session_c_name()).toBe(7);
   });
 
+  it('keeps a namespace that a failed input reopened', () => {
+    cppyy.cppdef('namespace reopened_ns { int a = 41; }');
+    expect(() => cppyy.cppdef('namespace reopened_ns { int b = not_declared_anywhere; }')).toThrow(CppCompileError);
+    expect(cppyy.gbl.reopened_ns.a).toBe(41);
+    cppyy.cppdef('int reopened_use() { return reopened_ns::a + 1; }');
+    expect(cppyy.gbl.reopened_use()).toBe(42);
+  });
+
+  it('keeps headers that a failed input included first, with their inline functions and templates', () => {
+    const header = fixture('rollback.h');
+    // The include in the middle of the input, and the failing code using the header's functions
+    // (so the failed input had emitted them).
+    const failing = `int rollback_before = 1;\n#include "${header}"\nint rollback_bad() { return rollback::tripled(2) + rollback::doubled(1) + rollback::countdown(3).size() + missing_name; }`;
+    expect(() => cppyy.cppdef(failing)).toThrow(CppCompileError);
+    cppyy.cppdef(`#include "${header}"\nint rollback_good() { return rollback::tripled(2) + rollback::doubled(1) + rollback::Counter().bump() + (int)rollback::countdown(3).size(); }`);
+    expect(cppyy.gbl.rollback_good()).toBe(6 + 2 + 1 + 3);
+    expect(cppyy.gbl.rollback.tripled(5)).toBe(15);
+    expect([...cppyy.gbl.rollback.countdown(3)]).toEqual([3, 2, 1]);
+    // A header at the top of a failing input is parsed on its own and stays.
+    expect(() => cppyy.cppdef('#include <list>\nint list_bad = missing_too;')).toThrow(CppCompileError);
+    cppyy.cppdef('std::list<int> kept_list{1, 2}; int kept_list_size() { return kept_list.size(); }');
+    expect(cppyy.gbl.kept_list_size()).toBe(2);
+  });
+
+  it('refuses input that ends inside a block instead of hanging the parser, and stays usable', () => {
+    for (const code of ['namespace unclosed_ns { int x = 1;', 'struct UnclosedStruct { int x;', 'int unclosed_fn() { return 1;']) {
+      let error: unknown;
+      try {
+        cppyy.cppdef(code);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CppCompileError);
+      expect((error as CppCompileError).message).toMatch(/expected '}'/);
+    }
+    // Braces inside comments and strings do not count.
+    cppyy.cppdef('// {\nconst char* brace_text = "{"; int after_unclosed() { return 3; }');
+    expect(cppyy.gbl.after_unclosed()).toBe(3);
+    expect(cppyy.gbl.unclosed_ns).toBeUndefined();
+  });
+
   it('runs statements with cppexec and turns their exceptions into CppError', () => {
     cppyy.cppdef('int exec_state = 0;');
     cppyy.cppexec('exec_state = 5; exec_state *= 2;');

@@ -74,19 +74,47 @@ clang::PrintingPolicy Session::Impl::policy() {
 }
 
 // Clang 19 rolls a failed input back by dropping its declarations from the global lookup table;
-// when one of them redeclared an earlier declaration (a redefinition error), the earlier one
-// vanishes from lookup with it. Make those earlier declarations visible again.
-static void restoreShadowedDeclarations(clang::TranslationUnitDecl* failed) {
+// when one of them redeclared an earlier declaration (a redefinition error, or a namespace the
+// input reopened), the earlier one vanishes from lookup with it. Make those earlier declarations
+// visible again. Declarations that came from headers the input included stay: the header's include
+// guard is still defined, so including it again would not bring them back.
+static void restoreShadowedDeclarations(clang::TranslationUnitDecl* failed, const clang::SourceManager& sources) {
   if (!failed) return;
+  auto fromHeader = [&](const clang::Decl* d) {
+    clang::SourceLocation at = sources.getExpansionLoc(d->getLocation());
+    if (at.isInvalid()) return false;
+    llvm::StringRef file = sources.getBufferName(at);
+    return !file.starts_with("input_line_") && !file.empty();
+  };
+  auto makeVisible = [](clang::NamedDecl* decl) {
+    clang::DeclContext* home = decl->getDeclContext()->getRedeclContext();
+    for (auto* found : home->lookup(decl->getDeclName()))
+      if (found->getCanonicalDecl() == decl->getCanonicalDecl()) return;
+    home->makeDeclVisibleInContext(decl);
+  };
   std::function<void(clang::DeclContext*)> repair = [&](clang::DeclContext* dc) {
     std::vector<clang::Decl*> decls(dc->decls_begin(), dc->decls_end());
     for (clang::Decl* d : decls) {
-      if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(d)) {
-        repair(ns);
+      if (auto* spec = llvm::dyn_cast<clang::LinkageSpecDecl>(d)) {
+        repair(spec);
         continue;
       }
       auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
       if (!nd || !nd->getDeclName()) continue;
+      if (fromHeader(nd)) {
+        makeVisible(nd);
+        if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(nd)) repair(ns);
+        continue;
+      }
+      if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(nd)) {
+        // A namespace the input reopened: its earlier declaration is the one lookup must find.
+        if (auto* earlier = ns->getPreviousDecl()) {
+          while (earlier && earlier->getTranslationUnitDecl() == failed) earlier = earlier->getPreviousDecl();
+          if (earlier) makeVisible(earlier);
+        }
+        repair(ns);
+        continue;
+      }
       clang::NamedDecl* previous = llvm::dyn_cast_or_null<clang::NamedDecl>(nd->getPreviousDecl());
       while (previous && previous->getTranslationUnitDecl() == failed)
         previous = llvm::dyn_cast_or_null<clang::NamedDecl>(previous->getPreviousDecl());
@@ -95,11 +123,7 @@ static void restoreShadowedDeclarations(clang::TranslationUnitDecl* failed) {
         // Namespace lookup tables are not cleaned by the rollback: drop the failed declaration.
         nd->getLexicalDeclContext()->removeDecl(nd);
       }
-      if (!previous) continue;
-      bool visible = false;
-      for (auto* found : previous->getDeclContext()->getRedeclContext()->lookup(previous->getDeclName()))
-        if (found->getCanonicalDecl() == previous->getCanonicalDecl()) visible = true;
-      if (!visible) previous->getDeclContext()->getRedeclContext()->makeDeclVisibleInContext(previous);
+      if (previous) makeVisible(previous);
     }
   };
   repair(failed);
@@ -154,7 +178,8 @@ std::vector<const clang::FunctionDecl*> Session::Impl::instantiationsNamed(const
   std::set<const clang::Decl*> seen;
   auto consider = [&](const clang::FunctionDecl* fn) {
     if (!fn || !fn->doesThisDeclarationHaveABody() || fn->isDependentContext()) return;
-    if (fn->getTemplateSpecializationKind() != clang::TSK_ImplicitInstantiation) return;
+    // Implicit instantiations, and inline functions of headers that a failed input included.
+    if (fn->getTemplateSpecializationKind() != clang::TSK_ImplicitInstantiation && !fn->isInlined()) return;
     std::vector<clang::GlobalDecl> variants;
     if (auto* ctor = llvm::dyn_cast<clang::CXXConstructorDecl>(fn)) {
       variants = {clang::GlobalDecl(ctor, clang::Ctor_Complete), clang::GlobalDecl(ctor, clang::Ctor_Base)};
@@ -245,7 +270,7 @@ Outcome Session::Impl::run(const std::string& code) {
     std::string text = errorText(unit.takeError());
     auto diags = diagnostics.take();
     // Parse starts every input in a new TranslationUnitDecl, which is still current after a failure.
-    restoreShadowedDeclarations(ast().getTranslationUnitDecl());
+    restoreShadowedDeclarations(ast().getTranslationUnitDecl(), ci().getSourceManager());
     forgetExternC(ast().getTranslationUnitDecl());
     discardPartialCode();
     std::string message = firstError(diags, text);
@@ -488,7 +513,38 @@ Outcome Session::loadLibrary(const std::string& nameOrPath) {
   return Outcome::failure(Status::NotFound, "cannot load library '" + nameOrPath + "' (tried " + tried + ")");
 }
 
-Outcome Session::declare(const std::string& code) { return impl_->run(code + "\n"); }
+// The #include lines an input starts with, up to its first other line (blank and // comment
+// lines may come between). Rolling back a failed input cannot un-include a header (its include
+// guard stays defined), so the headers are parsed as an input of their own and stay when the
+// code after them fails.
+static size_t leadingIncludesEnd(const std::string& code) {
+  size_t pos = 0, end = 0;
+  bool any = false;
+  while (pos < code.size()) {
+    size_t next = code.find('\n', pos);
+    if (next == std::string::npos) next = code.size();
+    llvm::StringRef line = llvm::StringRef(code).slice(pos, next).trim();
+    if (line.consume_front("#")) {
+      if (!line.ltrim().starts_with("include")) break;
+      any = true;
+    } else if (!line.empty() && !line.starts_with("//")) {
+      break;
+    }
+    pos = next + 1;
+    end = std::min(pos, code.size());
+  }
+  return any ? end : 0;
+}
+
+Outcome Session::declare(const std::string& code) {
+  size_t split = leadingIncludesEnd(code);
+  if (split == 0 || split >= code.size()) return impl_->run(code + "\n");
+  auto headers = impl_->run(code.substr(0, split));
+  if (!headers.ok()) return headers;
+  // Blank lines in place of the includes keep Clang's line numbers those of the whole input.
+  std::string rest(static_cast<size_t>(std::count(code.begin(), code.begin() + split, '\n')), '\n');
+  return impl_->run(rest + code.substr(split) + "\n");
+}
 
 Outcome Session::execute(const std::string& code) {
   // Wrapping statements in a function keeps their locals out of the global scope and lets
