@@ -64,6 +64,24 @@ struct Square : Shape {
 inline std::unique_ptr<Shape> make_square(double side) { return std::make_unique<Square>(side); }
 inline std::shared_ptr<Shape> share_square(double side) { return std::make_shared<Square>(side); }
 inline double area_of(const std::shared_ptr<Shape>& s) { return s ? s->area() : -1; }
+inline std::shared_ptr<Square> share_exact_square(double side) { return std::make_shared<Square>(side); }
+inline long owners_seen(std::shared_ptr<Shape> s) { return s.use_count(); }  // by value: one more owner
+inline std::shared_ptr<Shape> kept_shape;
+inline void keep_shape(const std::shared_ptr<Shape>& s) { kept_shape = s; }
+inline void drop_shape() { kept_shape.reset(); }
+
+// A converting constructor: a Meters parameter accepts a Feet object.
+struct Feet {
+  double value;
+  explicit Feet(double v) : value(v) {}
+};
+struct Meters {
+  double value;
+  Meters(const Feet& f) : value(f.value * 0.3048) { ++lifetimes::constructed; }
+  Meters(const Meters& o) : value(o.value) { ++lifetimes::constructed; }
+  ~Meters() { ++lifetimes::destroyed; }
+};
+inline double in_meters(const Meters& m) { return m.value; }
 
 inline void print_both(int n) {
   std::cout << "cout " << n << "\n";

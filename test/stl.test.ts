@@ -127,6 +127,28 @@ describe('smart pointers', () => {
   });
 });
 
+describe('implicit conversions', () => {
+  it('pass shared_ptr<Derived> where shared_ptr<Base> is taken, sharing ownership', () => {
+    const sq = stl.share_exact_square(3);
+    expect(sq.use_count()).toBe(1);
+    expect(stl.area_of(sq)).toBe(9);
+    expect(stl.owners_seen(sq)).toBeGreaterThanOrEqual(2); // the by-value parameter shares ownership during the call
+    expect(sq.use_count()).toBe(1); // the temporary made for the call is gone
+    stl.keep_shape(sq);
+    expect(sq.use_count()).toBe(2);
+    sq.delete();
+    expect(lifetimes.alive()).toBe(1); // C++ still owns the square
+    stl.drop_shape();
+    expect(lifetimes.alive()).toBe(0);
+  });
+
+  it('use converting constructors for value and const-reference parameters, destroying the temporary', () => {
+    expect(stl.in_meters(new stl.Feet(10))).toBeCloseTo(3.048);
+    expect(lifetimes.alive()).toBe(0);
+    expect(() => stl.in_meters(new stl.Item(1))).toThrow(TypeError);
+  });
+});
+
 describe('output', () => {
   it('interleaves std::cout and printf output with console.log in program order', () => {
     const script = `

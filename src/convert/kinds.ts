@@ -102,13 +102,15 @@ export function kindName(kind: number): string {
 
 /** Relationship query supplied by the class layer: depth of `argClass` below `paramRecord`, or -1. */
 export type Derivation = (argClassId: number, paramRecord: number) => number;
+/** Whether an instance of `argClassId` converts implicitly (converting constructor or operator) to the class at `paramRecord`. */
+export type Conversion = (argClassId: number, paramRecord: number) => boolean;
 
 /**
  * Cost of passing a value of `kind` to a parameter of type `t` (lower is better), or IMPOSSIBLE.
  * Mirrors cppyy: integral numbers prefer integer parameters (int first), non-integral ones floating
  * point; an exact class beats a base class.
  */
-export function score(t: TypeInfo, kind: number, derivation: Derivation): number {
+export function score(t: TypeInfo, kind: number, derivation: Derivation, conversion?: Conversion): number {
   switch (t.kind) {
     case 'int':
       if (kind === K_INT32) return t.bits === 32 && t.signed ? 0 : t.bits === 64 ? 1 : 2;
@@ -147,7 +149,10 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
       if (isArrayKind(kind)) return sequenceScore(t, kind);
       if (kind < FIRST_CLASS || t.record === null) return IMPOSSIBLE;
       const depth = derivation(kind - FIRST_CLASS, t.record);
-      return depth < 0 ? IMPOSSIBLE : depth === 0 ? 0 : 2 + depth;
+      if (depth >= 0) return depth === 0 ? 0 : 2 + depth;
+      // A temporary made by C++'s implicit conversion binds to a value or const reference only.
+      if (conversion && takesTemporary(t) && conversion(kind - FIRST_CLASS, t.record)) return 20;
+      return IMPOSSIBLE;
     }
     case 'funcptr':
       if (kind === K_FUNCTION) return 0;
@@ -168,6 +173,11 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
 const SEQUENCE = /^std::vector<(?!bool[,>])/;
 const ELEMENT = /^std::vector<(.*?)(?:, std::allocator<.*)?>$/;
 const INTEGER_ELEMENT = /^(?:(?:unsigned |signed )?(?:char|short|int|long|long long)|unsigned|bool|std::u?int\d+_t|std::size_t)$/;
+
+/** Whether a parameter accepts a temporary object: a class by value or by const reference. */
+export function takesTemporary(t: TypeInfo): boolean {
+  return t.kind === 'object' || (t.kind === 'objectref' && t.isConst === true);
+}
 
 /** Whether a JS array can stand for this parameter: a std::vector taken by value or const reference. */
 export function acceptsSequence(t: TypeInfo): boolean {

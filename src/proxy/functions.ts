@@ -3,11 +3,12 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, describeMismatch, kindOf, score } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
+import { convertsImplicitly, implicitConversion } from '../convert/implicit';
 import { objectAddress } from '../convert/objects';
 import { makePointer, pointerAddress } from '../convert/pointers';
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
-import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from './symbols';
+import { ADDRESS, CLASS_STATE, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState, CppObject } from './classes';
 import { classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
 import { deducedType } from './templates';
@@ -59,9 +60,14 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
     case 'objectref': {
       const state = classFor(t.record!);
       const sequence = acceptsSequence(t);
+      const temporary = takesTemporary(t);
       return (v) => {
         try {
           if (sequence && (Array.isArray(v) || ArrayBuffer.isView(v))) return temporarySequence(state, v as ArrayLike<unknown>);
+          if (temporary && v instanceof Object && !(v instanceof state.cls) && (v as CppObject)[CLASS_STATE]) {
+            const convert = implicitConversion((v as CppObject)[CLASS_STATE] as ClassState, state);
+            if (convert) return temporaryConversion(convert, v);
+          }
           return objectAddress(v, state, `${state.info.spelling} (${t.display})`);
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;
@@ -159,6 +165,12 @@ function temporarySequence(state: ClassState, values: ArrayLike<unknown>): numbe
   return tmp[ADDRESS] as number;
 }
 
+function temporaryConversion(convert: NativeFunction, from: unknown): number {
+  const tmp = convert(from) as CppObject;
+  temporaries.push(tmp);
+  return tmp[ADDRESS] as number;
+}
+
 /** Destroys the temporaries a call's argument conversion made, however the call ends. */
 function releasingTemporaries(invoke: NativeFunction): NativeFunction {
   return (...args: unknown[]) => {
@@ -187,7 +199,7 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
     return convert ? convert(r) : r;
   };
   // Wrappers only for the callables that need them, so plain calls stay one closure deep.
-  if (info.params.some((p) => acceptsSequence(p.type))) invoke = releasingTemporaries(invoke);
+  if (info.params.some((p) => takesTemporary(p.type))) invoke = releasingTemporaries(invoke);
   if (info.params.some((p) => p.type.kind === 'funcptr')) invoke = keepingCallbacks(invoke);
   return invoke;
 }
@@ -243,7 +255,7 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
     for (let i = 0; i < n; i++) {
       const k = kinds[i];
       // An undefined before the last given argument cannot stand for a C++ value.
-      const s = k === K_UNDEFINED ? IMPOSSIBLE : score(info.params[i].type, k, derivationDepth);
+      const s = k === K_UNDEFINED ? IMPOSSIBLE : score(info.params[i].type, k, derivationDepth, convertsImplicitly);
       if (s === IMPOSSIBLE) {
         mismatch = `argument ${i + 1}: ${describeMismatch(info.params[i], k)}`;
         break;

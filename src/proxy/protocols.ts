@@ -10,7 +10,7 @@ import { memoryAccess, type MemoryAccess } from '../convert/fields';
 // calls through the usual thunks, so every key/value conversion is the one C++ calls get.
 let helperScope: number | undefined;
 
-function defineHelpers(code: string, names: string[]): NativeFunction[] {
+export function defineHelpers(code: string, names: string[]): NativeFunction[] {
   native().cppdef(`namespace __cppjit_h {\n${code}}\n`);
   if (helperScope === undefined) helperScope = native().lookup(native().globalScope(), '__cppjit_h').scope!;
   const infos: FunctionInfo[] = names.map((name) => {

@@ -1,0 +1,37 @@
+// src/convert/implicit.ts — implicit conversions between unrelated classes (shared_ptr<Derived> → shared_ptr<Base>, converting constructors).
+import type { NativeFunction } from '../types';
+import type { ClassState } from '../proxy/classes';
+import { classById, classFor } from '../proxy/classes';
+import { defineHelpers } from '../proxy/protocols';
+
+// One verdict per (from, to) class pair: asking Clang costs a compile, so it is asked once. The
+// conversion itself is C++'s own (copy-initialisation of `to` from a `const from&`), compiled
+// into a helper that returns the new object by value.
+const conversions = new Map<string, NativeFunction | null>();
+let counter = 0;
+
+export function implicitConversion(from: ClassState, to: ClassState): NativeFunction | null {
+  const key = `${from.id}>${to.id}`;
+  let found = conversions.get(key);
+  if (found !== undefined) return found;
+  found = null;
+  const source = from.info.spelling;
+  const target = to.info.spelling;
+  const n = ++counter;
+  try {
+    const [convertible] = defineHelpers(
+      `inline bool convertible_${n}() { return std::is_convertible_v<const ${source}&, ${target}> && std::is_destructible_v<${target}>; }\n`,
+      [`convertible_${n}`]);
+    if (convertible() === true)
+      found = defineHelpers(`inline ${target} convert_${n}(const ${source}& from) { return from; }\n`, [`convert_${n}`])[0];
+  } catch {
+    found = null; // a class C++ cannot name here (a local or anonymous type): no conversion
+  }
+  conversions.set(key, found);
+  return found;
+}
+
+/** For overload ranking: whether an instance of class `argId` converts implicitly to the class at `record`. */
+export function convertsImplicitly(argId: number, record: number): boolean {
+  return implicitConversion(classById(argId), classFor(record)) !== null;
+}
