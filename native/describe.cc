@@ -15,6 +15,7 @@ const char* kindName(reflex::TypeKind k) {
     case K::Enum: return "enum";
     case K::CString: return "cstring";
     case K::StdString: return "string";
+    case K::StringView: return "stringview";
     case K::Object: return "object";
     case K::ObjectRef: return "objectref";
     case K::ObjectPtr: return "objectptr";

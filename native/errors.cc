@@ -68,7 +68,7 @@ std::string expectedFor(const reflex::TypeDesc& t) {
     case K::Int: case K::Enum: return "an integer";
     case K::Float: return "a number";
     case K::CString: return "a string or null";
-    case K::StdString: return "a string";
+    case K::StdString: case K::StringView: return "a string";
     case K::Object: case K::ObjectRef: return "an instance of " + t.pointee;
     case K::ObjectPtr: return "an instance of " + t.pointee + " or null";
     case K::FunctionPtr: return "a function (JS, or C++ of type " + (t.signature ? t.signature->spelling : t.display) + ") or null";

@@ -14,8 +14,8 @@ using reflex::TypeKind;
 bool isSupportedParam(const TypeDesc& t) {
   switch (t.kind) {
     case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float: case TypeKind::Enum:
-    case TypeKind::CString: case TypeKind::StdString: case TypeKind::Object: case TypeKind::ObjectRef:
-    case TypeKind::ObjectPtr: case TypeKind::Pointer: case TypeKind::FunctionPtr:
+    case TypeKind::CString: case TypeKind::StdString: case TypeKind::StringView: case TypeKind::Object:
+    case TypeKind::ObjectRef: case TypeKind::ObjectPtr: case TypeKind::Pointer: case TypeKind::FunctionPtr:
       return true;
     default:
       return false;
@@ -73,6 +73,11 @@ std::string emitParam(std::ostringstream& out, const TypeDesc& t, size_t i, int 
       conversion = "arg_in(env, " + arg + ", " + a + ")";
       if (t.isRvalueRef || t.spelling.find("&&") != std::string::npos) pass = "std::move(" + a + ")";
       break;
+    case TypeKind::StringView:  // a view of a std::string that lives until the call returns
+      out << "  std::string " << a << ";\n";
+      conversion = "arg_in(env, " + arg + ", " + a + ")";
+      pass = "std::string_view(" + a + ")";
+      break;
     case TypeKind::Object:
     case TypeKind::ObjectRef:
       out << "  " << t.pointee << "* " << a << " = nullptr;\n";
@@ -99,7 +104,7 @@ std::string emitReturn(const TypeDesc& t, const std::string& call) {
   switch (t.kind) {
     case TypeKind::Void: return call + "; return undefined(env);";
     case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float: case TypeKind::Enum:
-    case TypeKind::CString: case TypeKind::StdString: case TypeKind::ArithRef:
+    case TypeKind::CString: case TypeKind::StdString: case TypeKind::StringView: case TypeKind::ArithRef:
       return "return to_js(env, " + call + ");";
     case TypeKind::Object:
       // A std::function comes back as a JS function (null when empty) that owns a copy.

@@ -1,7 +1,7 @@
 // src/types.ts — shapes of the descriptions the addon returns (immutable once read).
 
 export type TypeKind =
-  | 'void' | 'bool' | 'char' | 'int' | 'float' | 'enum' | 'cstring' | 'string'
+  | 'void' | 'bool' | 'char' | 'int' | 'float' | 'enum' | 'cstring' | 'string' | 'stringview'
   | 'object' | 'objectref' | 'objectptr' | 'arithref' | 'pointer' | 'funcptr' | 'unsupported';
 
 export interface TypeInfo {

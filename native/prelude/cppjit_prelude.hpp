@@ -246,6 +246,14 @@ inline int arg_in(napi_env env, napi_value v, E& out) {
   return kOk;
 }
 
+#if __cplusplus >= 201703L
+inline napi_value to_js(napi_env env, std::string_view v) {
+  napi_value r;
+  napi_create_string_utf8(env, v.data(), v.size(), &r);
+  return r;
+}
+#endif
+
 template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
 inline napi_value to_js(napi_env env, E v) {
   return to_js(env, static_cast<std::underlying_type_t<E>>(v));

@@ -17,6 +17,16 @@ bool isStdString(const clang::CXXRecordDecl* rd) {
          arg.getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_U);
 }
 
+bool isStringView(const clang::CXXRecordDecl* rd) {
+  if (!rd || !rd->isInStdNamespace() || rd->getName() != "basic_string_view") return false;
+  auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rd);
+  if (!spec || spec->getTemplateArgs().size() < 1) return false;
+  const auto& arg = spec->getTemplateArgs()[0];
+  return arg.getKind() == clang::TemplateArgument::Type &&
+         (arg.getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_S) ||
+          arg.getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_U));
+}
+
 bool isPlainChar(clang::QualType t) {
   return t->isSpecificBuiltinType(clang::BuiltinType::Char_S) || t->isSpecificBuiltinType(clang::BuiltinType::Char_U);
 }
@@ -164,6 +174,8 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
   if (auto* rd = recordOf(canon)) {
     if (isStdString(rd)) {
       d.kind = TypeKind::StdString;
+    } else if (isStringView(rd)) {
+      d.kind = TypeKind::StringView;
     } else {
       d.kind = TypeKind::Object;
       d.record = scopeOf(rd);
@@ -183,6 +195,10 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
     if (auto* rd = recordOf(pointeeCanon)) {
       if (isStdString(rd) && (isConst || d.isRvalueRef)) {
         d.kind = TypeKind::StdString;
+        return d;
+      }
+      if (isStringView(rd) && isConst) {
+        d.kind = TypeKind::StringView;
         return d;
       }
       d.kind = TypeKind::ObjectRef;

@@ -134,6 +134,7 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       if (kind === K_CHAR) return 1;
       return IMPOSSIBLE;
     case 'string':
+    case 'stringview':
       if (kind === K_STRING) return 0;
       if (kind === K_CHAR) return 1;
       return IMPOSSIBLE;

@@ -86,6 +86,7 @@ enum class TypeKind : uint8_t {
   Enum,         // enumeration; underlying integer in bits / isSigned
   CString,      // const char* (in: string, out: string or null)
   StdString,    // std::string by value or const&
+  StringView,   // std::string_view by value or const& (in from a JS string, out as one)
   Object,       // class type by value
   ObjectRef,    // reference to a class type (lvalue or rvalue)
   ObjectPtr,    // pointer to a class type
