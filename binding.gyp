@@ -8,6 +8,7 @@
       "target_name": "cppjit",
       "sources": [
         "native/addon.cc",
+        "native/async.cc",
         "native/callbacks.cc",
         "native/describe.cc",
         "native/errors.cc",
