@@ -19,6 +19,16 @@ AddonState::~AddonState() {
   }
 }
 
+namespace {
+// One interpreter per process, used from the thread (main thread or worker) whose env started it:
+// Clang's interpreter, the addon's registries and the thunks' hooks are process-wide.
+napi_env ownerEnv = nullptr;
+bool retired = false;  // the owner's env was torn down: its caches cannot serve a new interpreter
+const char* const kOtherThread =
+    "cppjit: the C++ interpreter of this process belongs to another thread (the main thread or another worker); "
+    "one process runs one interpreter, usable from the thread that loaded cppjit first";
+}  // namespace
+
 AddonState& state() {
   static AddonState instance;
   return instance;
@@ -27,16 +37,13 @@ AddonState& state() {
 reflex::Session& session(Napi::Env env) {
   auto& st = state();
   if (!st.session) throw Napi::Error::New(env, "cppjit: the C++ interpreter is not started");
+  if (static_cast<napi_env>(env) != ownerEnv) throw Napi::Error::New(env, kOtherThread);
   return *st.session;
 }
 
 namespace {
 
 double scratchMemory[16];
-// One interpreter per process, used from the thread (main thread or worker) whose env started it:
-// Clang's interpreter, the addon's registries and the thunks' hooks are process-wide.
-napi_env ownerEnv = nullptr;
-bool retired = false;  // the owner's env was torn down: its caches cannot serve a new interpreter
 
 std::string stringArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
   if (info.Length() <= i || !info[i].IsString())
@@ -89,9 +96,7 @@ Napi::Value start(const Napi::CallbackInfo& info) {
   static std::mutex starting;  // two threads loading cppjit at once: one wins, the other gets the error below
   std::lock_guard<std::mutex> lock(starting);
   if (st.session && ownerEnv == env) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
-  if (st.session)
-    throw Napi::Error::New(env, "cppjit: the C++ interpreter of this process belongs to another thread (the main thread or "
-                                "another worker); one process runs one interpreter, usable from the thread that loaded cppjit first");
+  if (st.session) throw Napi::Error::New(env, kOtherThread);
   if (retired)
     throw Napi::Error::New(env, "cppjit: the C++ interpreter of this process was shut down with the worker that owned it; "
                                 "it cannot be started again in this process");
