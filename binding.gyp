@@ -22,6 +22,7 @@
         "reflex/src/pch.cpp",
         "reflex/src/scopes.cpp",
         "reflex/src/session.cpp",
+        "reflex/src/tls.cpp",
         "reflex/src/types.cpp"
       ],
       "include_dirs": [

@@ -4,7 +4,6 @@ import cppyy from 'cppjit';
 cppyy.cppdef(`
   #include <chrono>
   #include <cmath>
-  #include <future>
   #include <stdexcept>
   #include <thread>
   #include <vector>
@@ -24,12 +23,14 @@ cppyy.cppdef(`
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       return std::sqrt(x);
     }
-    // Worker threads report progress through a JS function pointer.
+    // Threads this C++ starts call a JS function pointer.
     int parallelSum(int (*work)(int), int threads) {
-      std::vector<std::future<int>> parts;
-      for (int i = 0; i < threads; ++i) parts.push_back(std::async(std::launch::async, work, i));
+      std::vector<int> parts(threads);
+      std::vector<std::thread> pool;
+      for (int i = 0; i < threads; ++i) pool.emplace_back([&, i] { parts[i] = work(i); });
+      for (auto& t : pool) t.join();
       int sum = 0;
-      for (auto& p : parts) sum += p.get();
+      for (int p : parts) sum += p;
       return sum;
     }
   }
@@ -54,7 +55,7 @@ try {
   console.log(`rejected: ${e.constructor.name} ${e.cppType}: ${e.what}`);
 }
 
-// std::async threads call a JS function: each call runs on the main thread while its thread waits.
+// C++ threads call a JS function: each call runs on the main thread while its thread waits.
 const sum = await ex.parallelSum.async((i) => {
   console.log(`  work(${i}) called back from a C++ thread`);
   return i * 10;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -87,9 +88,7 @@ inline std::string describeLater(const std::function<std::string(const Counter&)
   Counter c(v);
   return f(c) + "!";
 }
-// Runs fn on a new std::thread, joins it, and rethrows what it threw here (std::async would do
-// the same, but its std::call_once uses libstdc++'s thread_local state, which JIT-compiled code
-// cannot reach: see README limits).
+// Runs fn on a new std::thread, joins it, and rethrows what it threw here.
 template <class F>
 auto onThread(F fn) -> decltype(fn()) {
   std::optional<decltype(fn())> result;
@@ -128,8 +127,16 @@ inline int fanOut(int (*f)(int), int threads) {
   }
   return sum;
 }
+// std::async: its std::call_once reaches libstdc++'s thread_local state from JIT-compiled code.
 inline int viaThread(const std::function<int(int)>& f, int x) {
-  return onThread([&] { return f(x); });
+  return std::async(std::launch::async, [&] { return f(x); }).get();
+}
+inline int futureSum(int n) {
+  std::vector<std::future<int>> parts;
+  for (int i = 0; i < n; ++i) parts.push_back(std::async(std::launch::async, [i] { return i * i; }));
+  int sum = 0;
+  for (auto& p : parts) sum += p.get();
+  return sum;
 }
 inline std::string catchOnThread(const std::function<int(int)>& f) {
   return onThread([&]() -> std::string {

@@ -145,6 +145,11 @@ describe('callbacks from other threads', () => {
     return expect(as.viaThread.async((x: number) => x + 1, 1)).resolves.toBe(2);
   });
 
+  it('std::async and std::call_once work in JIT-compiled code (libstdc++ thread_locals are bridged)', async () => {
+    expect(as.futureSum(10)).toBe(285);
+    expect(await as.futureSum.async(5)).toBe(30);
+  });
+
   it('callbacks on the main thread keep the direct path', () => {
     expect(as.applyLater((x: number) => x * 3, 2, 0)).toBe(7);
   });
