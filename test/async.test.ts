@@ -156,7 +156,7 @@ describe('callbacks from other threads', () => {
 });
 
 describe('worker_threads', () => {
-  it('a worker can own the interpreter: sync calls, fn.async and callbacks from threads work there', () => {
+  it('a worker can own the interpreter: sync calls, fn.async and callbacks from threads work there; it is torn down with the worker', () => {
     // A process whose main thread never loads cppjit; its worker does.
     const script = `
       const { Worker } = require('node:worker_threads');
@@ -173,10 +173,14 @@ describe('worker_threads', () => {
           let error = '';
           try { as.fail(3, 0); } catch (e) { error = e.constructor.name + ': ' + e.what; }
           parentPort.postMessage({ sync, offMain, parallel, fanned, error });
+          // Still running on the pool (and calling back) when the worker is terminated.
+          as.nap.async(300);
+          as.applyLater.async((x) => x, 1, 200);
+          parentPort.postMessage('pending');
         })().catch((e) => parentPort.postMessage({ failed: String(e && e.stack || e) }));
       \`;
       const w = new Worker(workerCode, { eval: true, workerData: ${JSON.stringify({ dist: distIndex, header: fixture('async.h') })} });
-      w.on('message', (m) => { console.log(JSON.stringify(m)); });
+      w.on('message', (m) => { if (m === 'pending') w.terminate(); else console.log(JSON.stringify(m)); });
       w.on('error', (e) => { console.log(JSON.stringify({ failed: String(e && e.stack || e) })); });
       w.on('exit', () => {
         // The worker's env tore its interpreter down; the process cannot start another.
