@@ -51,6 +51,12 @@ inline size_t length(const char* s, int ms) {
   return s ? std::char_traits<char>::length(s) : 0;
 }
 
+template <class T>
+T twiceLater(T x, int ms) {
+  pause(ms);
+  return x + x;
+}
+
 struct Counter {
   static inline int alive = 0;
   int value;

@@ -34,6 +34,8 @@ describe('fn.async', () => {
     expect(await as.sleepy.async(1, 2)).toBe(2);
     expect(await as.sleepy.async(1, 1.5)).toBe(15);
     expect(await as.sleepy.overload('int, double').async(1, 2)).toBe(20);
+    expect(await as.twiceLater.async(2.5, 1)).toBe(5); // a function template, deduced
+    expect(await as.twiceLater['std::string'].async('ab', 1)).toBe('abab'); // explicit arguments
   });
 
   it('runs concurrent calls in parallel and leaves the main thread free', async () => {
