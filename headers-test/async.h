@@ -27,6 +27,12 @@ inline int sleepy(int ms, double value) {  // an overload: resolution happens be
   pause(ms);
   return static_cast<int>(value * 10);
 }
+inline long spin(int ms) {  // busy, not blocked
+  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  long n = 0;
+  while (std::chrono::steady_clock::now() < end) ++n;
+  return n;
+}
 inline bool ranOffMain(int ms) {
   pause(ms);
   return offMainThread();

@@ -147,6 +147,12 @@ describe('callbacks from other threads', () => {
     return expect(as.viaThread.async((x: number) => x + 1, 1)).resolves.toBe(2);
   });
 
+  it('a callback waits while the main thread is busy (not blocked) in a synchronous call, then runs', async () => {
+    const p = as.applyLater.async((x: number) => x * 2, 5, 10);
+    as.spin(700); // the pool thread calls back meanwhile and must wait, not fail
+    expect(await p).toBe(11);
+  });
+
   it('std::async and std::call_once work in JIT-compiled code (libstdc++ thread_locals are bridged)', async () => {
     expect(as.futureSum(10)).toBe(285);
     expect(await as.futureSum.async(5)).toBe(30);
