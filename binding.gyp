@@ -8,6 +8,7 @@
       "target_name": "cppjit",
       "sources": [
         "native/addon.cc",
+        "native/async.cc",
         "native/callbacks.cc",
         "native/describe.cc",
         "native/errors.cc",
@@ -22,6 +23,7 @@
         "reflex/src/pch.cpp",
         "reflex/src/scopes.cpp",
         "reflex/src/session.cpp",
+        "reflex/src/tls.cpp",
         "reflex/src/types.cpp"
       ],
       "include_dirs": [

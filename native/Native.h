@@ -45,6 +45,9 @@ struct ThunkHooks {
   void (*errorRef)(void* error, int delta);
   napi_value (*rethrow)(napi_env, void* error);
   const char* (*errorText)(void* error);
+  napi_value (*queueAsync)(napi_env, void* job, void (*execute)(void*), napi_value (*complete)(napi_env, void*, int* failed),
+                           void (*destroy)(void*));
+  const char* (*runOnMain)(void (*fn)(void*), void* data);
 };
 
 AddonState& state();
@@ -103,6 +106,10 @@ int signatureId(const reflex::FunctionSignature& signature);
 const reflex::FunctionSignature* signatureById(int id);
 std::string callbackUnsupportedReason(const reflex::FunctionSignature& signature);
 void shutdownCallbacks(bool processExiting);  // later releases (static destructors) must not touch N-API
+
+// async.cc — fn.async jobs on the libuv pool; JS callbacks from other threads run on the main thread.
+void installAsyncHooks(Napi::Env env, ThunkHooks& hooks);
+void shutdownAsync(bool processExiting);
 
 // objects.cc — the identity map and ownership of JS objects that stand for C++ objects.
 void registerObjects(Napi::Env env, Napi::Object exports);

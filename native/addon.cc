@@ -1,4 +1,6 @@
 // native/addon.cc — the N-API module: interpreter lifetime, loading entry points and reflection queries.
+#include <mutex>
+
 #include "Native.h"
 #include <dlfcn.h>
 
@@ -16,10 +18,21 @@ AddonState::~AddonState() {
   compileError.SuppressDestruct();
   if (session) {
     shutdownCallbacks(/*processExiting=*/true);
+    shutdownAsync(/*processExiting=*/true);
     forgetAllObjects();
     (void)session.release();
   }
 }
+
+namespace {
+// One interpreter per process, used from the thread (main thread or worker) whose env started it:
+// Clang's interpreter, the addon's registries and the thunks' hooks are process-wide.
+napi_env ownerEnv = nullptr;
+bool retired = false;  // the owner's env was torn down: its caches cannot serve a new interpreter
+const char* const kOtherThread =
+    "cppjit: the C++ interpreter of this process belongs to another thread (the main thread or another worker); "
+    "one process runs one interpreter, usable from the thread that loaded cppjit first";
+}  // namespace
 
 AddonState& state() {
   static AddonState instance;
@@ -29,6 +42,7 @@ AddonState& state() {
 reflex::Session& session(Napi::Env env) {
   auto& st = state();
   if (!st.session) throw Napi::Error::New(env, "cppjit: the C++ interpreter is not started");
+  if (static_cast<napi_env>(env) != ownerEnv) throw Napi::Error::New(env, kOtherThread);
   return *st.session;
 }
 
@@ -55,9 +69,11 @@ void cleanup(void*) {
   auto& st = state();
   st.cppError.Reset();
   st.compileError.Reset();
+  shutdownAsync(/*processExiting=*/false);
   shutdownCallbacks(/*processExiting=*/false);
   forgetAllObjects();
   st.session.reset();
+  retired = true;
 }
 
 Napi::Value setErrorClasses(const Napi::CallbackInfo& info) {
@@ -82,7 +98,13 @@ reflex::SessionOptions sessionOptions(const Napi::Value& value) {
 Napi::Value start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto& st = state();
-  if (st.session) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
+  static std::mutex starting;  // two threads loading cppjit at once: one wins, the other gets the error below
+  std::lock_guard<std::mutex> lock(starting);
+  if (st.session && ownerEnv == env) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
+  if (st.session) throw Napi::Error::New(env, kOtherThread);
+  if (retired)
+    throw Napi::Error::New(env, "cppjit: the C++ interpreter of this process was shut down with the worker that owned it; "
+                                "it cannot be started again in this process");
   reflex::SessionOptions so = sessionOptions(info[0]);
   std::string prelude = info[0].As<Napi::Object>().Get("prelude").ToString().Utf8Value();
 
@@ -95,6 +117,7 @@ Napi::Value start(const Napi::CallbackInfo& info) {
   if (!created.ok()) throwOutcome(env, created.status(), "cppjit: cannot start the C++ interpreter: " + created.message(),
                                   created.diagnostics());
   st.session = created.take();
+  ownerEnv = env;
   napi_add_env_cleanup_hook(env, cleanup, nullptr);
   st.scratch = scratchMemory;
 

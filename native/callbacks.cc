@@ -153,8 +153,13 @@ std::string emitCore(const FunctionSignature& sig, int id) {
     params += ", P" + std::to_string(i) + " a" + std::to_string(i);
   }
   size_t n = sig.params.size();
+  std::string forward;
+  for (size_t i = 0; i < sig.params.size(); ++i) forward += ", static_cast<P" + std::to_string(i) + "&&>(a" + std::to_string(i) + ")";
+  // On another thread (the libuv pool running fn.async, a std::thread) the same call is run by the
+  // main thread, which owns the env; this thread waits for it.
   out << "R core(void* target" << params << ") {\n"
       << "  using namespace __cppjit;\n"
+      << "  if (!on_main_thread()) return on_main<R>([&]() -> R { return core(target" << forward << "); });\n"
       << "  napi_env env = callback_env();\n"
       << "  handle_scope scope(env);\n"
       << "  napi_value argv[" << (n ? n : 1) << "];\n";

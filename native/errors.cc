@@ -301,6 +301,7 @@ void installThunkHooks(Napi::Env env, void* hooksAddress) {
   hooks->errorText = &errorTextHook;
   hooks->resultError = &resultErrorHook;
   installCallbackHooks(env, *hooks);
+  installAsyncHooks(env, *hooks);
 }
 
 void throwOutcome(Napi::Env env, reflex::Status status, const std::string& message,

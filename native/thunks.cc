@@ -1,4 +1,5 @@
 // native/thunks.cc — emits one N-API callback per C++ callable as C++ text and JIT-compiles them in batches.
+#include <functional>
 #include <sstream>
 
 #include "Native.h"
@@ -37,14 +38,15 @@ bool takesCallable(const TypeDesc& t) {
          callbackUnsupportedReason(*t.signature).empty();
 }
 
-std::string emitParam(std::ostringstream& out, const TypeDesc& t, size_t i, int fid, bool optional) {
+// Declarations go to `decl` (the thunk's locals, or an async job's members), conversions to `out`.
+std::string emitParam(std::ostringstream& decl, std::ostringstream& out, const TypeDesc& t, size_t i, int fid, bool optional) {
   std::string a = "a" + std::to_string(i);
   std::string arg = "args[" + std::to_string(i) + "]";
   std::string conversion;
   std::string pass = a;
   if (takesCallable(t)) {
     std::string ns = signatureNamespace(*t.signature);
-    out << "  type_t<" << t.value << "> " << a << ";\n";
+    decl << "  type_t<" << t.value << "> " << a << ";\n";
     conversion = "function_in(env, " + arg + ", " + a + ", &" + ns + "::core, " + std::to_string(signatureId(*t.signature)) + ")";
     if (t.kind == TypeKind::Object || t.isRvalueRef) pass = "std::move(" + a + ")";
     std::string check = "if (int e = " + conversion + ") return __cppjit_hooks.argError(env, " + std::to_string(fid) +
@@ -55,21 +57,21 @@ std::string emitParam(std::ostringstream& out, const TypeDesc& t, size_t i, int 
   }
   switch (t.kind) {
     case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float:
-      out << "  " << t.value << " " << a << " = 0;\n";
+      decl << "  " << t.value << " " << a << " = 0;\n";
       conversion = "arg_in(env, " + arg + ", " + a + ")";
       if (t.isRvalueRef) pass = "static_cast<" + t.value + "&&>(" + a + ")";  // T&& (emplace_back<int>)
       break;
     case TypeKind::Enum:
-      out << "  " << t.value << " " << a << "{};\n";
+      decl << "  " << t.value << " " << a << "{};\n";
       conversion = "arg_in(env, " + arg + ", " + a + ")";
       if (t.isRvalueRef) pass = "static_cast<" + t.value + "&&>(" + a + ")";
       break;
     case TypeKind::CString:
-      out << "  std::string s" << i << "; const char* " << a << " = nullptr;\n";
+      decl << "  std::string s" << i << "; const char* " << a << " = nullptr;\n";
       conversion = "cstring_in(env, " + arg + ", s" + std::to_string(i) + ", " + a + ")";
       break;
     case TypeKind::StdString:
-      out << "  std::string " << a << ";\n";
+      decl << "  std::string " << a << ";\n";
       conversion = "arg_in(env, " + arg + ", " + a + ")";
       if (t.isRvalueRef || t.spelling.find("&&") != std::string::npos) pass = "std::move(" + a + ")";
       break;
@@ -80,14 +82,14 @@ std::string emitParam(std::ostringstream& out, const TypeDesc& t, size_t i, int 
       break;
     case TypeKind::Object:
     case TypeKind::ObjectRef:
-      out << "  " << t.pointee << "* " << a << " = nullptr;\n";
+      decl << "  " << t.pointee << "* " << a << " = nullptr;\n";
       conversion = "object_in(env, " + arg + ", " + a + ")";
       pass = t.isRvalueRef ? "std::move(*" + a + ")" : "*" + a;
       break;
     case TypeKind::ObjectPtr:
     case TypeKind::Pointer:
     case TypeKind::FunctionPtr:
-      out << "  type_t<" << t.value << "> " << a << " = nullptr;\n";
+      decl << "  type_t<" << t.value << "> " << a << " = nullptr;\n";
       conversion = "pointer_in(env, " + arg + ", " + a + ")";
       break;
     default:
@@ -149,7 +151,7 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
   if (f.minArgs < maxArgs) out << "  if (n <= " << maxArgs << ") n = given(env, args, n, " << f.minArgs << ");\n";
   out << "  if (n < " << f.minArgs << " || n > " << maxArgs << ") return __cppjit_hooks.arityError(env, " << fid << ", n);\n";
   std::vector<std::string> passes;
-  for (size_t i = 0; i < maxArgs; ++i) passes.push_back(emitParam(out, f.params[i].type, i, fid, i >= f.minArgs));
+  for (size_t i = 0; i < maxArgs; ++i) passes.push_back(emitParam(out, out, f.params[i].type, i, fid, i >= f.minArgs));
 
   auto callWith = [&](size_t count) {
     std::string argsText;
@@ -180,6 +182,99 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
   return out.str();
 }
 
+// fn.async: how the job stores the call's result (on the pool thread) and converts it (on the main
+// thread). Objects and pointers are kept as addresses, as the synchronous thunk returns them.
+struct AsyncResult {
+  std::string member;                         // the job's result member
+  std::function<std::string(const std::string&)> store;  // statement storing a call's result
+  std::string out;                            // body of out(env)
+};
+
+AsyncResult asyncResult(const FunctionDesc& f) {
+  const TypeDesc& t = f.result;
+  std::string address = "  const void* r = nullptr;\n";
+  std::string toAddress = "return address_to_js(env, r);";
+  if (f.kind == CallableKind::Constructor)
+    return {address, [&f](const std::string& args) { return "r = new " + f.classSpelling + "(" + args + ");"; }, toAddress};
+  switch (t.kind) {
+    case TypeKind::Void: return {"", [](const std::string& call) { return call + ";"; }, "return undefined(env);"};
+    case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float: case TypeKind::Enum:
+    case TypeKind::CString: case TypeKind::StdString: case TypeKind::ArithRef:
+      // A copy: a returned reference may not outlive the call's other effects until the main thread reads it.
+      return {"  std::optional<std::remove_cvref_t<type_t<" + t.spelling + ">>> r;\n",
+              [](const std::string& call) { return "r.emplace(" + call + ");"; }, "return to_js(env, *r);"};
+    case TypeKind::Object:
+      if (t.signature)
+        return {address, [&t](const std::string& call) {
+                  return "{ type_t<" + t.value + "> x = " + call + "; if (x) r = new type_t<" + t.value + ">(std::move(x)); }";
+                }, "return r ? address_to_js(env, r) : null_value(env);"};
+      return {address, [&t](const std::string& call) { return "r = new " + t.value + "(" + call + ");"; }, toAddress};
+    case TypeKind::ObjectRef:
+      return {address, [](const std::string& call) { return "{ auto&& x = " + call + "; r = (const void*)__builtin_addressof(x); }"; },
+              toAddress};
+    case TypeKind::ObjectPtr: case TypeKind::Pointer: case TypeKind::FunctionPtr:
+      return {address, [](const std::string& call) { return "r = (const void*)(" + call + ");"; }, toAddress};
+    default:
+      return {"", [](const std::string& call) { return call + ";"; }, "return undefined(env);"};
+  }
+}
+
+// The asynchronous variant of emitFunction: a job class whose members are the converted
+// arguments; the thunk converts into a new job and queues it, returning its promise.
+std::string emitAsyncFunction(const FunctionDesc& f, int fid, const std::string& symbol) {
+  std::ostringstream decl, code, out;
+  bool hasSelf = f.kind == CallableKind::Method;
+  size_t offset = hasSelf ? 1 : 0;
+  size_t maxArgs = f.params.size();
+  size_t capacity = maxArgs + offset > 0 ? maxArgs + offset : 1;
+  std::string job = symbol + "_job";
+  if (hasSelf) {
+    decl << "  " << f.classSpelling << "* self = nullptr;\n";
+    code << "  if (argc < 1) return __cppjit_hooks.arityError(env, " << fid << ", 0);\n"
+         << "  if (object_in(env, argv[0], self)) return __cppjit_hooks.argError(env, " << fid << ", -1, kDeletedSelf, argv[0]);\n";
+  }
+  code << "  napi_value* args = argv + " << offset << "; (void)args;\n"
+       << "  n = argc - " << offset << ";\n";
+  if (f.minArgs < maxArgs) code << "  if (n <= " << maxArgs << ") n = given(env, args, n, " << f.minArgs << ");\n";
+  code << "  if (n < " << f.minArgs << " || n > " << maxArgs << ") return __cppjit_hooks.arityError(env, " << fid << ", n);\n";
+  std::vector<std::string> passes;
+  for (size_t i = 0; i < maxArgs; ++i) passes.push_back(emitParam(decl, code, f.params[i].type, i, fid, i >= f.minArgs));
+  AsyncResult result = asyncResult(f);
+  auto storeWith = [&](size_t count) {
+    std::string argsText;
+    for (size_t i = 0; i < count; ++i) argsText += (i ? ", " : "") + passes[i];
+    switch (f.kind) {
+      case CallableKind::Constructor: return result.store(argsText);
+      case CallableKind::Method: return result.store("self->" + f.name + "(" + argsText + ")");
+      case CallableKind::StaticMethod: return result.store(f.classSpelling + "::" + f.name + "(" + argsText + ")");
+      case CallableKind::Function: return result.store(f.qualifiedName + "(" + argsText + ")");
+    }
+    return std::string();
+  };
+  out << "namespace __cppjit {\nstruct " << job << " final : async_call {\n"
+      << decl.str() << "  size_t n = 0;\n" << result.member
+      << "  napi_value in(napi_env env, napi_value* argv, size_t argc) {\n" << code.str() << "  return undefined(env);\n  }\n"
+      << "  void run() override {\n";
+  if (f.minArgs == maxArgs) {
+    out << "    " << storeWith(maxArgs) << "\n";
+  } else {
+    out << "    switch (n) {\n";
+    for (size_t count = f.minArgs; count <= maxArgs; ++count) out << "      case " << count << ": " << storeWith(count) << " break;\n";
+    out << "    }\n";
+  }
+  out << "  }\n  napi_value out(napi_env env) override { " << result.out << " }\n};\n}  // namespace __cppjit\n"
+      << "extern \"C\" napi_value " << symbol << "(napi_env env, napi_callback_info info) {\n"
+      << "  napi_value argv[" << capacity << "]; size_t argc = " << capacity << ";\n"
+      << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n"
+      << "  auto* job = new __cppjit::" << job << ";\n"
+      << "  try {\n"
+      << "    if (!job->in(env, argv, argc)) { delete job; return nullptr; }\n"
+      << "  } catch (const __cppjit::js_exception& e) { delete job; return e.rethrow(env); }\n"
+      << "  catch (...) { delete job; return __cppjit_hooks.exception(env); }\n"
+      << "  return __cppjit::queue_async(env, job);\n}\n";
+  return out.str();
+}
+
 std::string unsupportedReason(const FunctionDesc& f) {
   if (f.isVariadic) return "variadic functions are not supported yet";
   for (size_t i = 0; i < f.params.size(); ++i)
@@ -200,9 +295,9 @@ std::string prepareCallbacks(reflex::Session& s, const FunctionDesc& f) {
   return "";
 }
 
-std::unordered_map<int, void*>& compiledThunks() {
-  static std::unordered_map<int, void*> thunks;
-  return thunks;
+std::unordered_map<int, void*>& compiledThunks(bool async) {
+  static std::unordered_map<int, void*> thunks, asyncThunks;
+  return async ? asyncThunks : thunks;
 }
 
 Napi::Function makeJsFunction(Napi::Env env, const std::string& name, void* callback) {
@@ -260,13 +355,15 @@ Napi::Value failureValue(Napi::Env env, const std::string& message, const reflex
 
 }  // namespace
 
-// compileFunctions(fids: number[]) -> (Function | { error, diagnostics })[]
+// compileFunctions(fids: number[], async?: boolean) -> (Function | { error, diagnostics })[]
+// With async, each function takes the same arguments and returns a promise (fn.async).
 Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto& s = session(env);
   auto& st = state();
   Napi::Array fids = info[0].As<Napi::Array>();
-  auto& thunks = compiledThunks();
+  bool async = info.Length() > 1 && info[1].ToBoolean().Value();
+  auto& thunks = compiledThunks(async);
   std::vector<std::pair<std::string, std::string>> units;
   std::vector<int> pending;
   std::unordered_map<int, std::string> reasons;
@@ -281,8 +378,8 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
       reasons[fid] = reason;
       continue;
     }
-    std::string symbol = "__cppjit_t" + std::to_string(++st.thunkCounter);
-    units.emplace_back(symbol, emitFunction(st.functions[fid], fid, symbol));
+    std::string symbol = (async ? "__cppjit_a" : "__cppjit_t") + std::to_string(++st.thunkCounter);
+    units.emplace_back(symbol, async ? emitAsyncFunction(st.functions[fid], fid, symbol) : emitFunction(st.functions[fid], fid, symbol));
     pending.push_back(fid);
   }
   auto results = compileBatch(s, units);

@@ -154,7 +154,7 @@ export interface NativeAddon {
   parseType(type: string): TypeInfo;
   classByTypeinfoName(name: string): number | null;
   macroKind(name: string): 'object' | 'function' | null;
-  compileFunctions(fids: number[]): (NativeFunction | CompileFailure | string)[];
+  compileFunctions(fids: number[], async?: boolean): (NativeFunction | CompileFailure | string)[];
   compileClassHelpers(spelling: string, polymorphic: boolean, destructible: boolean): {
     /** Address of `void destroy(void*)` (deletes the object), for the native object registry. */
     destroy?: number;

@@ -148,10 +148,12 @@ describe('function pointers', () => {
     expect(cb.outParam(null)).toBe(0);
   });
 
-  it('refuses a callback called from another thread with a C++ exception instead of crashing', () => {
+  it('a callback from a thread the blocked main thread joins is a C++ exception, not a hang (fn.async runs it)', async () => {
     let called = false;
-    expect(cb.fromThread(() => { called = true; })).toMatch(/other than the main thread/);
+    expect(cb.fromThread(() => { called = true; })).toMatch(/main thread is blocked/);
     expect(called).toBe(false);
+    expect(await cb.fromThread.async(() => { called = true; })).toBe('no exception');
+    expect(called).toBe(true);
   });
 });
 

@@ -8,6 +8,7 @@
 #include <exception>
 #include <limits>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -66,6 +67,11 @@ struct Hooks {
   void (*errorRef)(void* error, int delta);
   napi_value (*rethrow)(napi_env, void* error);  // throws it in JS again; returns nullptr
   const char* (*errorText)(void* error);
+  // fn.async: queues a job on the libuv pool; returns its promise (nullptr with a JS exception pending).
+  napi_value (*queueAsync)(napi_env, void* job, void (*execute)(void*), napi_value (*complete)(napi_env, void*, int* failed),
+                           void (*destroy)(void*));
+  // Runs fn(data) on the main thread and waits for it: nullptr, or why it could not (deadlock, shutdown).
+  const char* (*runOnMain)(void (*fn)(void*), void* data);
 };
 }  // namespace __cppjit
 
@@ -203,6 +209,47 @@ struct handle_scope {
 };
 
 napi_env callback_env();  // the main thread's env; throws std::runtime_error on any other thread
+
+inline bool on_main_thread() { return pthread_equal(pthread_self(), __cppjit_hooks.mainThread); }
+
+// Runs f on the main thread for a C++ thread that calls a JS callback; this thread waits. What f
+// throws there (a js_exception, a C++ exception) is thrown again here.
+template <class R, class F>
+R on_main(F&& f) {
+  using stored_t = std::conditional_t<std::is_void_v<R>, char,
+                                      std::conditional_t<std::is_reference_v<R>, std::remove_reference_t<R>*, std::optional<R>>>;
+  struct context {
+    F* f;
+    stored_t result{};
+    std::exception_ptr error;
+  } ctx{&f};
+  auto run = [](void* p) {
+    auto* c = static_cast<context*>(p);
+    try {
+      if constexpr (std::is_void_v<R>) (*c->f)();
+      else if constexpr (std::is_reference_v<R>) c->result = __builtin_addressof((*c->f)());
+      else c->result.emplace((*c->f)());
+    } catch (...) {
+      c->error = std::current_exception();
+    }
+  };
+  if (const char* why = __cppjit_hooks.runOnMain(+run, &ctx)) throw std::runtime_error(why);
+  if (ctx.error) std::rethrow_exception(ctx.error);
+  if constexpr (std::is_void_v<R>) return;
+  else if constexpr (std::is_reference_v<R>) return static_cast<R>(*ctx.result);
+  else return std::move(*ctx.result);
+}
+
+// ---- fn.async: a call whose arguments are converted on the main thread, run on the libuv pool,
+// and whose result is converted on the main thread again. Generated thunks derive one job class
+// per callable; its members are the converted arguments, alive until the job completes.
+struct async_call {
+  virtual ~async_call() = default;
+  virtual void run() = 0;                   // pool thread: the C++ call, storing its result
+  virtual napi_value out(napi_env env) = 0;  // main thread: the stored result as a JS value
+  std::exception_ptr error;
+};
+napi_value queue_async(napi_env env, async_call* job);  // the job's promise; takes ownership
 napi_value call_js(napi_env, void* target, size_t argc, napi_value* argv);  // throws js_exception
 [[noreturn]] void result_error(napi_env, int signature, int code, napi_value value);
 
@@ -488,6 +535,36 @@ napi_value call_js(napi_env env, void* target, size_t argc, napi_value* argv) {
 
 void result_error(napi_env env, int signature, int code, napi_value value) {
   throw js_exception(__cppjit_hooks.resultError(env, signature, code, value));
+}
+
+static void async_execute(void* p) {
+  auto* job = static_cast<async_call*>(p);
+  try {
+    job->run();
+  } catch (...) {
+    job->error = std::current_exception();
+  }
+}
+
+// A failure leaves a JS exception pending (the addon rejects the promise with it).
+static napi_value async_complete(napi_env env, void* p, int* failed) {
+  auto* job = static_cast<async_call*>(p);
+  try {
+    if (job->error) std::rethrow_exception(job->error);
+    return job->out(env);
+  } catch (const js_exception& e) {
+    *failed = 1;
+    return e.rethrow(env);
+  } catch (...) {
+    *failed = 1;
+    return __cppjit_hooks.exception(env);
+  }
+}
+
+static void async_destroy(void* p) { delete static_cast<async_call*>(p); }
+
+napi_value queue_async(napi_env env, async_call* job) {
+  return __cppjit_hooks.queueAsync(env, job, &async_execute, &async_complete, &async_destroy);
 }
 
 #endif  // CPPJIT_PRELUDE_DEFINITIONS

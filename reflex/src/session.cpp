@@ -402,6 +402,8 @@ static llvm::Expected<std::unique_ptr<clang::CompilerInstance>> createCompilerIn
   return builder.CreateCpp();
 }
 
+void bridgeThreadLocals(llvm::orc::LLJIT& jit);  // tls.cpp: libstdc++'s thread_locals for JIT-compiled code
+
 Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->argStorage = compilerArguments(options);
@@ -416,6 +418,8 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
   impl->interp = std::move(*interp);
   if (auto err = exposeHostLibrary(*impl->interp, options))
     return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(std::move(err)));
+  if (auto engine = impl->interp->getExecutionEngine()) bridgeThreadLocals(*engine);
+  else llvm::consumeError(engine.takeError());
   impl->ci().getDiagnostics().setClient(&impl->diagnostics, /*ShouldOwnClient=*/false);
   if (auto reader = impl->ci().getASTReader()) {
     impl->readerFeed = std::make_unique<pch::ReaderFeed>(impl->ci());

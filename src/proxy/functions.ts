@@ -17,6 +17,7 @@ import { deducedType } from './templates';
 export interface Candidate {
   info: FunctionInfo;
   invoke?: NativeFunction; // takes (self?, ...args) in JS values, returns JS values
+  invokeAsync?: NativeFunction; // the same arguments, returns a promise (fn.async)
   failure?: string;
   diagnostics?: CompileFailure;
 }
@@ -202,6 +203,98 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
   if (info.params.some((p) => takesTemporary(p.type))) invoke = releasingTemporaries(invoke);
   if (info.params.some((p) => p.type.kind === 'funcptr')) invoke = keepingCallbacks(invoke);
   return invoke;
+}
+
+/**
+ * fn.async's invoker: converts the arguments now (on the main thread), runs the call on the libuv
+ * pool, converts the result when it completes. What the call uses stays alive until it settles:
+ * the JS arguments (objects, functions given as function pointers) and the temporaries made from
+ * arrays; the native job holds the converted strings and std::functions.
+ */
+function makeAsyncInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
+  const offset = hasSelf ? 1 : 0;
+  const converters = info.params.map((p, i) =>
+    argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
+  const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
+  const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
+  const start = keepingCallbacks((...args: unknown[]) => {
+    for (const i of indexes) {
+      const at = i + offset;
+      if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
+    }
+    return fn(...args);
+  });
+  return (...args: unknown[]) => {
+    let kept: unknown[] | null = args.slice();
+    const mark = temporaries.length;
+    const release = (made: CppObject[]) => { for (const tmp of made) (tmp as unknown as { delete(): void }).delete(); };
+    let promise: Promise<unknown>;
+    try {
+      promise = start(...args) as Promise<unknown>;
+    } catch (e) {
+      release(temporaries.splice(mark));
+      throw e;
+    }
+    const made = temporaries.splice(mark);
+    const settled = convert ? promise.then(convert) : promise;
+    return settled.finally(() => {
+      release(made);
+      if (kept) kept = null;
+    });
+  };
+}
+
+function ensureAsync(set: OverloadSet, c: Candidate): NativeFunction {
+  if (c.invokeAsync) return c.invokeAsync;
+  const [r] = native().compileFunctions([c.info.fid], true);
+  if (typeof r !== 'function') throw new TypeError(`${c.info.signature}: cannot be called asynchronously: ${compileFailure(r)}`);
+  c.invokeAsync = makeAsyncInvoker(c.info, r, set.owner !== null);
+  return c.invokeAsync;
+}
+
+/** fn.async(...args): resolves like a call (on this thread, compiling if needed), then runs the call on the pool. */
+function dispatchAsync(set: OverloadSet, args: unknown[], self: number | undefined): Promise<unknown> {
+  try {
+    if (!set.compiled) compileSet(set);
+    const n = effectiveCount(args);
+    const key = kindsKey(args, n);
+    let c = set.cache.get(key);
+    if (c === undefined) {
+      c = resolve(set, args, n);
+      set.cache.set(key, c);
+    }
+    const call = ensureAsync(set, c);
+    const given = args.slice(0, n);
+    return (self === undefined ? call(...given) : call(self, ...given)) as Promise<unknown>;
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/**
+ * The `async` member of a function: for methods the object is `this` when called as
+ * `m.async.call(obj, ...)` (or through a bound method), else the first argument: `obj.m.async(obj, ...)`.
+ */
+function asyncEntry(set: OverloadSet, isMethod: boolean, fn: Function): Function {
+  if (!isMethod) return (...args: unknown[]) => dispatchAsync(set, args, undefined);
+  const id = set.owner!.id;
+  return function (this: unknown, ...args: unknown[]) {
+    let obj = this as Record<symbol, unknown> | undefined;
+    if ((obj as unknown) === fn || obj === undefined || obj === null || typeof obj !== 'object' || !(ADDRESS in obj)) {
+      obj = args.shift() as Record<symbol, unknown> | undefined;
+      if (obj === null || typeof obj !== 'object' || !(ADDRESS in obj))
+        return Promise.reject(new TypeError(`${set.name}.async: expected a ${set.owner!.info.spelling} object as 'this' or first argument`));
+    }
+    const a = obj[ADDRESS] as number;
+    const self = a === 0 ? 0 : a + (obj[OFFSETS] as Record<number, number>)[id];
+    return keepAlive(dispatchAsync(set, args, self), obj);
+  };
+}
+
+function keepAlive<T>(promise: Promise<T>, value: unknown): Promise<T> {
+  return promise.finally(() => {
+    value = undefined;
+  });
 }
 
 function effectiveCount(args: unknown[]): number {
@@ -411,6 +504,7 @@ function makeDispatcher(set: OverloadSet, isMethod: boolean): Function {
 
 function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
   Object.defineProperty(fn, 'signatures', { get: () => set.signatures, configurable: true });
+  Object.defineProperty(fn, 'async', { value: asyncEntry(set, isMethod, fn), configurable: true, writable: true });
   Object.defineProperty(fn, CPP_NAME, { value: set.name, configurable: true });
   Object.defineProperty(fn, FN_SET, { value: set, configurable: true });
   Object.defineProperty(fn, 'overload', {
@@ -421,16 +515,21 @@ function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
       if (!c) throw new TypeError(`${set.name} has no overload (${spec}); available:\n  ${set.signatures.join('\n  ')}`);
       if (!ensureCompiled(set, c)) throw new TypeError(`${c.info.signature}: ${c.failure}`);
       const call = c.invoke!;
+      const only = new OverloadSet(set.name, [c.info], set.owner);
+      only.candidates[0] = c;
       if (!isMethod) {
         const one = (...args: unknown[]) => call(...args);
         Object.defineProperty(one, FN_SET, { value: new OverloadSet(set.name, [c.info], null) });
+        Object.defineProperty(one, 'async', { value: asyncEntry(only, false, one) });
         return one;
       }
       const id = set.owner!.id;
-      return function (this: Record<symbol, unknown>, ...args: unknown[]) {
+      const method = function (this: Record<symbol, unknown>, ...args: unknown[]) {
         const a = this[ADDRESS] as number;
         return call(a ? a + (this[OFFSETS] as Record<number, number>)[id] : 0, ...args);
       };
+      Object.defineProperty(method, 'async', { value: asyncEntry(only, true, method) });
+      return method;
     },
   });
   return fn;

@@ -1,0 +1,245 @@
+// native/async.cc — fn.async jobs on the libuv thread pool, and JS callbacks called by other threads run on the main thread.
+//
+// A job's arguments are converted by its thunk on the main thread; the C++ call runs on a pool
+// thread; the result is converted (or the exception turned into a CppError) on the main thread
+// again, where the promise settles. The job owns the converted arguments until it is destroyed.
+//
+// A JS callback called on another thread is queued to the main thread through a threadsafe
+// function while the calling thread waits. If the main thread is itself blocked (typically in a
+// synchronous C++ call joining that very thread) nothing would ever run it: a request that stays
+// unserved while the main thread sleeps for kDeadlockGrace fails with a C++ exception instead.
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "Native.h"
+
+namespace cppjit {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kDeadlockGrace = std::chrono::milliseconds(300);
+constexpr auto kPoll = std::chrono::milliseconds(5);
+
+struct Job {
+  napi_async_work work = nullptr;
+  napi_deferred deferred = nullptr;
+  void* job = nullptr;
+  void (*execute)(void*) = nullptr;
+  napi_value (*complete)(napi_env, void*, int*) = nullptr;
+  void (*destroy)(void*) = nullptr;
+};
+
+// Jobs executing on the pool: the interpreter (whose JIT memory they run) must outlive them.
+std::mutex jobsMutex;
+std::condition_variable jobsDone;
+int executing = 0;
+bool closing = false;
+
+void executeJob(napi_env, void* data) {
+  auto* j = static_cast<Job*>(data);
+  {
+    std::lock_guard<std::mutex> lock(jobsMutex);
+    if (closing) return;  // the env is being torn down: its promise will never settle anyway
+    ++executing;
+  }
+  j->execute(j->job);
+  std::lock_guard<std::mutex> lock(jobsMutex);
+  if (--executing == 0) jobsDone.notify_all();
+}
+
+napi_value errorValue(napi_env env, const char* text) {
+  napi_value message, error;
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, nullptr, message, &error);
+  return error;
+}
+
+void completeJob(napi_env env, napi_status status, void* data) {
+  auto* j = static_cast<Job*>(data);
+  napi_value value = nullptr;
+  int failed = 0;
+  if (status == napi_ok) {
+    value = j->complete(env, j->job, &failed);
+  } else {
+    failed = 1;
+    value = errorValue(env, "cppjit: the asynchronous call was cancelled");
+  }
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) {
+    napi_get_and_clear_last_exception(env, &value);
+    failed = 1;
+  } else if (!value) {
+    failed = 1;
+    value = errorValue(env, "cppjit: the asynchronous call failed without an error");
+  }
+  if (failed) napi_reject_deferred(env, j->deferred, value);
+  else napi_resolve_deferred(env, j->deferred, value);
+  // Argument temporaries (strings, std::functions holding JS functions) die here, on the main thread.
+  j->destroy(j->job);
+  napi_delete_async_work(env, j->work);
+  delete j;
+}
+
+napi_value queueAsyncHook(napi_env env, void* job, void (*execute)(void*), napi_value (*complete)(napi_env, void*, int*),
+                          void (*destroy)(void*)) {
+  auto* j = new Job{nullptr, nullptr, job, execute, complete, destroy};
+  napi_value promise = nullptr, name = nullptr;
+  napi_create_string_utf8(env, "cppjit.async", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_promise(env, &j->deferred, &promise) != napi_ok ||
+      napi_create_async_work(env, nullptr, name, executeJob, completeJob, j, &j->work) != napi_ok ||
+      napi_queue_async_work(env, j->work) != napi_ok) {
+    if (j->work) napi_delete_async_work(env, j->work);
+    if (j->deferred) napi_reject_deferred(env, j->deferred, errorValue(env, "cppjit: cannot queue an asynchronous call"));
+    destroy(job);
+    delete j;
+    napi_throw_error(env, nullptr, "cppjit: cannot queue an asynchronous call");
+    return nullptr;
+  }
+  return promise;
+}
+
+// ---- callbacks from other threads ----
+
+struct Request {
+  void (*fn)(void*) = nullptr;
+  void* data = nullptr;
+  std::mutex m;
+  std::condition_variable cv;
+  enum { Queued, Running, Done, Refused, Abandoned } state = Queued;
+};
+
+std::mutex marshalMutex;  // guards `marshal` and `waiting` against shutdown
+napi_threadsafe_function marshal = nullptr;
+std::vector<std::shared_ptr<Request>> waiting;  // requests whose threads wait, refused at shutdown
+pid_t mainTid = 0;
+
+const char* const kShutdown = "cppjit: a JS callback was called on another thread while Node is shutting down; it cannot run";
+const char* const kDeadlock =
+    "cppjit: a JS callback was called on another thread while the main thread is blocked (most likely in a "
+    "synchronous C++ call waiting for that thread), so it could never run; call that C++ function with "
+    "fn.async(...) to keep the main thread free";
+
+void runRequest(napi_env env, napi_value, void*, void* data) {
+  auto* holder = static_cast<std::shared_ptr<Request>*>(data);
+  std::shared_ptr<Request> r = std::move(*holder);
+  delete holder;
+  {
+    std::lock_guard<std::mutex> lock(r->m);
+    if (r->state == Request::Abandoned) return;
+    r->state = env ? Request::Running : Request::Refused;  // no env: the function is being torn down
+  }
+  if (env) r->fn(r->data);
+  {
+    std::lock_guard<std::mutex> lock(r->m);
+    if (r->state == Request::Running) r->state = Request::Done;
+  }
+  r->cv.notify_all();
+}
+
+// Whether the main thread sleeps (waits on a lock, a join, I/O) rather than runs, from /proc.
+bool mainThreadSleeping() {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", static_cast<int>(mainTid));
+  FILE* f = std::fopen(path, "r");
+  if (!f) return false;
+  char buffer[512];
+  size_t n = std::fread(buffer, 1, sizeof buffer - 1, f);
+  std::fclose(f);
+  buffer[n] = '\0';
+  const char* close = std::strrchr(buffer, ')');  // the command name may contain spaces
+  if (!close || close[1] != ' ') return false;
+  return close[2] == 'S' || close[2] == 'D';
+}
+
+const char* runOnMainHook(void (*fn)(void*), void* data) {
+  if (onMainThread()) {
+    fn(data);
+    return nullptr;
+  }
+  auto r = std::make_shared<Request>();
+  r->fn = fn;
+  r->data = data;
+  {
+    std::lock_guard<std::mutex> lock(marshalMutex);
+    if (!marshal) return kShutdown;
+    auto* holder = new std::shared_ptr<Request>(r);
+    if (napi_call_threadsafe_function(marshal, holder, napi_tsfn_nonblocking) != napi_ok) {
+      delete holder;
+      return kShutdown;
+    }
+    waiting.push_back(r);
+  }
+  struct Unlist {
+    std::shared_ptr<Request>& r;
+    ~Unlist() {
+      std::lock_guard<std::mutex> lock(marshalMutex);
+      waiting.erase(std::remove(waiting.begin(), waiting.end(), r), waiting.end());
+    }
+  } unlist{r};
+  std::unique_lock<std::mutex> lock(r->m);
+  bool sleeping = false;
+  Clock::time_point since;
+  for (;;) {
+    if (r->cv.wait_for(lock, kPoll, [&] { return r->state == Request::Done || r->state == Request::Refused; })) break;
+    if (r->state == Request::Running) continue;  // the main thread is on it
+    if (!mainThreadSleeping()) {
+      sleeping = false;
+      continue;
+    }
+    if (!sleeping) {
+      sleeping = true;
+      since = Clock::now();
+    } else if (Clock::now() - since >= kDeadlockGrace) {
+      r->state = Request::Abandoned;
+      return kDeadlock;
+    }
+  }
+  return r->state == Request::Refused ? kShutdown : nullptr;
+}
+
+}  // namespace
+
+void installAsyncHooks(Napi::Env env, ThunkHooks& hooks) {
+  hooks.queueAsync = &queueAsyncHook;
+  hooks.runOnMain = &runOnMainHook;
+  mainTid = static_cast<pid_t>(syscall(SYS_gettid));
+  napi_value name;
+  napi_create_string_utf8(env, "cppjit callback from another thread", NAPI_AUTO_LENGTH, &name);
+  std::lock_guard<std::mutex> lock(marshalMutex);
+  if (napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, nullptr, runRequest, &marshal) ==
+      napi_ok)
+    napi_unref_threadsafe_function(env, marshal);  // a waiting thread is served; an idle one keeps nothing alive
+  else
+    marshal = nullptr;
+}
+
+void shutdownAsync(bool processExiting) {
+  {
+    std::lock_guard<std::mutex> lock(marshalMutex);
+    // While the process exits, the event loop the function belongs to is gone.
+    if (marshal && !processExiting) napi_release_threadsafe_function(marshal, napi_tsfn_abort);
+    marshal = nullptr;
+    for (auto& r : waiting) {
+      std::lock_guard<std::mutex> requestLock(r->m);
+      if (r->state == Request::Queued) r->state = Request::Refused;
+      r->cv.notify_all();
+    }
+  }
+  if (processExiting) return;
+  // A worker's env going away: jobs still running JIT-compiled code finish before the interpreter goes.
+  std::unique_lock<std::mutex> lock(jobsMutex);
+  closing = true;
+  jobsDone.wait(lock, [] { return executing == 0; });
+}
+
+}  // namespace cppjit
