@@ -100,7 +100,7 @@ Napi::Value start(const Napi::CallbackInfo& info) {
   auto& st = state();
   static std::mutex starting;  // two threads loading cppjit at once: one wins, the other gets the error below
   std::lock_guard<std::mutex> lock(starting);
-  if (st.session && ownerEnv == env) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
+  if (st.session && ownerEnv == static_cast<napi_env>(env)) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
   if (st.session) throw Napi::Error::New(env, kOtherThread);
   if (retired)
     throw Napi::Error::New(env, "cppjit: the C++ interpreter of this process was shut down with the worker that owned it; "
