@@ -2,7 +2,10 @@
 #pragma once
 #include <cstdio>
 #include <iostream>
+#include <array>
 #include <map>
+#include <span>
+#include <string_view>
 #include <memory>
 #include <set>
 #include <string>
@@ -82,6 +85,21 @@ struct Meters {
   ~Meters() { ++lifetimes::destroyed; }
 };
 inline double in_meters(const Meters& m) { return m.value; }
+
+// Views and fixed-size sequences from JS strings and arrays.
+inline size_t view_length(std::string_view s) { return s.size(); }
+inline bool view_starts(const std::string_view& s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+inline std::string_view view_literal() { return "static text"; }
+inline int sum_span(std::span<const int> s) {
+  int t = 0;
+  for (int x : s) t += x;
+  return t;
+}
+inline void double_all(std::span<double> s) {
+  for (double& x : s) x *= 2;
+}
+inline int sum_array(const std::array<int, 3>& a) { return a[0] + a[1] + a[2]; }
+inline std::vector<bool> flags() { return {true, false, true}; }
 
 inline void print_both(int n) {
   std::cout << "cout " << n << "\n";

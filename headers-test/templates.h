@@ -62,4 +62,15 @@ struct Broken {
   T t;
 };
 
+// Templated constructors: the argument types pick the instantiation.
+struct Sized {
+  unsigned long bytes;
+  std::string kind;
+  template <class T>
+  explicit Sized(const T&) : bytes(sizeof(T)), kind("one") {}
+  template <class A, class B>
+  Sized(const A&, const B&) : bytes(sizeof(A) + sizeof(B)), kind("two") {}
+  Sized(int) : bytes(0), kind("int") {}  // a non-template constructor wins when it matches exactly
+};
+
 }  // namespace tpl

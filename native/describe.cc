@@ -218,6 +218,7 @@ Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
   Napi::Array ctors = Napi::Array::New(env, c.constructors.size());
   for (size_t i = 0; i < c.constructors.size(); ++i) ctors.Set(i, describeFunction(env, c.constructors[i]));
   o.Set("constructors", ctors);
+  o.Set("hasConstructorTemplates", c.hasConstructorTemplates);
   Napi::Array methods = Napi::Array::New(env, c.methodNames.size());
   for (size_t i = 0; i < c.methodNames.size(); ++i) methods.Set(i, c.methodNames[i]);
   o.Set("methodNames", methods);

@@ -98,6 +98,7 @@ export interface ClassInfo {
   bases: BaseInfo[];
   fields: FieldInfo[];
   constructors: FunctionInfo[];
+  hasConstructorTemplates?: boolean;
   methodNames: string[];
   staticNames: string[];
 }

@@ -149,6 +149,38 @@ describe('implicit conversions', () => {
   });
 });
 
+describe('views and fixed-size sequences', () => {
+  it('passes JS strings as std::string_view and returns views as strings', () => {
+    expect(stl.view_length('héllo')).toBe(6); // UTF-8 bytes
+    expect(stl.view_starts('prefix-rest', 'prefix')).toBe(true);
+    expect(stl.view_literal()).toBe('static text');
+  });
+
+  it('passes arrays and TypedArrays as std::span and std::array, writing back through non-const spans', () => {
+    expect(stl.sum_span([1, 2, 3])).toBe(6);
+    expect(stl.sum_span(new Int32Array([4, 5]))).toBe(9);
+    const values = new Float64Array([1.5, 2]);
+    stl.double_all(values);
+    expect([...values]).toEqual([3, 4]);
+    const plain = [1, 2, 3];
+    stl.double_all(plain);
+    expect(plain).toEqual([2, 4, 6]);
+    expect(stl.sum_array([1, 2, 3])).toBe(6);
+    expect(() => stl.sum_array([1, 2])).toThrow(/expected 3 elements/);
+  });
+
+  it('indexes and iterates std::vector<bool>', () => {
+    const f = stl.flags();
+    expect(f[0]).toBe(true);
+    expect(f[1]).toBe(false);
+    expect(f[3]).toBeUndefined();
+    f[1] = true;
+    expect([...f]).toEqual([true, true, true]);
+    expect(() => { f[5] = false; }).toThrow(RangeError);
+    f.delete();
+  });
+});
+
 describe('output', () => {
   it('interleaves std::cout and printf output with console.log in program order', () => {
     const script = `

@@ -71,6 +71,15 @@ describe('class templates', () => {
 });
 
 describe('function templates', () => {
+  it('instantiates templated constructors from the arguments, preferring non-template constructors', () => {
+    const d = new tpl.Sized(1.5);
+    expect([d.bytes, d.kind]).toEqual([8, 'one']);
+    const two = new tpl.Sized(1.5, new tpl.Point());
+    expect(two.kind).toBe('two');
+    expect(new tpl.Sized(3).kind).toBe('int');
+    expect(new tpl.Sized('text').kind).toBe('one');
+  });
+
   it('deduces template arguments from JS values', () => {
     expect(tpl.twice(21)).toBe(42);
     expect(tpl.twice(1.25)).toBe(2.5);

@@ -73,9 +73,13 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope) {
     for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
       if (ctor->isDeleted() || ctor->getAccess() != clang::AS_public) continue;
       if (ctor->isMoveConstructor()) continue;  // JS has no rvalues to move from
-      if (ctor->getTemplatedKind() == clang::FunctionDecl::TK_FunctionTemplate) continue;
       c.constructors.push_back(describeFunction(s, ctor));
     }
+    for (const clang::Decl* d : rd->decls())
+      if (auto* ft = llvm::dyn_cast<clang::FunctionTemplateDecl>(d))
+        if (llvm::isa<clang::CXXConstructorDecl>(ft->getTemplatedDecl()) && ft->getAccess() == clang::AS_public &&
+            !ft->getTemplatedDecl()->isDeleted())
+          c.hasConstructorTemplates = true;
   }
 
   std::set<std::string> seen;

@@ -171,8 +171,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
   }
 }
 
-const SEQUENCE = /^std::vector<(?!bool[,>])/;
-const ELEMENT = /^std::vector<(.*?)(?:, std::allocator<.*)?>$/;
+const SEQUENCE = /^std::(?:vector<(?!bool[,>])|array<|span<)/;
+const ELEMENT = /^std::(?:vector<(.*?)(?:, std::allocator<.*)?|array<(.*), \d+|span<(?:const )?(.*), \d+)>$/;
 const INTEGER_ELEMENT = /^(?:(?:unsigned |signed )?(?:char|short|int|long|long long)|unsigned|bool|std::u?int\d+_t|std::size_t)$/;
 
 /** Whether a parameter accepts a temporary object: a class by value or by const reference. */
@@ -188,7 +188,8 @@ export function acceptsSequence(t: TypeInfo): boolean {
 
 function sequenceScore(t: TypeInfo, kind: number): number {
   if (!acceptsSequence(t)) return IMPOSSIBLE;
-  const element = ELEMENT.exec(t.kind === 'object' ? t.spelling : t.pointee)?.[1] ?? '';
+  const m = ELEMENT.exec(t.kind === 'object' ? t.spelling : t.pointee);
+  const element = (m && (m[1] ?? m[2] ?? m[3])) ?? '';
   const integral = INTEGER_ELEMENT.test(element);
   const floating = element === 'double' || element === 'float' || element === 'long double';
   const string = element.startsWith('std::basic_string<char') || element === 'std::string';

@@ -5,6 +5,8 @@ import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../
 import { ResolutionCache } from '../cache/resolution';
 import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
 import { convertsImplicitly, implicitConversion } from '../convert/implicit';
+import { releasingTemporaries, temporaries, temporaryConversion, temporarySequence } from '../convert/temporaries';
+import type { Temporary } from '../convert/temporaries';
 import { objectAddress } from '../convert/objects';
 import { makePointer, pointerAddress } from '../convert/pointers';
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
@@ -25,6 +27,7 @@ export interface Candidate {
 /** How to name a set's function templates in a call Clang resolves (see Session::resolveTemplateCall). */
 export interface TemplateSource {
   callee: string;
+  isConstructor?: boolean;
   objectType?: string;
   explicitArgs?: string;
 }
@@ -147,43 +150,6 @@ function compileSet(set: OverloadSet) {
   }
 }
 
-// C++ objects made from JS arrays for one call; destroyed when the call returns.
-const temporaries: CppObject[] = [];
-
-function temporarySequence(state: ClassState, values: ArrayLike<unknown>): number {
-  const tmp = new (state.cls as unknown as new () => CppObject)();
-  temporaries.push(tmp);
-  const push = (tmp as unknown as { push_back(v: unknown): void });
-  if (typeof (tmp as unknown as { reserve?: unknown }).reserve === 'function') (tmp as unknown as { reserve(n: number): void }).reserve(values.length);
-  for (let i = 0; i < values.length; i++) {
-    try {
-      push.push_back(values[i]);
-    } catch (e) {
-      if (e instanceof Error) e.message = `element ${i}: ${e.message}`;
-      throw e;
-    }
-  }
-  return tmp[ADDRESS] as number;
-}
-
-function temporaryConversion(convert: NativeFunction, from: unknown): number {
-  const tmp = convert(from) as CppObject;
-  temporaries.push(tmp);
-  return tmp[ADDRESS] as number;
-}
-
-/** Destroys the temporaries a call's argument conversion made, however the call ends. */
-function releasingTemporaries(invoke: NativeFunction): NativeFunction {
-  return (...args: unknown[]) => {
-    const mark = temporaries.length;
-    try {
-      return invoke(...args);
-    } finally {
-      while (temporaries.length > mark) (temporaries.pop() as unknown as { delete(): void }).delete();
-    }
-  };
-}
-
 export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
   const offset = hasSelf ? 1 : 0;
   const converters = info.params.map((p, i) =>
@@ -227,7 +193,7 @@ function makeAsyncInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boole
   return (...args: unknown[]) => {
     let kept: unknown[] | null = args.slice();
     const mark = temporaries.length;
-    const release = (made: CppObject[]) => { for (const tmp of made) (tmp as unknown as { delete(): void }).delete(); };
+    const release = (made: Temporary[]) => { for (let i = made.length - 1; i >= 0; i--) made[i].delete(); };
     let promise: Promise<unknown>;
     try {
       promise = start(...args) as Promise<unknown>;
@@ -430,12 +396,13 @@ export function constructorFor(state: ClassState): NativeFunction {
     const { info } = state;
     if (!info.isComplete) throw new TypeError(`${info.spelling} is incomplete (only declared); it cannot be constructed`);
     if (info.isAbstract) throw new TypeError(`${info.spelling} is abstract; it cannot be constructed (extend it instead)`);
-    if (!info.constructors.length) throw new TypeError(`${info.spelling} has no public constructor`);
-    state.constructors = new OverloadSet(info.spelling, info.constructors, null);
+    if (!info.constructors.length && !info.hasConstructorTemplates) throw new TypeError(`${info.spelling} has no public constructor`);
+    const templates = info.hasConstructorTemplates ? { callee: info.spelling, isConstructor: true } : null;
+    state.constructors = new OverloadSet(info.spelling, info.constructors, null, templates);
   }
   const set = state.constructors;
   compileSet(set);
-  const only = set.candidates.length === 1 ? set.candidates[0] : undefined;
+  const only = set.candidates.length === 1 && !set.templates ? set.candidates[0] : undefined;
   state.construct = (only?.invoke ?? makeDispatcher(set, false)) as NativeFunction;
   return state.construct;
 }

@@ -30,6 +30,15 @@ interface Indexing {
   access: MemoryAccess;
 }
 
+// std::vector<bool> packs its elements: there is no element address, so reads and writes go
+// through helpers that take the index.
+interface BitIndexing {
+  get: NativeFunction; // -1 when out of range
+  put: NativeFunction; // false when out of range
+}
+
+const BIT_VECTOR = /^std::vector<bool[,>]/;
+
 interface Iteration {
   begin: NativeFunction;
   next: NativeFunction;
@@ -47,6 +56,7 @@ interface Mapping {
 
 interface Protocols {
   indexing?: Indexing | Error;
+  bits?: BitIndexing | Error;
   iteration?: Iteration | Error;
   mapping?: Mapping | Error;
 }
@@ -86,6 +96,19 @@ function indexing(state: ClassState): Indexing {
       [`at_${n}`],
     );
     return { at, access: memoryAccess(helperType(`elem_${n}`)) };
+  });
+}
+
+function bitIndexing(state: ClassState): BitIndexing {
+  return once(state, 'bits', () => {
+    const n = state.id;
+    const S = state.info.spelling;
+    const [get, put] = defineHelpers(
+      `inline int bit_get_${n}(const ${S}& c, long i) { return i < 0 || (unsigned long)i >= c.size() ? -1 : c[i] ? 1 : 0; }\n` +
+        `inline bool bit_put_${n}(${S}& c, long i, bool v) { if (i < 0 || (unsigned long)i >= c.size()) return false; c[i] = v; return true; }\n`,
+      [`bit_get_${n}`, `bit_put_${n}`],
+    );
+    return { get, put };
   });
 }
 
@@ -150,6 +173,10 @@ function indexProxy(state: ClassState, parent: object): object {
   return new Proxy(parent, {
     get(target, key, receiver) {
       if (typeof key === 'string' && INDEX.test(key) && (receiver as CppObject)[CLASS_STATE]) {
+        if (BIT_VECTOR.test(state.info.spelling)) {
+          const bit = bitIndexing(state).get(live(receiver as CppObject), Number(key)) as number;
+          return bit < 0 ? undefined : bit === 1;
+        }
         const { at, access } = indexing(state);
         const address = at(live(receiver as CppObject), Number(key)) as number;
         return address ? access.read(address, receiver) : undefined;
@@ -158,6 +185,11 @@ function indexProxy(state: ClassState, parent: object): object {
     },
     set(target, key, value, receiver) {
       if (typeof key === 'string' && INDEX.test(key) && (receiver as CppObject)[CLASS_STATE]) {
+        if (BIT_VECTOR.test(state.info.spelling)) {
+          if (!bitIndexing(state).put(live(receiver as CppObject), Number(key), value))
+            throw new RangeError(`${state.info.spelling}: index ${key} is out of range`);
+          return true;
+        }
         const { at, access } = indexing(state);
         const address = at(live(receiver as CppObject), Number(key)) as number;
         if (!address) throw new RangeError(`${state.info.spelling}: index ${key} is out of range`);
@@ -172,6 +204,14 @@ function indexProxy(state: ClassState, parent: object): object {
 
 function* iterate(self: CppObject): Generator<unknown> {
   const state = self[CLASS_STATE] as ClassState;
+  if (BIT_VECTOR.test(state.info.spelling)) {
+    const { get } = bitIndexing(state);
+    for (let i = 0; ; i++) {
+      const bit = get(live(self), i) as number;
+      if (bit < 0) return;
+      yield bit === 1;
+    }
+  }
   const { begin, next, end, access, pairs } = iteration(state);
   const handle = begin(live(self));
   try {

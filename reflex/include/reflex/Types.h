@@ -226,6 +226,7 @@ struct ClassDesc {
   std::vector<BaseDesc> bases;
   std::vector<FieldDesc> fields;            // public (and protected) non-static data members
   std::vector<FunctionDesc> constructors;   // public ones
+  bool hasConstructorTemplates = false;    // public constructor templates (resolved per call)
   std::vector<std::string> methodNames;     // names of member functions (incl. static)
   std::vector<std::string> staticNames;     // static data members, nested types, enums
   std::string typeinfoName;                 // mangled typeid name (polymorphic lookup)
