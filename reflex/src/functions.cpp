@@ -18,6 +18,11 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
     if (auto* fpt = fn->getType()->getAs<clang::FunctionProtoType>()) d.functionType = functionTypeSpelling(s, fpt);
   if (method) {
     d.isConst = method->isConst();
+    d.isVirtual = method->isVirtual();
+    d.isPure = method->isPureVirtual();
+    d.refQualifier = method->getRefQualifier() == clang::RQ_LValue ? 1 : method->getRefQualifier() == clang::RQ_RValue ? 2 : 0;
+    if (auto* fpt = method->getType()->getAs<clang::FunctionProtoType>())
+      d.isNoexcept = !clang::isUnresolvedExceptionSpec(fpt->getExceptionSpecType()) && fpt->isNothrow();
     d.classSpelling = qualifiedSpelling(s, s.ast().getRecordType(method->getParent()));
   }
 
