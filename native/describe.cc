@@ -225,6 +225,9 @@ Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
   Napi::Array ctors = Napi::Array::New(env, c.constructors.size());
   for (size_t i = 0; i < c.constructors.size(); ++i) ctors.Set(i, describeFunction(env, c.constructors[i]));
   o.Set("constructors", ctors);
+  Napi::Array hidden = Napi::Array::New(env, c.hiddenConstructors.size());
+  for (size_t i = 0; i < c.hiddenConstructors.size(); ++i) hidden.Set(i, c.hiddenConstructors[i]);
+  o.Set("hiddenConstructors", hidden);
   auto functions = [&](const std::vector<reflex::FunctionDesc>& list) {
     Napi::Array a = Napi::Array::New(env, list.size());
     for (size_t i = 0; i < list.size(); ++i) a.Set(i, describeFunction(env, list[i]));

@@ -107,6 +107,8 @@ export interface ClassInfo {
   bases: BaseInfo[];
   fields: FieldInfo[];
   constructors: FunctionInfo[];
+  /** Constructors JS cannot call, with the reason ("om::S::S() is private"). */
+  hiddenConstructors?: string[];
   methodNames: string[];
   staticNames: string[];
   /** describeClass(scope, true) only: what a subclass made in JS may call and override. */

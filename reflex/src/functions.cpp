@@ -47,6 +47,11 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
     (void)args;
   }
 
+  // A friend defined in its class (a hidden friend) is found only by argument-dependent lookup:
+  // generated code must call it unqualified.
+  if (d.kind == CallableKind::Function && fn->getFriendObjectKind() != clang::Decl::FOK_None && !fn->getTemplateSpecializationArgs())
+    d.qualifiedName = d.name;
+
   unsigned minArgs = 0;
   bool seenDefault = false;
   for (const clang::ParmVarDecl* p : fn->parameters()) {

@@ -122,6 +122,13 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
     c.fields.push_back(std::move(f));
   }
 
+  for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
+    if (ctor->isImplicit() && !ctor->isDeleted()) continue;
+    const char* why = ctor->isDeleted() ? "deleted" : ctor->getAccess() == clang::AS_private ? "private"
+                      : ctor->getAccess() == clang::AS_protected ? "protected" : nullptr;
+    if (why && !(ctor->isImplicit() && ctor->isMoveConstructor()))
+      c.hiddenConstructors.push_back(describeFunction(s, ctor).signature + " is " + why);
+  }
   if (!c.isAbstract) {
     for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
       if (ctor->isDeleted() || ctor->getAccess() != clang::AS_public) continue;

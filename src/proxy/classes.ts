@@ -66,7 +66,12 @@ export class CppInstance {
       constructDerived(this as unknown as CppObject, new.target, args);
       return;
     }
-    const address = (state.construct ?? constructorFor(state))(...args) as number;
+    let address: number;
+    try {
+      address = (state.construct ?? constructorFor(state))(...args) as number;
+    } catch (e) {
+      throw explainConstructors(state, e);
+    }
     const self = this as unknown as CppObject;
     self[ADDRESS] = address;
     self[OWNED] = true;
@@ -112,6 +117,15 @@ export class CppInstance {
 }
 
 installOperators(CppInstance.prototype);
+
+/** Adds the constructors JS cannot call (private, protected, deleted) to a failed construction's TypeError. */
+function explainConstructors(state: ClassState, e: unknown): unknown {
+  const hidden = state.info.hiddenConstructors ?? [];
+  if (e instanceof TypeError && hidden.length && !e.message.includes('not callable from JS:')) {
+    e.message += `\nnot callable from JS: ${hidden.join('; ')}`;
+  }
+  return e;
+}
 
 function allFields(state: ClassState, out = new Map<string, FieldInfo>()): Map<string, FieldInfo> {
   for (const base of state.bases) allFields(base, out);

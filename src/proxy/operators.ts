@@ -52,7 +52,13 @@ export function callOperator(op: string, self: unknown, args: unknown[], explici
     if (t === null) throw new TypeError(`operator${op}: argument ${i} (${typeof all[i]}) has no C++ type`);
     types.push(t);
   }
-  const r = resolve(op, types, explicitArgs);
+  let r = resolve(op, types, explicitArgs);
+  // An integral JS number is an int first; when that is ambiguous or not viable (a class with both
+  // operator*(double) and a conversion to double), it may still be meant as a double.
+  if (r instanceof TypeError && types.includes('int')) {
+    const asDouble = resolve(op, types.map((t) => (t === 'int' ? 'double' : t)), explicitArgs);
+    if (!(asDouble instanceof TypeError)) r = asDouble;
+  }
   if (r instanceof TypeError) throw new TypeError(r.message);
   return r(all);
 }

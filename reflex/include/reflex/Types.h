@@ -234,6 +234,7 @@ struct ClassDesc {
   std::vector<BaseDesc> bases;
   std::vector<FieldDesc> fields;            // public (and protected) non-static data members
   std::vector<FunctionDesc> constructors;   // public ones
+  std::vector<std::string> hiddenConstructors;  // "om::S::S() is private" (for error messages)
   // For subclasses made in JS: constructors a derived class may call (public and protected, even
   // of abstract classes), and every virtual method it may override (final overriders, bases included).
   std::vector<FunctionDesc> baseConstructors;
