@@ -1,4 +1,5 @@
 // test/inheritance.test.ts — JS classes extending C++ classes: overrides called from C++, super, base constructors, abstract bases, protected members, exceptions, lifetimes.
+import { inspect } from 'node:util';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import cppyy from '../esm/index.mjs';
 import { collectGarbage, fixture } from './helpers';
@@ -119,6 +120,20 @@ describe('overrides called from C++', () => {
     expect(inh.moveX(new Jump(), 5)).toBe(15);
     class Still extends inh.Mover {}
     expect(inh.moveX(new Still(), 5)).toBe(6);
+  });
+});
+
+describe('construction errors and display', () => {
+  it('arguments matching no base constructor name the base constructors; inspect shows the JS class', () => {
+    class Tri extends inh.Shape {
+      area() {
+        return 3;
+      }
+    }
+    expect(() => new Tri(1, 2, 3)).toThrow(TypeError);
+    expect(() => new Tri(1, 2, 3)).toThrow(/no constructor of inh::Shape accepts \(number, number, number\)[^]*inh::Shape::Shape\(std::string n, int s\)/);
+    const t = new Tri('tri', 3);
+    expect(inspect(t)).toBe("Tri [inh::Shape] { name: 'tri', sides: 3 }");
   });
 });
 

@@ -101,8 +101,11 @@ export class CppInstance {
   [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, show: typeof inspect) {
     const self = this as unknown as CppObject;
     const state = self[CLASS_STATE] as ClassState;
-    if (!self[ADDRESS]) return `${state.info.spelling} <deleted>`;
-    if (depth < 0) return options.stylize(`[${state.info.spelling}]`, 'special');
+    // A JS class extending a C++ class shows as `Circle [geo::Shape]` rather than its generated C++ subclass.
+    const ctor = (this as { constructor?: Function }).constructor;
+    const label = ctor && ctor !== state.cls && state.bases[0] ? `${ctor.name} [${state.bases[0].info.spelling}]` : state.info.spelling;
+    if (!self[ADDRESS]) return `${label} <deleted>`;
+    if (depth < 0) return options.stylize(`[${label}]`, 'special');
     const fields: Record<string, unknown> = {};
     for (const [name] of allFields(state)) {
       try {
@@ -112,7 +115,7 @@ export class CppInstance {
       }
     }
     const body = show(fields, { ...options, depth: (options as { depth?: number }).depth === null ? null : depth - 1 } as never);
-    return `${state.info.spelling} ${body === '{}' ? '{}' : body}`;
+    return `${label} ${body === '{}' ? '{}' : body}`;
   }
 }
 

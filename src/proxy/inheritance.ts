@@ -203,7 +203,7 @@ function buildDerived(jsClass: Function): Derived {
   const defined = jsMethodNames(jsClass, bridge);
   const name = `${cppIdentifier(jsClass.name || 'Anonymous')}_${++counter}`;
   const B = base.info.spelling;
-  const lines: string[] = [`namespace __cppjit_derived {`, `struct ${name} : ${B} {`, '  int __cppjit_slot;'];
+  const lines: string[] = [`namespace __cppjit_derived {`, `class ${name} : public ${B} {`, '  int __cppjit_slot;', ' public:'];
 
   const seenCtors = new Set<string>();
   for (const c of info.baseConstructors ?? []) {
@@ -260,7 +260,21 @@ function buildDerived(jsClass: Function): Derived {
   const ns = native().lookup(native().globalScope(), '__cppjit_derived');
   const member = native().lookup(ns.scope!, name);
   const state = classFor(member.scope!);
-  return { state, construct: constructorFor(state) };
+  const construct = constructorFor(state);
+  const signatures = (info.baseConstructors ?? []).map((c) => `  ${c.signature}${c.isProtected ? ' (protected)' : ''}`).join('\n');
+  return {
+    state,
+    // Overload errors name the base's constructors, not the generated ones with their slot parameter.
+    construct: (...args: unknown[]) => {
+      try {
+        return construct(...args);
+      } catch (e) {
+        if (!(e instanceof TypeError) || !e.message.startsWith('no overload')) throw e;
+        const kinds = args.slice(1).map((a) => (a === null ? 'null' : typeof a)).join(', ');
+        throw new TypeError(`${where}: no constructor of ${B} accepts (${kinds}); candidates:\n${signatures}`);
+      }
+    },
+  };
 }
 
 /** Constructs the C++ side of `self`, an instance of the JS class `jsClass` that extends a C++ class. */
