@@ -75,6 +75,13 @@ struct Plain {
   int v = 3;
 };
 
+// Indexing and iteration from operator[] (+ size()) alone.
+struct Row {
+  int v[3] = {4, 5, 6};
+  int& operator[](int i) { return v[i]; }
+  size_t size() const { return 3; }
+};
+
 // Assigning a whole object to a field copies it (operator=).
 struct Segment {
   Vec from, to;

@@ -81,6 +81,28 @@ describe('conveniences', () => {
   });
 });
 
+describe('indexing and iteration from operator[]', () => {
+  it('integer indexing for any class with an integer operator[]; by-value results are read-only', () => {
+    const g = new ops.Grid(); // int& operator[](int), no size()
+    g[2] = 8;
+    expect(g[2]).toBe(8);
+    expect(g.call(0, 2)).toBe(8);
+    const v = new ops.Vec(1.5, 2.5); // double operator[](int) const
+    expect(v[0]).toBe(1.5);
+    expect(v[1]).toBe(2.5);
+    expect(() => {
+      v[0] = 3;
+    }).toThrow(/read-only/);
+  });
+
+  it('iteration from operator[] and size() when there is no begin()/end()', () => {
+    const r = new ops.Row();
+    r[1] = 50;
+    expect([...r]).toEqual([4, 50, 6]);
+    expect(r[3]).toBeUndefined(); // bounds from size()
+  });
+});
+
 describe('copy on assignment', () => {
   it('assigning an object to a class-typed field or variable copies it into C++ memory', () => {
     const seg = new ops.Segment();
