@@ -50,4 +50,10 @@ inline int wingsOf(const Winged& w) { return w.wings; }
 inline Animal* asAnimal(Bat* b) { return b; }
 inline Winged* asWinged(Bat* b) { return b; }
 
+inline std::string kindOf(const Named& n) { return n.kind(); }
+inline int grownSize(Sized& s) {
+  s.grow(1);
+  return s.size;
+}
+
 }  // namespace mi

@@ -92,3 +92,22 @@ describe('virtual inheritance (diamond)', () => {
     expect(cppyy.ll.cast(animal, mi.Winged).getWings()).toBe(2);
   });
 });
+
+describe('JS classes extending a class with several bases', () => {
+  it('overrides reach C++ through the first base; the second base works with this adjustment; casts', () => {
+    class Crate extends mi.Box {
+      kind() {
+        return `crate of ${this.getSize()}`;
+      }
+    }
+    const c = new Crate();
+    expect(mi.kindOf(c)).toBe('crate of 7');
+    expect(mi.grownSize(c)).toBe(8);
+    expect(c.size).toBe(8);
+    expect(c).toBeInstanceOf(mi.Sized);
+    const s = cppyy.ll.cast(c, mi.Sized);
+    expect(s.getSize()).toBe(8);
+    expect(cppyy.ll.cast(s, mi.Box)).toBe(c);
+    expect(mi.asNamed(c)).toBe(c);
+  });
+});

@@ -1,7 +1,7 @@
 // src/proxy/casts.ts — cppyy.ll.cast for class objects: up to any base subobject, down (static, or through RTTI across virtual bases).
 import { native } from '../native';
 import type { ClassState, CppObject } from './classes';
-import { classFor, downcastAddress, isClass, wrap } from './classes';
+import { classFor, downcastAddress, isClass, wrap, wrapBorrowed } from './classes';
 import { ADDRESS, CLASS_STATE, KEEP, OFFSETS } from './symbols';
 
 /** The class a cast names: a cppjit class, or a C++ spelling ('ns::Base', 'ns::Base*', 'ns::Base&'). */
@@ -31,9 +31,10 @@ export function castObject(obj: CppObject, target: ClassState): CppObject {
     if (!dynamic) throw fail();
     const at = dynamic.state.offsets[target.id];
     if (at === undefined) throw fail();
-    return wrap(target, dynamic.address + at, false, obj[KEEP] ?? obj)!;
+    // A downcast gives the most derived object there is, as a returned pointer would.
+    return wrapBorrowed(target, dynamic.address + at, obj[KEEP] ?? obj)!;
   }
   const down = target.offsets[state.id];
   if (down === undefined) throw fail();
-  return wrap(target, here - down, false, obj[KEEP] ?? obj)!;
+  return wrapBorrowed(target, here - down, obj[KEEP] ?? obj)!;
 }

@@ -114,7 +114,7 @@ export class CppInstance {
         fields[name] = `<${(e as Error).message}>`;
       }
     }
-    const body = show(fields, { ...options, depth: (options as { depth?: number }).depth === null ? null : depth - 1 } as never);
+    const body = (show ?? inspect)(fields, { ...options, depth: (options as { depth?: number }).depth === null ? null : depth - 1 } as never);
     return `${label} ${body === '{}' ? '{}' : body}`;
   }
 }
