@@ -123,7 +123,9 @@ export function installOperators(proto: object): void {
         const state = this[CLASS_STATE] as ClassState | undefined;
         if (!state) return Object.prototype.toString.call(this);
         const print = printerFor(state);
-        return print ? print(this) : `[object ${state.info.spelling}]`;
+        if (print) return print(this);
+        const ctor = (this as { constructor?: Function }).constructor;
+        return ctor && ctor !== state.cls && state.bases[0] ? `[object ${ctor.name} [${state.bases[0].info.spelling}]]` : `[object ${state.info.spelling}]`;
       },
     },
   });
