@@ -20,10 +20,12 @@ struct Shape {
   virtual int scaled(double factor) { return static_cast<int>(sides * factor * 10); }
   std::string name = "shape";
   int sides = 0;
+  int mixed(int x) const { return x; }
 
  protected:
   int secret = 42;
   int twiceSecret() const { return 2 * secret; }
+  int mixed(const std::string& s) const { return static_cast<int>(s.size()) * 1000; }
 };
 
 // C++ code holding Shape* / Shape& and calling the virtuals.

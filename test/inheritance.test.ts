@@ -167,6 +167,9 @@ describe('abstract bases and access', () => {
       }
     }
     const p = new Peek();
+    expect(p.mixed(7)).toBe(7); // public overload of a set with a protected one
+    expect(p.mixed('ab')).toBe(2000); // the protected overload
+    expect(new inh.Square(1).mixed(7)).toBe(7);
     expect(inh.areaOf(p)).toBe(42);
     p.secret = 7;
     expect(p.both()).toBe(14);

@@ -112,14 +112,16 @@ function ancestors(state: ClassState, out = new Set<ClassState>()): Set<ClassSta
   return out;
 }
 
-/** Methods of `base` (and its ancestors) that only a subclass may call: protected ones. */
+/** Overload sets of `base` (and its ancestors) with protected members, which only a subclass may call. */
 function protectedMethods(base: ClassState): FunctionInfo[] {
   const found: FunctionInfo[] = [];
   for (const st of ancestors(base)) {
     for (const name of st.info.methodNames) {
       if (!/^[A-Za-z_]\w*$/.test(name)) continue;
       const m = native().lookup(st.scope, name);
-      for (const f of m.functions ?? []) if (f.kind === 'method' && f.isProtected) found.push(f);
+      const methods = (m.functions ?? []).filter((f) => f.kind === 'method');
+      // The bridge's name stands for the whole overload set, public overloads included.
+      if (methods.some((f) => f.isProtected)) found.push(...methods);
     }
   }
   return found;
