@@ -110,4 +110,18 @@ describe('JS classes extending a class with several bases', () => {
     expect(cppyy.ll.cast(s, mi.Box)).toBe(c);
     expect(mi.asNamed(c)).toBe(c);
   });
+
+  it('a JS class extending a class with a virtual base: overrides through the virtual base', () => {
+    class Vamp extends mi.Bat {
+      sound() {
+        return `vamp ${super.sound()} ${this.getWings()} ${this.legs}`;
+      }
+    }
+    const v = new Vamp();
+    expect(mi.asAnimal(v)).toBe(v);
+    expect(mi.legsOf(v)).toBe(2);
+    const animal = cppyy.ll.cast(v, mi.Animal);
+    expect(animal.sound()).toBe('vamp squeak 2 2'); // virtual call through the Animal subobject
+    expect(cppyy.ll.cast(animal, mi.Bat)).toBe(v);
+  });
 });
