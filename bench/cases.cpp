@@ -22,4 +22,10 @@ namespace bench {
     for (int i = 0; i < n; ++i) sum += f(i);
     return sum;
   }
+
+  int sum_virtual(const Source& s, int n) {
+    int sum = 0;
+    for (int i = 0; i < n; ++i) sum += s.value(i);
+    return sum;
+  }
 }

@@ -16,4 +16,9 @@ namespace bench {
   };
   extern long live_counters;                  // incremented by ctors, decremented by dtor
   int sum_callback(int n, int (*f)(int));     // f(0) + f(1) + ... + f(n - 1): C++ calling back into JS
+  struct Source {                              // extended by a JS class in the 'virtual' case
+    virtual ~Source() = default;
+    virtual int value(int i) const = 0;
+  };
+  int sum_virtual(const Source& s, int n);     // s.value(0) + ... + s.value(n - 1): virtual calls into a JS override
 }

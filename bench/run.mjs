@@ -119,6 +119,13 @@ for (const [who, sumCallback] of [
 ]) {
   check(`${who} sum_callback(4, i => i * 2) === 12`, () => assert.equal(sumCallback(4, (i) => i * 2), 12));
 }
+// The 'virtual' case: a JS class overriding a pure virtual, called by a C++ loop.
+class JsSource extends gbl.bench.Source {
+  value(i) { return i & 7; }
+}
+const jsSource = new JsSource();
+check('cppjit: sum_virtual over a JS override === sum_callback', () =>
+  assert.equal(gbl.bench.sum_virtual(jsSource, 20), gbl.bench.sum_callback(20, (i) => i & 7)));
 check('cppjit: a JS error thrown in a callback reaches the caller', () => {
   const boom = new Error('boom');
   assert.throws(() => gbl.bench.sum_callback(3, () => { throw boom; }), (e) => e === boom);
@@ -258,6 +265,14 @@ const allCases = [
       cppjit: (n) => { let s = 0; const f = (i) => i & 7; for (let i = 0; i < n; i++) s += gbl.bench.sum_callback(CALLBACK_N, f); return s; },
       hw: (n) => { let s = 0; const f = (i) => i & 7; for (let i = 0; i < n; i++) s += hw.sumCallback(CALLBACK_N, f); return s; },
       koffi: (n) => { let s = 0; const f = (i) => i & 7; for (let i = 0; i < n; i++) s += koffiSumCallback(CALLBACK_N, f); return s; },
+    },
+  },
+  {
+    key: 'virtual', label: `C++ loop calling a virtual method ${CALLBACK_N}× that a JS class overrides \`bench.sum_virtual(obj, ${CALLBACK_N})\` (hw: the callback loop, the closest hand-written equivalent)`,
+    target: '(no target)', opts: CALLBACKS,
+    loops: {
+      cppjit: (n) => { let s = 0; for (let i = 0; i < n; i++) s += gbl.bench.sum_virtual(jsSource, CALLBACK_N); return s; },
+      hw: (n) => { let s = 0; const f = (i) => i & 7; for (let i = 0; i < n; i++) s += hw.sumCallback(CALLBACK_N, f); return s; },
     },
   },
   {

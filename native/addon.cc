@@ -192,7 +192,7 @@ Napi::Value memberNames(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value describeClassFn(const Napi::CallbackInfo& info) {
-  return describeClass(info.Env(), unwrap(info.Env(), session(info.Env()).describeClass(scopeFrom(info[0]))));
+  return describeClass(info.Env(), unwrap(info.Env(), session(info.Env()).describeClass(scopeFrom(info[0]), info.Length() > 1 && info[1].ToBoolean().Value())));
 }
 
 Napi::Value describeEnumFn(const Napi::CallbackInfo& info) {
@@ -226,6 +226,7 @@ Napi::Value resolveTemplateCall(const Napi::CallbackInfo& info) {
   if (o.Has("explicitArgs")) call.explicitArgs = o.Get("explicitArgs").ToString().Utf8Value();
   call.argTypes = stringList(o.Get("argTypes"));
   call.isConstructor = o.Get("isConstructor").ToBoolean().Value();
+  if (o.Has("op")) call.op = o.Get("op").ToString().Utf8Value();
   return describeFunction(env, unwrap(env, session(env).resolveTemplateCall(call)));
 }
 

@@ -120,6 +120,14 @@ Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f, int 
   o.Set("isConst", f.isConst);
   o.Set("isVariadic", f.isVariadic);
   o.Set("isProtected", f.isProtected);
+  if (!f.classSpelling.empty()) o.Set("classSpelling", f.classSpelling);
+  if (f.isVirtual) {
+    o.Set("isVirtual", true);
+    o.Set("isPure", f.isPure);
+    o.Set("isPrivate", f.isPrivate);
+    o.Set("isNoexcept", f.isNoexcept);
+    o.Set("refQualifier", f.refQualifier);
+  }
   o.Set("functionType", f.functionType);
   Napi::Array params = Napi::Array::New(env, f.params.size());
   for (size_t i = 0; i < f.params.size(); ++i) {
@@ -219,6 +227,35 @@ Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
   for (size_t i = 0; i < c.constructors.size(); ++i) ctors.Set(i, describeFunction(env, c.constructors[i]));
   o.Set("constructors", ctors);
   o.Set("hasConstructorTemplates", c.hasConstructorTemplates);
+  Napi::Array hidden = Napi::Array::New(env, c.hiddenConstructors.size());
+  for (size_t i = 0; i < c.hiddenConstructors.size(); ++i) hidden.Set(i, c.hiddenConstructors[i]);
+  o.Set("hiddenConstructors", hidden);
+  auto functions = [&](const std::vector<reflex::FunctionDesc>& list) {
+    Napi::Array a = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) a.Set(i, describeFunction(env, list[i]));
+    return a;
+  };
+  o.Set("baseConstructors", functions(c.baseConstructors));
+  o.Set("virtuals", functions(c.virtuals));
+  o.Set("isFinal", c.isFinal);
+  Napi::Array vbases = Napi::Array::New(env, c.virtualBases.size());
+  for (size_t i = 0; i < c.virtualBases.size(); ++i) {
+    Napi::Object b = Napi::Object::New(env);
+    b.Set("scope", scopeId(env, c.virtualBases[i].record));
+    b.Set("spelling", c.virtualBases[i].spelling);
+    b.Set("offset", static_cast<double>(c.virtualBases[i].offset));
+    b.Set("isPublic", c.virtualBases[i].isPublic);
+    vbases.Set(i, b);
+  }
+  o.Set("virtualBases", vbases);
+  Napi::Array conversions = Napi::Array::New(env, c.conversions.size());
+  for (size_t i = 0; i < c.conversions.size(); ++i) {
+    Napi::Object conv = Napi::Object::New(env);
+    conv.Set("name", c.conversions[i].first);
+    conv.Set("type", c.conversions[i].second);
+    conversions.Set(i, conv);
+  }
+  o.Set("conversions", conversions);
   Napi::Array methods = Napi::Array::New(env, c.methodNames.size());
   for (size_t i = 0; i < c.methodNames.size(); ++i) methods.Set(i, c.methodNames[i]);
   o.Set("methodNames", methods);

@@ -5,6 +5,7 @@ import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS, OWNED } from './proxy/symbols'
 import type { ClassState, CppObject } from './proxy/classes';
 import { classFor, disownObject, isClass, ownObject, wrapBorrowed } from './proxy/classes';
 import { pinnedCallback } from './convert/callbacks';
+import { castObject, castTarget } from './proxy/casts';
 import type { PinnedCallback } from './convert/callbacks';
 
 function classOf(type: unknown): ClassState {
@@ -32,6 +33,13 @@ export const ll = {
   bindObject(address: bigint | number | CppPointer, type: unknown): unknown {
     const a = address instanceof CppPointer ? Number(address.address) : Number(address);
     return wrapBorrowed(classOf(type), a);
+  },
+  /** `obj` as class `type` (a class or 'ns::Base*'): up to any base, or down (checked through RTTI when polymorphic). */
+  cast(obj: unknown, type: unknown): unknown {
+    if (obj === null || typeof obj !== 'object' || !(obj as CppObject)[CLASS_STATE]) throw new TypeError('ll.cast expects a cppjit object');
+    const target = castTarget(type);
+    if (!target) throw new TypeError(`ll.cast: ${String(type)} is not a class type`);
+    return castObject(obj as CppObject, target);
   },
   /** Take ownership: JS runs the destructor on delete()/GC. */
   own(obj: unknown): unknown {

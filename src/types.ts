@@ -46,6 +46,15 @@ export interface FunctionInfo {
   isConst: boolean;
   isVariadic: boolean;
   isProtected: boolean;
+  /** Listed among a class's virtuals (describeClass(scope, true)). */
+  isVirtual?: boolean;
+  isPure?: boolean;
+  isPrivate?: boolean;
+  isNoexcept?: boolean;
+  /** 0 none, 1 &, 2 && */
+  refQualifier?: number;
+  /** Methods and constructors: the class's qualified spelling. */
+  classSpelling?: string;
   /** Canonical function type ("int (int, int)"), what `&f` converts to. */
   functionType: string;
   params: ParamInfo[];
@@ -99,8 +108,18 @@ export interface ClassInfo {
   fields: FieldInfo[];
   constructors: FunctionInfo[];
   hasConstructorTemplates?: boolean;
+  /** Constructors JS cannot call, with the reason ("om::S::S() is private"). */
+  hiddenConstructors?: string[];
   methodNames: string[];
   staticNames: string[];
+  /** describeClass(scope, true) only: what a subclass made in JS may call and override. */
+  baseConstructors?: FunctionInfo[];
+  virtuals?: FunctionInfo[];
+  isFinal?: boolean;
+  /** Every virtual base, at its offset in an object of exactly this class. */
+  /** Conversion operators: name 'operator bool', target type 'bool'. */
+  conversions?: { name: string; type: string }[];
+  virtualBases?: { scope: number; spelling: string; offset: number; isPublic: boolean }[];
 }
 
 export interface EnumInfo {
@@ -148,7 +167,7 @@ export interface NativeAddon {
   globalScope(): number;
   lookup(scope: number, name: string): MemberInfo;
   memberNames(scope: number): string[];
-  describeClass(scope: number): ClassInfo;
+  describeClass(scope: number, forDerivation?: boolean): ClassInfo;
   describeEnum(scope: number): EnumInfo;
   qualifiedName(scope: number): string;
   sizeOf(type: string): number;
@@ -166,7 +185,7 @@ export interface NativeAddon {
   variableAddress(qualifiedName: string): number;
   prepareEvaluate(expression: string): FunctionInfo;
   instantiateClass(spelling: string): number;
-  resolveTemplateCall(call: { callee: string; objectType?: string; explicitArgs?: string; argTypes: string[]; isConstructor?: boolean }): FunctionInfo;
+  resolveTemplateCall(call: { callee: string; objectType?: string; explicitArgs?: string; argTypes: string[]; isConstructor?: boolean; op?: string }): FunctionInfo;
   /** Address of a free or static function (JIT-compiled `&f`, cached). */
   functionAddress(fid: number): number;
   /** A thunk calling a function pointer (or a std::function) of this signature: call(address, ...args). */

@@ -18,6 +18,11 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
     if (auto* fpt = fn->getType()->getAs<clang::FunctionProtoType>()) d.functionType = functionTypeSpelling(s, fpt);
   if (method) {
     d.isConst = method->isConst();
+    d.isVirtual = method->isVirtual();
+    d.isPure = method->isPureVirtual();
+    d.refQualifier = method->getRefQualifier() == clang::RQ_LValue ? 1 : method->getRefQualifier() == clang::RQ_RValue ? 2 : 0;
+    if (auto* fpt = method->getType()->getAs<clang::FunctionProtoType>())
+      d.isNoexcept = !clang::isUnresolvedExceptionSpec(fpt->getExceptionSpecType()) && fpt->isNothrow();
     d.classSpelling = qualifiedSpelling(s, s.ast().getRecordType(method->getParent()));
   }
 
@@ -41,6 +46,11 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
     d.qualifiedName = os.str();
     (void)args;
   }
+
+  // A friend defined in its class (a hidden friend) is found only by argument-dependent lookup:
+  // generated code must call it unqualified.
+  if (d.kind == CallableKind::Function && fn->getFriendObjectKind() != clang::Decl::FOK_None && !fn->getTemplateSpecializationArgs())
+    d.qualifiedName = d.name;
 
   unsigned minArgs = 0;
   bool seenDefault = false;

@@ -12,9 +12,38 @@ bool publicOrProtected(const clang::Decl* d, bool& isProtected) {
   return d->getAccess() != clang::AS_private;
 }
 
+// Key of a method's overridable identity: name, parameter types and qualifiers (not the result,
+// which an override may change covariantly).
+std::string overrideKey(const clang::CXXMethodDecl* m) {
+  std::string key = m->getNameAsString() + "(";
+  for (const clang::ParmVarDecl* p : m->parameters()) key += p->getType().getCanonicalType().getAsString() + ",";
+  key += ")";
+  if (m->isConst()) key += "c";
+  if (m->isVolatile()) key += "v";
+  key += std::to_string(static_cast<int>(m->getRefQualifier()));
+  return key;
+}
+
+// Virtual methods a class derived from `rd` may override: the most derived declaration of each.
+void collectVirtuals(Session::Impl& s, const clang::CXXRecordDecl* rd, std::set<std::string>& seen,
+                     std::vector<FunctionDesc>& out) {
+  for (const clang::CXXMethodDecl* m : rd->methods()) {
+    if (!m->isVirtual() || llvm::isa<clang::CXXDestructorDecl>(m) || !m->getDeclName().isIdentifier()) continue;
+    if (m->getDescribedFunctionTemplate()) continue;
+    if (!seen.insert(overrideKey(m)).second) continue;
+    if (m->hasAttr<clang::FinalAttr>()) continue;  // seen, so the bases' versions are not offered either
+    FunctionDesc d = describeFunction(s, m);
+    d.isProtected = m->getAccess() == clang::AS_protected;
+    d.isPrivate = m->getAccess() == clang::AS_private;
+    out.push_back(std::move(d));
+  }
+  for (const clang::CXXBaseSpecifier& base : rd->bases())
+    if (auto* b = base.getType()->getAsCXXRecordDecl(); b && b->hasDefinition()) collectVirtuals(s, b->getDefinition(), seen, out);
+}
+
 }  // namespace
 
-Result<ClassDesc> Session::describeClass(ScopeRef scope) {
+Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
   auto& s = *impl_;
   auto* rd = llvm::dyn_cast_or_null<clang::CXXRecordDecl>(asDecl(scope));
   if (!rd) return Result<ClassDesc>::failure(Status::NotFound, "not a class");
@@ -54,6 +83,30 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope) {
     c.bases.push_back(std::move(b));
   }
 
+  for (const clang::CXXBaseSpecifier& vbase : rd->vbases()) {
+    auto* baseRecord = vbase.getType()->getAsCXXRecordDecl();
+    if (!baseRecord) continue;
+    BaseDesc b;
+    b.record = scopeOf(baseRecord->getDefinition());
+    b.spelling = qualifiedSpelling(s, vbase.getType());
+    b.isVirtual = true;
+    b.isPublic = vbase.getAccessSpecifier() == clang::AS_public;
+    b.offset = layout.getVBaseClassOffset(baseRecord).getQuantity();
+    c.virtualBases.push_back(std::move(b));
+  }
+  c.isFinal = rd->hasAttr<clang::FinalAttr>();
+  if (forDerivation && c.isPolymorphic && !c.isFinal) {
+    std::set<std::string> seenVirtuals;
+    collectVirtuals(s, rd, seenVirtuals, c.virtuals);
+    for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
+      if (ctor->isDeleted() || ctor->getAccess() == clang::AS_private || ctor->isMoveConstructor()) continue;
+      if (ctor->getTemplatedKind() == clang::FunctionDecl::TK_FunctionTemplate) continue;
+      FunctionDesc d = describeFunction(s, ctor);
+      d.isProtected = ctor->getAccess() == clang::AS_protected;
+      c.baseConstructors.push_back(std::move(d));
+    }
+  }
+
   unsigned index = 0;
   for (const clang::FieldDecl* field : rd->fields()) {
     unsigned fieldIndex = index++;
@@ -69,6 +122,13 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope) {
     c.fields.push_back(std::move(f));
   }
 
+  for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
+    if (ctor->isImplicit() && !ctor->isDeleted()) continue;
+    const char* why = ctor->isDeleted() ? "deleted" : ctor->getAccess() == clang::AS_private ? "private"
+                      : ctor->getAccess() == clang::AS_protected ? "protected" : nullptr;
+    if (why && !(ctor->isImplicit() && ctor->isMoveConstructor()))
+      c.hiddenConstructors.push_back(describeFunction(s, ctor).signature + " is " + why);
+  }
   if (!c.isAbstract) {
     for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
       if (ctor->isDeleted() || ctor->getAccess() != clang::AS_public) continue;
@@ -91,6 +151,11 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope) {
     if (auto* shadow = llvm::dyn_cast<clang::UsingShadowDecl>(d)) target = shadow->getTargetDecl();
     if (auto* tmpl = llvm::dyn_cast<clang::FunctionTemplateDecl>(target)) target = tmpl->getTemplatedDecl();
     if (auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(target)) {
+      if (auto* conv = llvm::dyn_cast<clang::CXXConversionDecl>(method); conv && !conv->isDeleted() && !isProtected) {
+        std::string name = "operator " + qualifiedSpelling(s, conv->getConversionType());
+        if (seen.insert(name).second) c.conversions.emplace_back(name, qualifiedSpelling(s, conv->getConversionType()));
+        continue;
+      }
       if (llvm::isa<clang::CXXConstructorDecl>(method) || llvm::isa<clang::CXXDestructorDecl>(method) ||
           llvm::isa<clang::CXXConversionDecl>(method) || method->isDeleted())
         continue;

@@ -17,7 +17,7 @@ const clang::FunctionDecl* calleeOf(const clang::Expr* e) {
     e = e->IgnoreImplicit()->IgnoreParens();
     if (auto* call = llvm::dyn_cast<clang::CallExpr>(e)) return call->getDirectCallee();
     if (auto* construct = llvm::dyn_cast<clang::CXXConstructExpr>(e)) return construct->getConstructor();
-    if (auto* cast = llvm::dyn_cast<clang::CXXFunctionalCastExpr>(e)) {
+    if (auto* cast = llvm::dyn_cast<clang::ExplicitCastExpr>(e)) {
       e = cast->getSubExpr();
       continue;
     }
@@ -58,7 +58,22 @@ Result<FunctionDesc> Session::resolveTemplateCall(const TemplateCall& call) {
     args += (i ? ", " : "") + std::string("__cppjit_declval<") + call.argTypes[i] + ">()";
   std::string templateArgs = "<" + call.explicitArgs + ">";
   std::string expression;
-  if (call.isConstructor) expression = call.callee + "(" + args + ")";
+  auto arg = [&](size_t i) { return "__cppjit_declval<" + call.argTypes[i] + ">()"; };
+  size_t n = call.argTypes.size();
+  if (!call.op.empty()) {
+    if (n == 0) return Result<FunctionDesc>::failure(Status::NotFound, "an operator needs an operand");
+    const std::string& op = call.op;
+    if (op == "conversion") expression = "static_cast<" + call.explicitArgs + ">(" + arg(0) + ")";
+    else if (op == "()") {
+      std::string rest;
+      for (size_t i = 1; i < n; ++i) rest += (i > 1 ? ", " : "") + arg(i);
+      expression = arg(0) + "(" + rest + ")";
+    } else if (op == "[]" && n == 2) expression = arg(0) + "[" + arg(1) + "]";
+    else if ((op == "++" || op == "--") && n == 2) expression = arg(0) + op;  // postfix
+    else if (n == 1) expression = op + " " + arg(0);
+    else if (n == 2) expression = "(" + arg(0) + ") " + op + " (" + arg(1) + ")";
+    else return Result<FunctionDesc>::failure(Status::NotFound, "operator" + op + " takes one or two operands");
+  } else if (call.isConstructor) expression = call.callee + "(" + args + ")";
   else if (!call.objectType.empty())
     expression = "__cppjit_declval<" + call.objectType + "&>().template " + call.callee + templateArgs + "(" + args + ")";
   else expression = call.callee + templateArgs + "(" + args + ")";

@@ -7,6 +7,7 @@ import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
 import { objectAddress } from './objects';
 import { makePointer, pointerAddress } from './pointers';
 import { functionFromPointer, functionPointerAddress } from './callbacks';
+import { callOperator } from '../proxy/operators';
 
 export interface MemoryAccess {
   read(address: number, owner: unknown): unknown;
@@ -47,7 +48,10 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
       const state = classFor(t.record!);
       return {
         read: (a, owner) => wrap(state, a, false, owner),
-        unsupported: `assigning a whole ${t.display} is not supported yet; assign its fields`,
+        // Copies into C++ memory through the class's operator= (as `obj.field = value` does in C++).
+        write: (a, v) => {
+          callOperator('=', wrap(state, a, false), [v]);
+        },
       };
     }
     case 'objectptr': {

@@ -8,6 +8,8 @@ import { fieldAccessor } from '../convert/fields';
 import { memberValue } from './members';
 import { installProtocols } from './protocols';
 import { CppError, THROWN } from '../errors';
+import { constructDerived, holdForCpp } from './inheritance';
+import { installConversions, installOperators } from './operators';
 
 export interface ClassState {
   id: number;
@@ -41,7 +43,7 @@ function helpers(state: ClassState) {
   return state.helpers;
 }
 
-function destroyAddress(state: ClassState): number {
+export function destroyAddress(state: ClassState): number {
   if (state.destroy === undefined) state.destroy = helpers(state).destroy ?? 0;
   return state.destroy;
 }
@@ -52,13 +54,24 @@ let registry: NativeObjects | undefined;
 function objects(): NativeObjects {
   return (registry ??= native().objects);
 }
+export { objects as objectRegistry };
 
 /** Base of every generated class: construction, deletion, disposal and inspection. */
 export class CppInstance {
   constructor(...args: unknown[]) {
     const state = (new.target as unknown as CppClass)[CLASS_STATE];
     if (!state) throw new TypeError('cppjit: CppInstance cannot be constructed directly');
-    const address = (state.construct ?? constructorFor(state))(...args) as number;
+    // A JS class extending a C++ class: its own C++ subclass is constructed.
+    if (state.cls !== new.target) {
+      constructDerived(this as unknown as CppObject, new.target, args);
+      return;
+    }
+    let address: number;
+    try {
+      address = (state.construct ?? constructorFor(state))(...args) as number;
+    } catch (e) {
+      throw explainConstructors(state, e);
+    }
     const self = this as unknown as CppObject;
     self[ADDRESS] = address;
     self[OWNED] = true;
@@ -88,8 +101,11 @@ export class CppInstance {
   [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, show: typeof inspect) {
     const self = this as unknown as CppObject;
     const state = self[CLASS_STATE] as ClassState;
-    if (!self[ADDRESS]) return `${state.info.spelling} <deleted>`;
-    if (depth < 0) return options.stylize(`[${state.info.spelling}]`, 'special');
+    // A JS class extending a C++ class shows as `Circle [geo::Shape]` rather than its generated C++ subclass.
+    const ctor = (this as { constructor?: Function }).constructor;
+    const label = ctor && ctor !== state.cls && state.bases[0] ? `${ctor.name} [${state.bases[0].info.spelling}]` : state.info.spelling;
+    if (!self[ADDRESS]) return `${label} <deleted>`;
+    if (depth < 0) return options.stylize(`[${label}]`, 'special');
     const fields: Record<string, unknown> = {};
     for (const [name] of allFields(state)) {
       try {
@@ -98,9 +114,20 @@ export class CppInstance {
         fields[name] = `<${(e as Error).message}>`;
       }
     }
-    const body = show(fields, { ...options, depth: (options as { depth?: number }).depth === null ? null : depth - 1 } as never);
-    return `${state.info.spelling} ${body === '{}' ? '{}' : body}`;
+    const body = (show ?? inspect)(fields, { ...options, depth: (options as { depth?: number }).depth === null ? null : depth - 1 } as never);
+    return `${label} ${body === '{}' ? '{}' : body}`;
   }
+}
+
+installOperators(CppInstance.prototype);
+
+/** Adds the constructors JS cannot call (private, protected, deleted) to a failed construction's TypeError. */
+function explainConstructors(state: ClassState, e: unknown): unknown {
+  const hidden = state.info.hiddenConstructors ?? [];
+  if (e instanceof TypeError && hidden.length && !e.message.includes('not callable from JS:')) {
+    e.message += `\nnot callable from JS: ${hidden.join('; ')}`;
+  }
+  return e;
 }
 
 function allFields(state: ClassState, out = new Map<string, FieldInfo>()): Map<string, FieldInfo> {
@@ -140,14 +167,18 @@ export function wrap(state: ClassState, address: number, owned: boolean, keep?: 
 export function wrapBorrowed(state: ClassState, address: number, keep?: unknown): CppObject | null {
   if (!address) return null;
   if (state.info.isPolymorphic) {
-    const downcast = helpers(state).downcast;
-    if (downcast) {
-      const typeinfo = downcast(address) as number;
-      const dynamic = classForTypeinfo(typeinfo);
-      if (dynamic && dynamic !== state) return wrap(dynamic, scratchMemory()[0], false, keep);
-    }
+    const dynamic = downcastAddress(state, address);
+    if (dynamic && dynamic.state !== state) return wrap(dynamic.state, dynamic.address, false, keep);
   }
   return wrap(state, address, false, keep);
+}
+
+/** The complete object (its dynamic class and address) of a polymorphic object seen as `state` at `address`. */
+export function downcastAddress(state: ClassState, address: number): { state: ClassState; address: number } | null {
+  const downcast = helpers(state).downcast;
+  if (!downcast) return null;
+  const dynamic = classForTypeinfo(downcast(address) as number);
+  return dynamic ? { state: dynamic, address: scratchMemory()[0] } : null;
 }
 
 function classForTypeinfo(typeinfo: number): ClassState | null {
@@ -180,12 +211,14 @@ export function ownObject(obj: CppObject): void {
   if (!obj[ADDRESS] || obj[OWNED]) return;
   obj[OWNED] = true;
   objects().setOwned(obj, true, destroyAddress(state));
+  holdForCpp(obj, false);
 }
 
 export function disownObject(obj: CppObject): void {
   if (!obj[OWNED]) return;
   obj[OWNED] = false;
   objects().setOwned(obj, false);
+  holdForCpp(obj, true);
 }
 
 export function classById(id: number): ClassState {
@@ -253,7 +286,7 @@ export function classFor(scope: number): ClassState {
     byScope.set(scope, again);
     return again;
   }
-  const bases = info.bases.filter((b) => b.isPublic && !b.isVirtual).map((b) => classFor(b.scope));
+  const bases = info.bases.filter((b) => b.isPublic).map((b) => classFor(b.scope));
   const Parent = (bases[0]?.cls ?? CppInstance) as unknown as new (...args: unknown[]) => object;
   const named = { [info.name || 'CppClass']: class extends Parent {} };
   const cls = named[info.name || 'CppClass'] as unknown as CppClass;
@@ -270,15 +303,19 @@ export function classFor(scope: number): ClassState {
   byScope.set(scope, state);
   byScope.set(info.scope, state);
 
-  // Ancestor offsets: each base's table shifted by where that base sits in this class.
+  // Ancestor offsets: each base's table shifted by where that base sits in this class. Virtual
+  // bases first, at their offsets in an object of exactly this class (a base's own table has them
+  // where they sit in a complete object of that base, which differs).
   state.offsets[state.id] = 0;
-  info.bases.forEach((b) => {
-    if (!b.isPublic || b.isVirtual) return;
-    const base = classFor(b.scope);
+  const merge = (base: ClassState, at: number) => {
     for (const [id, off] of Object.entries(base.offsets)) {
-      if (state.offsets[Number(id)] === undefined) state.offsets[Number(id)] = b.offset + off;
+      if (state.offsets[Number(id)] === undefined) state.offsets[Number(id)] = at + off;
     }
-  });
+  };
+  const virtualBases = (info.virtualBases ?? []).filter((v) => v.isPublic).map((v) => ({ base: classFor(v.scope), at: v.offset }));
+  for (const v of virtualBases) state.offsets[v.base.id] = v.at;
+  for (const v of virtualBases) merge(v.base, v.at);
+  for (const b of info.bases) if (b.isPublic && !b.isVirtual) merge(classFor(b.scope), b.offset);
 
   const proto = cls.prototype as unknown as Record<symbol, unknown>;
   Object.defineProperty(cls, CLASS_STATE, { value: state });
@@ -297,6 +334,8 @@ export function classFor(scope: number): ClassState {
   const staticNames = new Set(info.staticNames);
   for (const name of info.methodNames) {
     if (name === 'delete' || name === 'constructor') continue;
+    // Operators resolve per call through Clang (member, free and ADL-found ones alike): see operators.ts.
+    if (/^operator\W/.test(name)) continue;
     defineLazy(proto, name, false, () => {
       const m = lookupMember(state, name);
       const methods = (m.functions ?? []).filter((f) => f.kind === 'method' && !f.isProtected);
@@ -321,6 +360,47 @@ export function classFor(scope: number): ClassState {
       return memberValue(m);
     });
   }
+  if (info.conversions?.length) installConversions(proto, info.conversions);
+  // Members of the other bases (multiple inheritance): the JS prototype chain holds only the first.
+  for (const base of bases.slice(1)) mirrorBase(proto, base);
   installProtocols(state);
   return state;
+}
+
+function ancestorsOf(state: ClassState, out = new Set<ClassState>()): Set<ClassState> {
+  out.add(state);
+  for (const b of state.bases) ancestorsOf(b, out);
+  return out;
+}
+
+/** `obj instanceof cls` also for objects whose class has cls as a base other than the first. */
+function instanceofByOffsets(state: ClassState): void {
+  const { cls, id } = state;
+  if (Object.prototype.hasOwnProperty.call(cls, Symbol.hasInstance)) return;
+  const ordinary = Function.prototype[Symbol.hasInstance];
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: Function, obj: unknown): boolean {
+      if (ordinary.call(this, obj)) return true;
+      // Only for this very class: a JS subclass of it keeps the ordinary test.
+      return this === cls && obj !== null && typeof obj === 'object' && (obj as CppObject)[OFFSETS] !== undefined &&
+        ((obj as CppObject)[OFFSETS] as Record<number, number>)[id] !== undefined;
+    },
+  });
+}
+
+/** Makes the members of `base` (and its ancestors) reachable on `proto`, adjusted to their subobject. */
+function mirrorBase(proto: object, base: ClassState): void {
+  for (const st of ancestorsOf(base)) {
+    instanceofByOffsets(st);
+    const names = [...st.info.methodNames, ...st.info.fields.filter((f) => !f.isProtected).map((f) => f.name)];
+    for (const name of names) {
+      if (name in proto) continue;
+      const from = st.cls.prototype;
+      Object.defineProperty(proto, name, {
+        configurable: true,
+        get() { return Reflect.get(from, name, this); },
+        set(value: unknown) { Reflect.set(from, name, value, this); },
+      });
+    }
+  }
 }

@@ -6,6 +6,8 @@ import { memoryAccess } from '../convert/fields';
 import { classFor } from './classes';
 import { namespaceFor } from './namespace';
 import { classTemplate } from './templates';
+import { callOnce } from './functions';
+import { CppCompileError } from '../errors';
 
 const enums = new Map<number, Readonly<Record<string, number | bigint>>>();
 
@@ -45,9 +47,19 @@ function variableDescriptor(m: MemberInfo): PropertyDescriptor {
     if (!address) address = native().variableAddress(m.qualifiedName!);
     return address;
   };
+  // A `static const int n = 64;` member initialised in its class is a constant without storage
+  // unless some translation unit defines it: its value is read by evaluating it.
+  let constant: { value: unknown } | undefined;
   return {
     get() {
-      return access.read(where(), undefined);
+      if (constant) return constant.value;
+      try {
+        return access.read(where(), undefined);
+      } catch (e) {
+        if (!m.isConst || !(e instanceof CppCompileError)) throw e;
+        constant = { value: callOnce(native().prepareEvaluate(m.qualifiedName!)) };
+        return constant.value;
+      }
     },
     set(value: unknown) {
       if (m.isConst) throw new TypeError(`${m.qualifiedName} is const`);

@@ -3,7 +3,7 @@ import { native } from '../native';
 import type { FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import type { ClassState, CppObject } from './classes';
 import { ADDRESS, CLASS_STATE } from './symbols';
-import { compileHelpers } from './functions';
+import { callOnce, compileHelpers } from './functions';
 import { memoryAccess, type MemoryAccess } from '../convert/fields';
 
 // Helpers are ordinary C++ functions cppjit defines next to the class (namespace __cppjit_h) and
@@ -28,6 +28,8 @@ function helperType(name: string): TypeInfo {
 interface Indexing {
   at: NativeFunction;
   access: MemoryAccess;
+  /** When operator[] returns by value: reads only, through this. */
+  get?: NativeFunction;
 }
 
 // std::vector<bool> packs its elements: there is no element address, so reads and writes go
@@ -88,14 +90,22 @@ function indexing(state: ClassState): Indexing {
   return once(state, 'indexing', () => {
     const n = state.id;
     const S = state.info.spelling;
-    const [at] = defineHelpers(
-      `using elem_${n} = __cppjit_noref<decltype(__cppjit_declval<${S}&>()[0])>::type;\n` +
+    // Without size() there is no bound to check (as in C++); an operator[] returning by value reads only.
+    const sized = state.info.methodNames.includes('size');
+    const item = `__cppjit_declval<${S}&>()[0]`;
+    const [at, get] = defineHelpers(
+      `using elem_${n} = __cppjit_noref<decltype(${item})>::type;\n` +
+        `constexpr bool lvalue_${n} = std::is_lvalue_reference<decltype(${item})>::value;\n` +
+        `template <class T> unsigned long addr_${n}(T& x) { return (unsigned long)__builtin_addressof(x); }\n` +
+        `template <class T> unsigned long addr_${n}(T&&) { return 0; }\n` +
         `inline unsigned long at_${n}(${S}& c, long i) {\n` +
-        `  if (i < 0 || (unsigned long)i >= (unsigned long)c.size()) return 0;\n` +
-        `  return (unsigned long)__builtin_addressof(c[i]);\n}\n`,
-      [`at_${n}`],
+        (sized ? `  if (i < 0 || (unsigned long)i >= (unsigned long)c.size()) return 0;\n` : '') +
+        `  return addr_${n}(c[i]);\n}\n` +
+        `inline elem_${n} get_${n}(${S}& c, long i) { return c[i]; }\n`,
+      [`at_${n}`, `get_${n}`],
     );
-    return { at, access: memoryAccess(helperType(`elem_${n}`)) };
+    const byValue = !helperIsLvalue(n);
+    return { at, access: memoryAccess(helperType(`elem_${n}`)), ...(byValue ? { get } : {}) };
   });
 }
 
@@ -110,6 +120,10 @@ function bitIndexing(state: ClassState): BitIndexing {
     );
     return { get, put };
   });
+}
+
+function helperIsLvalue(n: number): boolean {
+  return Boolean(callOnce(native().prepareEvaluate(`__cppjit_h::lvalue_${n}`)));
 }
 
 function iteration(state: ClassState): Iteration {
@@ -153,7 +167,11 @@ function isMapLike(state: ClassState): boolean {
 
 function isIndexable(state: ClassState): boolean {
   const methods = state.info.methodNames;
-  return methods.includes('operator[]') && methods.includes('size') && !isMapLike(state);
+  if (!methods.includes('operator[]') || isMapLike(state)) return false;
+  if (methods.includes('size')) return true;
+  // Without size(), only a class whose operator[] takes an integer (a string-keyed one would take 0 as a null pointer).
+  const m = native().lookup(state.scope, 'operator[]');
+  return (m.functions ?? []).some((f) => f.params.length === 1 && f.params[0].type.kind === 'int');
 }
 
 function isIterable(state: ClassState): boolean {
@@ -177,7 +195,8 @@ function indexProxy(state: ClassState, parent: object): object {
           const bit = bitIndexing(state).get(live(receiver as CppObject), Number(key)) as number;
           return bit < 0 ? undefined : bit === 1;
         }
-        const { at, access } = indexing(state);
+        const { at, access, get } = indexing(state);
+        if (get) return get(live(receiver as CppObject), Number(key));
         const address = at(live(receiver as CppObject), Number(key)) as number;
         return address ? access.read(address, receiver) : undefined;
       }
@@ -190,7 +209,8 @@ function indexProxy(state: ClassState, parent: object): object {
             throw new RangeError(`${state.info.spelling}: index ${key} is out of range`);
           return true;
         }
-        const { at, access } = indexing(state);
+        const { at, access, get } = indexing(state);
+        if (get) throw new TypeError(`${state.info.spelling}: operator[] returns by value; v[i] is read-only`);
         const address = at(live(receiver as CppObject), Number(key)) as number;
         if (!address) throw new RangeError(`${state.info.spelling}: index ${key} is out of range`);
         if (!access.write) throw new TypeError(`${state.info.spelling}: ${access.unsupported}`);
@@ -271,6 +291,17 @@ export function installProtocols(state: ClassState): void {
   }
   if (isIndexable(state)) {
     Object.setPrototypeOf(proto, indexProxy(state, Object.getPrototypeOf(proto)));
+    // Iteration from operator[] and size() when there is no begin()/end().
+    if (!isIterable(state) && methods.has('size')) {
+      Object.defineProperty(proto, Symbol.iterator, {
+        configurable: true,
+        writable: true,
+        value: function* (this: CppObject & Record<string, unknown>) {
+          const n = Number((this.size as () => number | bigint)());
+          for (let i = 0; i < n; i++) yield this[i];
+        },
+      });
+    }
   }
   if (SMART_POINTER.test(state.info.spelling) && 'get' in proto) {
     Object.setPrototypeOf(proto, pointeeProxy(Object.getPrototypeOf(proto)));

@@ -62,7 +62,8 @@ class Session {
   ScopeRef globalScope() const;
   MemberDesc lookup(ScopeRef scope, const std::string& name);
   std::vector<std::string> memberNames(ScopeRef scope);
-  Result<ClassDesc> describeClass(ScopeRef record);
+  // forDerivation: also list baseConstructors and virtuals (for a subclass made in JS).
+  Result<ClassDesc> describeClass(ScopeRef record, bool forDerivation = false);
   Result<EnumDesc> describeEnum(ScopeRef enumeration);
   std::string qualifiedName(ScopeRef scope) const;
   // Parses a C++ type spelling ("const geo::Point&", "unsigned long").

@@ -147,6 +147,11 @@ struct FunctionDesc {
   bool isVariadic = false;
   bool isDeleted = false;
   bool isProtected = false;
+  bool isPrivate = false;     // only listed among a class's virtuals (private virtuals can be overridden)
+  bool isVirtual = false;
+  bool isPure = false;
+  bool isNoexcept = false;
+  unsigned refQualifier = 0;  // 0 none, 1 &, 2 &&
   std::string classSpelling;  // methods/constructors: the class's qualified spelling
   std::string functionType;   // canonical function type ("int (int, int)"): what &f converts to
 };
@@ -192,6 +197,10 @@ struct TemplateCall {
   std::string explicitArgs;  // "double" or "int, 4", without the angle brackets
   std::vector<std::string> argTypes;
   bool isConstructor = false;  // callee is then the class spelling
+  // Set for an operator expression instead of a call: "+", "[]", "()", "++" (prefix; postfix with a
+  // second int argument), or "conversion" (static_cast to explicitArgs). Clang then finds the
+  // member, free or ADL-found (hidden friend) operator function the expression would call.
+  std::string op;
 };
 
 struct FieldDesc {
@@ -227,7 +236,16 @@ struct ClassDesc {
   std::vector<FieldDesc> fields;            // public (and protected) non-static data members
   std::vector<FunctionDesc> constructors;   // public ones
   bool hasConstructorTemplates = false;    // public constructor templates (resolved per call)
+  std::vector<std::string> hiddenConstructors;  // "om::S::S() is private" (for error messages)
+  // For subclasses made in JS: constructors a derived class may call (public and protected, even
+  // of abstract classes), and every virtual method it may override (final overriders, bases included).
+  std::vector<FunctionDesc> baseConstructors;
+  std::vector<FunctionDesc> virtuals;
+  bool isFinal = false;
+  // Every virtual base (direct or indirect) with its offset in an object of exactly this class.
+  std::vector<BaseDesc> virtualBases;
   std::vector<std::string> methodNames;     // names of member functions (incl. static)
+  std::vector<std::pair<std::string, std::string>> conversions;  // ("operator bool", "bool")
   std::vector<std::string> staticNames;     // static data members, nested types, enums
   std::string typeinfoName;                 // mangled typeid name (polymorphic lookup)
 };

@@ -1,0 +1,342 @@
+// test/inheritance.test.ts — JS classes extending C++ classes: overrides called from C++, super, base constructors, abstract bases, protected members, exceptions, lifetimes.
+import { inspect } from 'node:util';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import cppyy from '../esm/index.mjs';
+import { collectGarbage, fixture } from './helpers';
+
+let inh: any;
+let lifetimes: any;
+beforeAll(() => {
+  cppyy.include(fixture('inheritance.h'));
+  inh = cppyy.gbl.inh;
+  lifetimes = cppyy.gbl.lifetimes;
+});
+beforeEach(async () => {
+  await collectGarbage();
+  lifetimes.reset();
+});
+
+describe('overrides called from C++', () => {
+  it('runs the JS override of a pure virtual through Shape& and Shape*', () => {
+    class Circle extends inh.Shape {
+      constructor(public r: number) {
+        super('circle');
+      }
+      area() {
+        return 3 * this.r * this.r;
+      }
+    }
+    const c = new Circle(2);
+    expect(c).toBeInstanceOf(inh.Shape);
+    expect(c).toBeInstanceOf(Circle);
+    expect(inh.areaOf(c)).toBe(12);
+    expect(inh.sumAreas(c, 10)).toBe(120);
+    // describe() is C++ (not overridden) and calls the virtual area() back in JS.
+    expect(inh.describeIt(c)).toBe('circle with area 12');
+    expect(c.describe()).toBe('circle with area 12');
+    expect(c.name).toBe('circle');
+    c.r = 3;
+    expect(inh.areaOf(c)).toBe(27);
+  });
+
+  it('passes base constructor arguments through super(...)', () => {
+    class Poly extends inh.Shape {
+      constructor() {
+        super('poly', 5);
+      }
+      area() {
+        return 1;
+      }
+    }
+    const p = new Poly();
+    expect(p.sides).toBe(5);
+    expect(p.name).toBe('poly');
+    expect(inh.scaleIt(p, 3)).toBe(15); // scaled(int) not overridden: C++'s
+  });
+
+  it('overrides an overloaded virtual with one JS method for every overload; super calls C++', () => {
+    class Scaler extends inh.Shape {
+      constructor() {
+        super('s', 2);
+      }
+      area() {
+        return 0;
+      }
+      scaled(f: number): number {
+        return super.scaled(f) + 1;
+      }
+    }
+    const s = new Scaler();
+    expect(inh.scaleIt(s, 3)).toBe(7); // C++ scaled(int) = 6, + 1
+    expect(inh.scaleItD(s, 0.5)).toBe(11); // C++ scaled(double) = 10, + 1
+  });
+
+  it('super.method() of a non-overridden method, and calling an override from JS', () => {
+    class Named extends inh.Shape {
+      area() {
+        return 2;
+      }
+      describe() {
+        return `[${super.describe()}]`;
+      }
+    }
+    const n = new Named('n');
+    expect(n.describe()).toBe('[n with area 2]');
+    expect(inh.describeIt(n)).toBe('[n with area 2]');
+  });
+
+  it('the same C++ object comes back as the same JS object', () => {
+    class Dot extends inh.Shape {
+      area() {
+        return 0.5;
+      }
+    }
+    const d = new Dot();
+    expect(inh.same(d)).toBe(d);
+  });
+
+  it('listeners with string and int arguments, and a const virtual with a default', () => {
+    const seen: string[] = [];
+    class Log extends inh.Listener {
+      onEvent(what: string, n: number) {
+        seen.push(`${what}${n}`);
+      }
+      accepts(n: number) {
+        return n % 2 === 0 && super.accepts(n);
+      }
+    }
+    expect(inh.fire(new Log(), 5)).toBe(3);
+    expect(seen).toEqual(['event0', 'event2', 'event4']);
+  });
+
+  it('overrides returning and taking class objects', () => {
+    class Jump extends inh.Mover {
+      move(p: any) {
+        const q = new inh.Point();
+        q.x = p.x + 10;
+        return q;
+      }
+    }
+    expect(inh.moveX(new Jump(), 5)).toBe(15);
+    class Still extends inh.Mover {}
+    expect(inh.moveX(new Still(), 5)).toBe(6);
+  });
+});
+
+describe('construction errors and display', () => {
+  it('arguments matching no base constructor name the base constructors; inspect shows the JS class', () => {
+    class Tri extends inh.Shape {
+      area() {
+        return 3;
+      }
+    }
+    expect(() => new Tri(1, 2, 3)).toThrow(TypeError);
+    expect(() => new Tri(1, 2, 3)).toThrow(/no constructor of inh::Shape accepts \(number, number, number\)[^]*inh::Shape::Shape\(std::string n, int s\)/);
+    const t = new Tri('tri', 3);
+    expect(inspect(t)).toBe("Tri [inh::Shape] { name: 'tri', sides: 3 }");
+  });
+});
+
+describe('abstract bases and access', () => {
+  it('an abstract class is extendable but not constructible', () => {
+    expect(() => new inh.Shape()).toThrow(/abstract/);
+    class Lazy extends inh.Shape {}
+    expect(() => new Lazy()).toThrow(/must implement double inh::Shape::area\(\) const/);
+  });
+
+  it('protected constructors, protected fields and methods, private pure virtuals', () => {
+    class Doubler extends inh.Task {
+      constructor() {
+        super(5);
+      }
+      step(x: number) {
+        this.count = this.count + 1;
+        return 2 * x;
+      }
+    }
+    const t = new Doubler();
+    expect(t.run(4)).toBe(1008);
+    expect(t.runs()).toBe(6);
+    expect(t.count).toBe(6);
+    class Peek extends inh.Shape {
+      area() {
+        return this.secret;
+      }
+      both() {
+        return this.twiceSecret();
+      }
+    }
+    const p = new Peek();
+    expect(p.mixed(7)).toBe(7); // public overload of a set with a protected one
+    expect(p.mixed('ab')).toBe(2000); // the protected overload
+    expect(new inh.Square(1).mixed(7)).toBe(7);
+    expect(inh.areaOf(p)).toBe(42);
+    p.secret = 7;
+    expect(p.both()).toBe(14);
+    // Not reachable on a plain C++ object.
+    expect(new inh.Square(2).secret).toBeUndefined();
+  });
+
+  it('a final class cannot be extended; a class without virtuals is refused with a reason', () => {
+    class F extends inh.Final {}
+    expect(() => new F()).toThrow(/final/);
+    class P extends inh.Point {}
+    expect(() => new P()).toThrow(/no virtual methods/);
+  });
+
+  it('super() of a pure virtual is a TypeError, not a recursion', () => {
+    class Bad extends inh.Shape {
+      area(): number {
+        return super.area();
+      }
+    }
+    expect(() => inh.areaOf(new Bad())).toThrow(/pure virtual/);
+  });
+});
+
+describe('deep hierarchies', () => {
+  it('JS class extending a JS class extending a C++ class', () => {
+    class Rect extends inh.Shape {
+      constructor(public w: number, public h: number) {
+        super('rect', 4);
+      }
+      area() {
+        return this.w * this.h;
+      }
+      describe() {
+        return 'rect:' + super.describe();
+      }
+    }
+    class Sq extends Rect {
+      constructor(s: number) {
+        super(s, s);
+      }
+      describe() {
+        return 'sq:' + super.describe();
+      }
+      scaled(f: number) {
+        return f * 100;
+      }
+    }
+    const s = new Sq(3);
+    expect(s).toBeInstanceOf(Rect);
+    expect(s).toBeInstanceOf(inh.Shape);
+    expect(inh.areaOf(s)).toBe(9);
+    expect(inh.describeIt(s)).toBe('sq:rect:rect with area 9');
+    expect(inh.scaleIt(s, 2)).toBe(200);
+    const r = new Rect(2, 5);
+    expect(inh.describeIt(r)).toBe('rect:rect with area 10');
+    expect(inh.scaleIt(r, 2)).toBe(8);
+  });
+
+  it('JS class extending a C++ class that extends a C++ class', () => {
+    class Tile extends inh.Square {
+      describe() {
+        return `tile of ${this.side}: ${super.describe()}`;
+      }
+    }
+    const t = new Tile(3);
+    expect(inh.areaOf(t)).toBe(9);
+    expect(inh.describeIt(t)).toBe('tile of 3: square with area 9');
+  });
+});
+
+describe('exceptions in overrides', () => {
+  it('a JS exception thrown in an override reaches the JS caller as the same value, unwinding C++ frames', () => {
+    class Boom extends inh.Thrower {
+      compute(x: number): number {
+        if (x < 0) throw new RangeError('negative: ' + x);
+        return x * 2;
+      }
+    }
+    const b = new Boom();
+    expect(inh.computeGuarded(b, 4)).toBe(9);
+    lifetimes.reset();
+    const err = new RangeError('x');
+    class Same extends inh.Thrower {
+      compute(): number {
+        throw err;
+      }
+    }
+    let caught: unknown;
+    try {
+      inh.computeGuarded(new Same(), 1);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBe(err);
+    expect(lifetimes.destroyed).toBe(1); // the C++ guard's destructor ran
+    expect(() => inh.computeGuarded(b, -1)).toThrow(/negative: -1/);
+  });
+
+  it('C++ can catch the JS exception as a std::exception', () => {
+    class Boom extends inh.Thrower {
+      compute(): number {
+        throw new Error('from JS');
+      }
+    }
+    expect(inh.catchInCpp(new Boom())).toMatch(/caught: .*from JS/);
+  });
+
+  it('a wrong result type is a TypeError', () => {
+    class Wrong extends inh.Thrower {
+      compute(): any {
+        return 'text';
+      }
+    }
+    expect(() => inh.computeGuarded(new Wrong(), 1)).toThrow(TypeError);
+  });
+});
+
+describe('lifetimes', () => {
+  let Unit: any;
+  beforeAll(() => {
+    Unit = class Unit extends inh.Shape {
+      constructor(public v: number) {
+        super('unit');
+      }
+      area() {
+        return this.v;
+      }
+    };
+  });
+
+  it('delete() and GC run the C++ destructor of a JS-owned object', async () => {
+    const u = new Unit(1);
+    expect(lifetimes.alive()).toBe(1);
+    u.delete();
+    expect(lifetimes.alive()).toBe(0);
+    expect(() => inh.areaOf(u)).toThrow(/deleted/);
+    (() => {
+      for (let i = 0; i < 20; i++) new Unit(i);
+    })();
+    expect(lifetimes.constructed).toBe(21);
+    await collectGarbage();
+    expect(lifetimes.destroyed).toBe(21);
+  });
+
+  it('a C++ owner keeps the JS object alive; deleting from C++ marks it deleted', async () => {
+    const owner = new inh.Owner();
+    const collected: string[] = [];
+    const registry = new FinalizationRegistry((n: string) => collected.push(n));
+    (() => {
+      for (let i = 1; i <= 3; i++) {
+        const u = new Unit(i);
+        registry.register(u, `u${i}`);
+        owner.adopt(cppyy.ll.disown(u));
+      }
+    })();
+    await collectGarbage();
+    expect(collected).toEqual([]);
+    expect(owner.total()).toBe(6); // the JS overrides still run, with their JS state
+    const kept = new Unit(10);
+    owner.adopt(cppyy.ll.disown(kept));
+    expect(lifetimes.alive()).toBe(4);
+    owner.clear();
+    expect(lifetimes.alive()).toBe(0);
+    expect(() => kept.area && inh.areaOf(kept)).toThrow(/deleted/);
+    expect(() => kept.delete()).not.toThrow();
+    await collectGarbage();
+    expect(collected.sort()).toEqual(['u1', 'u2', 'u3']);
+  });
+});
