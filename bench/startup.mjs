@@ -1,4 +1,4 @@
-// bench/startup.mjs — start-up time of a fresh process: include('<vector>') plus a first push_back, cold and warm cache.
+// bench/startup.mjs — start-up time of a fresh process: include('<vector>') plus a first std.vector['int'] push_back, cold and warm cache.
 //
 // Usage: node bench/startup.mjs   (env: STARTUP_RUNS=5)
 // cold: CPPJIT_CACHE_DIR is a new empty directory, so the standard headers are parsed (and the
@@ -7,7 +7,7 @@
 // warm: the precompiled header is present.
 // Each run is a new `node` process; it reports the time from before loading cppjit to the
 // result of the first call, split into start (loading the addon, starting the interpreter),
-// include('<vector>') and cppdef + first call. `process` is the child's whole life, Node's own
+// include('<vector>') and std.vector['int'] instantiation + construction + first push_back. `process` is the child's whole life, Node's own
 // start-up included. Medians over the runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -26,8 +26,9 @@ const pch = cppyy.info().pch;
 const t1 = performance.now();
 cppyy.include('<vector>');
 const t2 = performance.now();
-cppyy.cppdef('#include <vector>\\nint f() { std::vector<int> v; v.push_back(1); return v.size(); }');
-const result = cppyy.gbl.f();
+const v = new cppyy.gbl.std.vector['int']();
+v.push_back(1);
+const result = v.size();
 const t3 = performance.now();
 if (result !== 1) throw new Error('wrong result ' + result);
 console.log(JSON.stringify({ start: t1 - t0, include: t2 - t1, firstCall: t3 - t2, total: t3 - t0, pch }));

@@ -48,7 +48,11 @@ struct Session::Impl {
   std::vector<std::string> includePaths;
   unsigned uniqueCounter = 0;
   std::map<std::string, const clang::CXXRecordDecl*> typeinfoCache;
-  std::set<std::string> linkableSymbols;  // external symbols already found once (JIT or process)
+  std::set<std::string> linkableSymbols;
+  // The names each finished namespace (or input) redeclaration declares: a redeclaration never
+  // changes once its input is parsed, and listing one that came from the PCH deserializes all of
+  // it (std: ~50 ms), so namespaces are listed again after every input by their new parts only.
+  std::map<const clang::DeclContext*, std::vector<const clang::NamedDecl*>> redeclMembers;  // external symbols already found once (JIT or process)
 
   clang::CompilerInstance& ci() { return compat::compilerInstance(*interp); }
   clang::ASTContext& ast() { return ci().getASTContext(); }

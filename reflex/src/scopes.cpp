@@ -231,11 +231,34 @@ std::vector<std::string> Session::memberNames(ScopeRef scope) {
       add(nd);
     }
   };
+  // Namespaces and the global scope: per redeclaration, remembered (see Impl::redeclMembers).
+  auto walkRedecl = [&](const clang::DeclContext* redecl) {
+    auto cached = impl_->redeclMembers.find(redecl);
+    if (cached == impl_->redeclMembers.end()) {
+      std::vector<const clang::NamedDecl*> found;
+      std::function<void(const clang::DeclContext*)> collect = [&](const clang::DeclContext* ctx) {
+        for (const clang::Decl* d : ctx->decls()) {
+          auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
+          if (!nd || nd->isImplicit() || llvm::isa<clang::UsingDirectiveDecl>(nd)) continue;
+          if (auto* inner = llvm::dyn_cast<clang::NamespaceDecl>(nd); inner && (inner->isInline() || inner->isAnonymousNamespace())) {
+            collect(inner);
+            continue;
+          }
+          if (auto* ed = llvm::dyn_cast<clang::EnumDecl>(nd); ed && !ed->isScoped())
+            for (const auto* ec : ed->enumerators()) found.push_back(ec);
+          found.push_back(nd);
+        }
+      };
+      collect(redecl);
+      cached = impl_->redeclMembers.emplace(redecl, std::move(found)).first;
+    }
+    for (const clang::NamedDecl* nd : cached->second) add(nd);
+  };
   if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(dc)) {
-    for (auto* redecl : ns->redecls()) walk(redecl);
+    for (auto* redecl : ns->redecls()) walkRedecl(redecl);
   } else if (auto* tu = llvm::dyn_cast<clang::TranslationUnitDecl>(dc)) {
     // Each input of the interpreter is its own TranslationUnitDecl; walk them all.
-    for (auto* redecl : tu->redecls()) walk(redecl);
+    for (auto* redecl : tu->redecls()) walkRedecl(redecl);
   } else if (auto* rd = llvm::dyn_cast<clang::CXXRecordDecl>(dc)) {
     if (isUsableRecord(*impl_, rd)) walk(rd->getDefinition());
   } else {
