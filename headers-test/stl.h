@@ -7,7 +7,9 @@
 #include <span>
 #include <string_view>
 #include <memory>
+#include <optional>
 #include <set>
+#include <tuple>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -100,6 +102,12 @@ inline void double_all(std::span<double> s) {
 }
 inline int sum_array(const std::array<int, 3>& a) { return a[0] + a[1] + a[2]; }
 inline std::vector<bool> flags() { return {true, false, true}; }
+inline std::tuple<int, double, std::string> record() { return {1, 2.5, "one"}; }
+inline std::tuple<std::pair<int, int>, Item> nested_record() { return {{1, 2}, Item(7)}; }
+inline std::optional<std::string> maybe_name(bool present) {
+  if (present) return "named";
+  return std::nullopt;
+}
 
 inline void print_both(int n) {
   std::cout << "cout " << n << "\n";

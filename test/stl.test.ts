@@ -169,6 +169,24 @@ describe('views and fixed-size sequences', () => {
     expect(() => stl.sum_array([1, 2])).toThrow(/expected 3 elements/);
   });
 
+  it('gives std::tuple elements by index and iteration, std::pair destructuring, std::optional methods', () => {
+    const r = stl.record();
+    expect([r[0], r[1], r[2], r.length]).toEqual([1, 2.5, 'one', 3]);
+    r[1] = 4.5;
+    expect([...r]).toEqual([1, 4.5, 'one']);
+    const n = stl.nested_record();
+    expect(n.length).toBe(2);
+    expect(n[0].second).toBe(2);
+    expect(n[1].id).toBe(7);
+    const [key, value] = stl.labelled(3);
+    expect([key, value]).toEqual([3, 'n=3']);
+    expect(stl.maybe_name(true).value()).toBe('named');
+    expect(stl.maybe_name(false).has_value()).toBe(false);
+    r.delete();
+    n.delete();
+    expect(lifetimes.alive()).toBe(0);
+  });
+
   it('indexes and iterates std::vector<bool>', () => {
     const f = stl.flags();
     expect(f[0]).toBe(true);

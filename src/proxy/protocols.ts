@@ -58,6 +58,7 @@ interface Mapping {
 
 interface Protocols {
   indexing?: Indexing | Error;
+  tuple?: TupleAccess | Error;
   bits?: BitIndexing | Error;
   iteration?: Iteration | Error;
   mapping?: Mapping | Error;
@@ -124,6 +125,68 @@ function bitIndexing(state: ClassState): BitIndexing {
 
 function helperIsLvalue(n: number): boolean {
   return Boolean(callOnce(native().prepareEvaluate(`__cppjit_h::lvalue_${n}`)));
+}
+
+// std::tuple: element i through std::get<i>, each with its own type.
+interface TupleAccess {
+  at: NativeFunction;
+  access: MemoryAccess[];
+}
+
+const TUPLE = /^std::tuple<(.*)>$/;
+
+/** Number of top-level template arguments in `args` ("int, std::pair<int, int>" → 2). */
+function topLevelCount(args: string): number {
+  if (!args.trim()) return 0;
+  let depth = 0;
+  let count = 1;
+  for (const ch of args) {
+    if (ch === '<' || ch === '(' || ch === '[') depth++;
+    else if (ch === '>' || ch === ')' || ch === ']') depth--;
+    else if (ch === ',' && depth === 0) count++;
+  }
+  return count;
+}
+
+function tupleAccess(state: ClassState, arity: number): TupleAccess {
+  return once(state, 'tuple', () => {
+    const n = state.id;
+    const S = state.info.spelling;
+    let code = '';
+    for (let i = 0; i < arity; i++) code += `using telem_${n}_${i} = std::tuple_element_t<${i}, ${S}>;\n`;
+    code += `inline unsigned long tuple_at_${n}(${S}& t, long i) {\n  switch (i) {\n`;
+    for (let i = 0; i < arity; i++) code += `    case ${i}: return (unsigned long)__builtin_addressof(std::get<${i}>(t));\n`;
+    code += '  }\n  return 0;\n}\n';
+    const [at] = defineHelpers(code, [`tuple_at_${n}`]);
+    const access = Array.from({ length: arity }, (_, i) => memoryAccess(helperType(`telem_${n}_${i}`)));
+    return { at, access };
+  });
+}
+
+function installTuple(state: ClassState, proto: Record<string | symbol, unknown>, arity: number) {
+  for (let i = 0; i < arity; i++) {
+    Object.defineProperty(proto, String(i), {
+      configurable: true,
+      get(this: CppObject) {
+        const { at, access } = tupleAccess(state, arity);
+        return access[i].read(at(live(this), i) as number, this);
+      },
+      set(this: CppObject, value: unknown) {
+        const { at, access } = tupleAccess(state, arity);
+        const write = access[i].write;
+        if (!write) throw new TypeError(`${state.info.spelling}: element ${i}: ${access[i].unsupported}`);
+        write(at(live(this), i) as number, value);
+      },
+    });
+  }
+  Object.defineProperty(proto, 'length', { configurable: true, value: arity });
+  Object.defineProperty(proto, Symbol.iterator, {
+    configurable: true,
+    writable: true,
+    value: function* (this: Record<number, unknown>) {
+      for (let i = 0; i < arity; i++) yield this[i];
+    },
+  });
 }
 
 function iteration(state: ClassState): Iteration {
@@ -302,6 +365,19 @@ export function installProtocols(state: ClassState): void {
         },
       });
     }
+  }
+  const tuple = TUPLE.exec(state.info.spelling);
+  if (tuple) installTuple(state, proto, topLevelCount(tuple[1]));
+  // std::pair destructures like a two-element array: const [key, value] = pair.
+  if (/^std::pair</.test(state.info.spelling) && !(Symbol.iterator in proto)) {
+    Object.defineProperty(proto, Symbol.iterator, {
+      configurable: true,
+      writable: true,
+      value: function* (this: { first: unknown; second: unknown }) {
+        yield this.first;
+        yield this.second;
+      },
+    });
   }
   if (SMART_POINTER.test(state.info.spelling) && 'get' in proto) {
     Object.setPrototypeOf(proto, pointeeProxy(Object.getPrototypeOf(proto)));
