@@ -227,6 +227,7 @@ Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
   for (size_t i = 0; i < c.constructors.size(); ++i) ctors.Set(i, describeFunction(env, c.constructors[i]));
   o.Set("constructors", ctors);
   o.Set("hasConstructorTemplates", c.hasConstructorTemplates);
+  o.Set("displayName", c.displayName);
   Napi::Array hidden = Napi::Array::New(env, c.hiddenConstructors.size());
   for (size_t i = 0; i < c.hiddenConstructors.size(); ++i) hidden.Set(i, c.hiddenConstructors[i]);
   o.Set("hiddenConstructors", hidden);

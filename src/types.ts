@@ -108,6 +108,8 @@ export interface ClassInfo {
   fields: FieldInfo[];
   constructors: FunctionInfo[];
   hasConstructorTemplates?: boolean;
+  /** The spelling for people: default template arguments dropped ('std::vector<int>'). */
+  displayName?: string;
   /** Constructors JS cannot call, with the reason ("om::S::S() is private"). */
   hiddenConstructors?: string[];
   methodNames: string[];

@@ -51,6 +51,16 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
   c.ref = scope;
   c.name = rd->getName().str();
   c.spelling = qualifiedSpelling(s, s.ast().getRecordType(rd));
+  {
+    clang::PrintingPolicy p = s.policy();
+    p.SuppressDefaultTemplateArgs = true;
+    llvm::raw_string_ostream os(c.displayName);
+    rd->getNameForDiagnostic(os, p, /*Qualified=*/true);
+    os.flush();
+    // The one default-argument spelling everybody knows by its typedef.
+    for (size_t at; (at = c.displayName.find("std::basic_string<char>")) != std::string::npos;)
+      c.displayName.replace(at, 23, "std::string");
+  }
   c.isStruct = rd->isStruct();
   if (!isUsableRecord(s, rd) || rd->isDependentType()) {
     c.isComplete = false;

@@ -103,7 +103,9 @@ export class CppInstance {
     const state = self[CLASS_STATE] as ClassState;
     // A JS class extending a C++ class shows as `Circle [geo::Shape]` rather than its generated C++ subclass.
     const ctor = (this as { constructor?: Function }).constructor;
-    const label = ctor && ctor !== state.cls && state.bases[0] ? `${ctor.name} [${state.bases[0].info.spelling}]` : state.info.spelling;
+    const label = ctor && ctor !== state.cls && state.bases[0]
+      ? `${ctor.name} [${state.bases[0].info.displayName || state.bases[0].info.spelling}]`
+      : state.info.displayName || state.info.spelling;
     if (!self[ADDRESS]) return `${label} <deleted>`;
     if (depth < 0) return options.stylize(`[${label}]`, 'special');
     const fields: Record<string, unknown> = {};

@@ -224,6 +224,7 @@ struct ClassDesc {
   ScopeRef ref;
   std::string name;          // unqualified
   std::string spelling;      // fully qualified
+  std::string displayName;   // for people: default template arguments dropped (std::vector<int>)
   uint64_t size = 0;
   uint64_t align = 0;
   bool isComplete = false;
