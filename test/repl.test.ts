@@ -13,6 +13,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'cppjit-repl-'));
 const history = path.join(dir, 'history');
 
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+/** Types text literally (tmux reads a trailing `;` as its own command separator unless escaped). */
+const type = (text: string) => tmux('send-keys', '-t', session, '-l', text.replace(/;$/, '\\;'));
 const screen = () => tmux('capture-pane', '-p', '-J', '-t', session, '-S', '-200');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,20 +30,20 @@ async function waitFor(test: (s: string) => boolean, what: string, ms = 30_000):
   throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
 }
 
-/** Text after the last prompt the screen shows (what is being typed). */
-const lastLine = (s: string) => s.trimEnd().split('\n').pop() ?? '';
+/** The last line that starts with a prompt: what is being typed (Node may preview a value below it). */
+const lastLine = (s: string) => s.trimEnd().split('\n').filter((l) => l.startsWith('cppjit> ')).pop() ?? '';
 const promptCount = (s: string) => (s.match(/^cppjit> /gm) ?? []).length;
 
 /** Types a line, presses Enter and waits for the next prompt. */
 async function enter(line: string): Promise<string> {
   const before = promptCount(screen());
-  tmux('send-keys', '-t', session, '-l', line);
+  type(line);
   tmux('send-keys', '-t', session, 'Enter');
   return waitFor((s) => promptCount(s) > before && /cppjit> $/.test(s.trimEnd() + ' '), `the prompt after ${line}`);
 }
 
 async function tab(text: string): Promise<string> {
-  tmux('send-keys', '-t', session, '-l', text);
+  type(text);
   tmux('send-keys', '-t', session, 'Tab');
   await sleep(400);
   return screen();
@@ -129,12 +131,12 @@ describe('cppjit REPL in a terminal', () => {
 
   it('continues an open .cpp block on the next lines and runs statements', async () => {
     const before = promptCount(screen());
-    tmux('send-keys', '-t', session, '-l', '.cpp int thrice(int x) {');
+    type('.cpp int thrice(int x) {');
     tmux('send-keys', '-t', session, 'Enter');
     await waitFor((s) => /\.\.\.\. $/.test(s.trimEnd() + ' '), 'the continuation prompt');
-    tmux('send-keys', '-t', session, '-l', '  return 3 * x;');
+    type('  return 3 * x;');
     tmux('send-keys', '-t', session, 'Enter');
-    tmux('send-keys', '-t', session, '-l', '}');
+    type('}');
     tmux('send-keys', '-t', session, 'Enter');
     await waitFor((s) => promptCount(s) > before, 'the prompt after the block');
     let s = await enter('gbl.thrice(14)');
@@ -144,7 +146,7 @@ describe('cppjit REPL in a terminal', () => {
   });
 
   it('Ctrl-C cancels the input, including an open .cpp block', async () => {
-    tmux('send-keys', '-t', session, '-l', '.cpp struct Half {');
+    type('.cpp struct Half {');
     tmux('send-keys', '-t', session, 'Enter');
     await waitFor((s) => /\.\.\.\. $/.test(s.trimEnd() + ' '), 'the continuation prompt');
     tmux('send-keys', '-t', session, 'C-c');

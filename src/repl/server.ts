@@ -119,7 +119,8 @@ export function startRepl(options: ReplOptions = {}): Promise<repl.REPLServer> {
     submitCpp(source);
     cb(null, undefined);
   };
-  server.on('SIGINT', () => {
+  // Runs before Node's own handler, which then shows the prompt set here.
+  server.prependListener('SIGINT', () => {
     if (pending !== null) {
       pending = null;
       server.setPrompt(prompt);
