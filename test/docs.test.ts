@@ -54,7 +54,7 @@ describe('docs pages', () => {
     writeFileSync(file, code);
     const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('x.md:2: a + 1');
+    expect(r.stderr).toContain('x.md:3: a + 1');
   });
 
   for (const page of pages) {
