@@ -112,9 +112,20 @@ describe('cppjit REPL in a terminal', () => {
     let s = await enter('help(gbl.cb.add)');
     expect(s).toContain('int cb::add(int a, int b)');
     expect(s).toContain('double cb::add(double a, double b)');
+    s = await enter('help(std.vector)');
+    expect(s).toContain("class template std::vector<...>: instantiate with vector['args']");
     s = await enter('help(gbl.geo.Point)');
     expect(s).toContain('class geo::Point');
     expect(s).toContain('double norm() const');
+  });
+
+  it('help(x) prints the C++ documentation comments', async () => {
+    await enter(`.include ${fixture('documented.h')}`);
+    let s = await enter('help(gbl.documented.plus)');
+    expect(s).toMatch(/int documented::plus\(int a, int b\)\n\s+Adds two integers; never overflows in the tests\./);
+    s = await enter('help(gbl.documented.Spot)');
+    expect(s).toContain('A point in the plane.');
+    expect(s).toMatch(/double norm2\(\) const\n\s+Squared distance from the origin\./);
   });
 
   it('shows compile errors with a caret and goes on', async () => {
@@ -124,6 +135,8 @@ describe('cppjit REPL in a terminal', () => {
     const at = lines.findIndex((l) => l.includes('int broken() { return undeclared_thing; }') && !l.startsWith('cppjit>'));
     expect(at).toBeGreaterThan(0);
     expect(lines[at + 1].indexOf('^')).toBe(lines[at].indexOf('undeclared_thing'));
+    s = await enter("cppyy.cppdef('int alsoBroken = ;')");
+    expect(s).toMatch(/Uncaught CppCompileError:\ninput:1:\d+: error: expected expression/);
     s = await enter('.cpp int fixed() { return 7; }');
     s = await enter('gbl.fixed() * 6');
     expect(s).toMatch(/^42$/m);

@@ -1,5 +1,6 @@
 // reflex/src/scopes.cpp — name lookup in namespaces and classes, member listing, scope names.
 #include <clang/AST/DeclFriend.h>
+#include <clang/AST/RawCommentList.h>
 #include <clang/Sema/Lookup.h>
 
 #include <cxxabi.h>
@@ -261,6 +262,20 @@ ScopeRef Session::classByTypeinfoName(const std::string& mangledName) {
   }
   impl_->typeinfoCache[mangledName] = record;
   return scopeOf(record);
+}
+
+std::string Session::docComment(const void* declPtr) {
+  auto* d = static_cast<const clang::Decl*>(declPtr);
+  if (!d) return "";
+  auto& ctx = impl_->ast();
+  // A template instantiation carries the comment of the template it was made from.
+  if (auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(d))
+    if (auto* pattern = spec->getSpecializedTemplate()) d = pattern->getTemplatedDecl();
+  if (auto* fn = llvm::dyn_cast<clang::FunctionDecl>(d))
+    if (auto* pattern = fn->getTemplateInstantiationPattern()) d = pattern;
+  const clang::RawComment* rc = ctx.getRawCommentForAnyRedecl(d);
+  if (!rc) return "";
+  return rc->getFormattedText(ctx.getSourceManager(), ctx.getDiagnostics());
 }
 
 }  // namespace reflex

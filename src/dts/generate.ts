@@ -106,7 +106,7 @@ class Generator {
         if (m.kind !== 'functions') continue;
         for (const f of m.functions ?? []) {
           if (f.isProtected) continue;
-          (f.kind === 'static' ? statics : own).push(`${propertyKey(name)}${this.signature(f)};`);
+          (f.kind === 'static' ? statics : own).push(`${this.jsdoc('function', f.fid)}${propertyKey(name)}${this.signature(f)};`);
         }
         // A member template: any call (the same key cannot also be a property holding the explicit form).
         if (m.hasTemplates) {
@@ -148,6 +148,12 @@ class Generator {
     return `C${inst.slice(1)}`;
   }
 
+  /** The C++ doc comment as JSDoc (with a trailing space), or ''. */
+  private jsdoc(kind: 'function' | 'scope', id: number): string {
+    const text = typeof native().docComment === 'function' ? native().docComment(kind, id).trim() : '';
+    return text ? `/** ${text.replace(/\*\//g, '*\\/').replace(/\n/g, ' ')} */ ` : '';
+  }
+
   /** `(a: number, b?: number): number` (a construct signature when `constructs` names the instance type). */
   private signature(f: FunctionInfo, constructs?: string): string {
     const used = new Set<string>();
@@ -160,7 +166,7 @@ class Generator {
   }
 
   private functions(m: MemberInfo): string {
-    const sigs = (m.functions ?? []).filter((f) => !f.isProtected).map((f) => `${this.signature(f)};`);
+    const sigs = (m.functions ?? []).filter((f) => !f.isProtected).map((f) => `${this.jsdoc('function', f.fid)}${this.signature(f)};`);
     if (m.hasTemplates) sigs.push('(...args: any[]): any;');
     const callable = `{ ${sigs.join(' ')} }`;
     return m.hasTemplates ? `${callable} & CppFunction & { readonly [explicitArgs: string]: any }` : `${callable} & CppFunction`;
@@ -176,7 +182,7 @@ class Generator {
       }
       case 'class': {
         const inst = this.classType(m.scope!);
-        return inst ? `readonly ${key}: ${this.ctorOf(inst)};` : null;
+        return inst ? `${this.jsdoc('scope', m.scope!)}readonly ${key}: ${this.ctorOf(inst)};` : null;
       }
       case 'enum': {
         const e = native().describeEnum(m.scope!);

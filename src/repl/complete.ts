@@ -47,6 +47,8 @@ export function memberNamesOf(value: unknown): string[] {
     for (const f of state.info.fields) if (!f.isProtected) names.add(f.name);
     for (const k of state.info.methodNames) names.add(k);
     addChain(Object.getPrototypeOf(value), null);
+  } else if (typeof value === 'function' && typeof v[Symbol.for('cppjit.cppName')] === 'string') {
+    // A class template: its members are instantiations (`['int']`), nothing to complete after a dot.
   } else {
     addChain(value as object, null);
   }

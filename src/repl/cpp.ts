@@ -33,9 +33,9 @@ export function isIncomplete(code: string): boolean {
  * Shows diagnostics the way Clang prints them: `input:line:col: error: message`, the source line and a caret.
  * Lines come from the user's own input when the diagnostic points into it, else from the file on disk.
  */
-export function formatDiagnostics(error: CppCompileError, source: string, readFile: (f: string) => string | null): string {
+export function formatDiagnostics(error: CppCompileError, source: string | null, readFile: (f: string) => string | null): string {
   const out: string[] = [];
-  const sourceLines = source.split('\n');
+  const sourceLines = source === null ? [] : source.split('\n');
   const diags: CppDiagnostic[] = error.diagnostics.length ? error.diagnostics : [];
   if (!diags.length) return error.message;
   for (const d of diags) {

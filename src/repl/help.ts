@@ -1,8 +1,19 @@
 // src/repl/help.ts — help(x): the C++ signatures, members and layout behind a cppjit value, as text.
 import { native } from '../native';
-import { CLASS_STATE, NAMESPACE_STATE, CPP_NAME } from '../proxy/symbols';
+import { CLASS_STATE, CPP_NAME, FN_SET, NAMESPACE_STATE } from '../proxy/symbols';
+import type { OverloadSet } from '../proxy/functions';
 import type { ClassState } from '../proxy/classes';
 import type { FunctionInfo } from '../types';
+
+/** A doc comment indented under what it documents ('' when there is none, or the addon predates docComment). */
+function doc(kind: 'function' | 'scope', id: number, indent: string): string[] {
+  const text = typeof native().docComment === 'function' ? native().docComment(kind, id).trim() : '';
+  return text ? text.split('\n').map((l) => `${indent}${l.trimEnd()}`) : [];
+}
+
+function signatureLines(f: FunctionInfo, indent: string): string[] {
+  return [`${indent}${f.signature}`, ...doc('function', f.fid, `${indent}    `)];
+}
 
 function describeClass(state: ClassState): string {
   const info = state.info;
@@ -11,10 +22,11 @@ function describeClass(state: ClassState): string {
   const traits = [info.isAbstract && 'abstract', info.isPolymorphic && 'polymorphic'].filter(Boolean);
   out.push(`class ${info.spelling}${bases.length ? ` : public ${bases.join(', public ')}` : ''}` +
     `  (sizeof ${info.size}, alignof ${info.align}${traits.length ? `, ${traits.join(', ')}` : ''})`);
+  out.push(...doc('scope', state.scope, '  '));
   const ctors = info.constructors.filter((c) => !c.isProtected);
   if (ctors.length) {
     out.push('  constructors:');
-    for (const c of ctors) out.push(`    ${c.signature}`);
+    for (const c of ctors) out.push(...signatureLines(c, '    '));
   }
   const fields = info.fields.filter((f) => !f.isProtected);
   if (fields.length) {
@@ -26,7 +38,7 @@ function describeClass(state: ClassState): string {
     for (const name of names) {
       const m = native().lookup(state.scope, name);
       if (m.kind === 'functions') {
-        for (const f of (m.functions ?? []) as FunctionInfo[]) if (!f.isProtected) lines.push(`    ${f.signature}`);
+        for (const f of (m.functions ?? []) as FunctionInfo[]) if (!f.isProtected) lines.push(...signatureLines(f, '    '));
         if (m.hasTemplates) lines.push(`    template ${name}<...>(...)`);
       } else if (m.kind !== 'none') {
         lines.push(`    ${m.kind} ${name}`);
@@ -55,9 +67,12 @@ export function helpText(value: unknown): string {
     if (typeof value === 'function') return describeClass(state);
     return `an instance of ${state.info.spelling}\n${describeClass(state)}`;
   }
-  if (typeof value === 'function' && Array.isArray(v.signatures)) {
-    const sigs = v.signatures as string[];
-    return sigs.length ? sigs.join('\n') : `${(value as Function).name}: a function template (arguments deduced per call)`;
+  // Only overload sets are asked for `signatures`: on a class template any string key instantiates it.
+  const set = v[FN_SET] as OverloadSet | undefined;
+  if (typeof value === 'function' && set) {
+    const lines = set.candidates.flatMap((c) => signatureLines(c.info, ''));
+    if (set?.templates) lines.push(`template ${set.name}<...>(...)  (arguments deduced per call, or fn['T'](...))`);
+    return lines.length ? lines.join('\n') : `${(value as Function).name}: a function template (arguments deduced per call)`;
   }
   const name = v[CPP_NAME];
   if (typeof name === 'string') {

@@ -39,6 +39,8 @@ export function startRepl(options: ReplOptions = {}): Promise<repl.REPLServer> {
     input: options.input ?? process.stdin,
     output: options.output ?? process.stdout,
     useGlobal: false,
+    // `.cpp` blocks and help() return nothing worth a line of `undefined`.
+    ignoreUndefined: true,
     writer: (value: unknown) => inspect(value, { colors: server.useColors, depth: 2 }),
   });
   const say = (text: string) => server.output.write(`${text}\n`);
@@ -55,7 +57,7 @@ export function startRepl(options: ReplOptions = {}): Promise<repl.REPLServer> {
 
   // A C++ block being typed across lines (after `.cpp` with unbalanced brackets).
   let pending: string | null = null;
-  const showError = (e: unknown, source: string) => {
+  const showError = (e: unknown, source: string | null) => {
     if (e instanceof CppCompileError) say(formatDiagnostics(e, source, readFileOrNull));
     else say(e instanceof Error ? `${e.name}: ${e.message}` : `Uncaught ${inspect(e)}`);
   };
@@ -98,7 +100,7 @@ export function startRepl(options: ReplOptions = {}): Promise<repl.REPLServer> {
         if (!h) throw new TypeError('usage: .include <header>');
         api.include(h);
       } catch (e) {
-        showError(e, '');
+        showError(e, null);
       }
       this.displayPrompt();
     },
@@ -107,7 +109,16 @@ export function startRepl(options: ReplOptions = {}): Promise<repl.REPLServer> {
   // While a C++ block is open, lines go to it instead of JS evaluation.
   const jsEval = server.eval;
   (server as { eval: typeof jsEval }).eval = function (code, context, file, cb) {
-    if (pending === null) return jsEval.call(this, code, context, file, cb);
+    if (pending === null) {
+      // A compile error from cppdef/include called in JS reads like Clang's output, not an object dump.
+      return jsEval.call(this, code, context, file, (err: Error | null, result: unknown) => {
+        if (err instanceof CppCompileError) {
+          say(`Uncaught CppCompileError:\n${formatDiagnostics(err, null, readFileOrNull)}`);
+          return cb(null, undefined);
+        }
+        cb(err, result);
+      });
+    }
     pending = `${pending}\n${code.replace(/\n$/, '')}`;
     if (isIncomplete(pending)) {
       server.setPrompt('.... ');
