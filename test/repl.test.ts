@@ -125,7 +125,7 @@ describe('cppjit REPL in a terminal', () => {
     expect(s).toMatch(/int documented::plus\(int a, int b\)\n\s+Adds two integers; never overflows in the tests\./);
     s = await enter('help(gbl.documented.Spot)');
     expect(s).toContain('A point in the plane.');
-    expect(s).toMatch(/double norm2\(\) const\n\s+Squared distance from the origin\./);
+    expect(s).toMatch(/norm2\(\) const\n\s+Squared distance from the origin\./);
   });
 
   it('shows compile errors with a caret and goes on', async () => {

@@ -2,7 +2,8 @@
 import cppyy from 'cppjit';
 import { fileURLToPath } from 'node:url';
 
-cppyy.include(fileURLToPath(new URL('../geometry.h', import.meta.url)));
+// Runs as out/main.mjs: examples/geometry.h is two directories up.
+cppyy.include(fileURLToPath(new URL('../../geometry.h', import.meta.url)));
 const { geo } = cppyy.gbl;
 const a = new geo.Point(3, 4);
 const d: number = geo.distance(a, new geo.Point(0, 0));

@@ -118,7 +118,7 @@ class Generator {
       for (const name of info.staticNames) {
         if (info.methodNames.includes(name)) continue;
         const m = native().lookup(scope, name);
-        const line = this.member(m, name, true);
+        const line = this.member(m, name);
         if (line) statics.push(line);
       }
       if (!info.isAbstract) {
@@ -173,7 +173,7 @@ class Generator {
   }
 
   /** One property line for a member of a namespace or a class; null when it declares nothing. */
-  private member(m: MemberInfo, name: string, inClass: boolean): string | null {
+  private member(m: MemberInfo, name: string): string | null {
     const key = propertyKey(name);
     switch (m.kind) {
       case 'namespace': {
@@ -203,7 +203,6 @@ class Generator {
         return `readonly ${key}: ${this.templateType(qualified)};`;
       }
       default:
-        void inClass;
         return null;
     }
   }
@@ -236,7 +235,7 @@ class Generator {
         continue;
       }
       if (before?.has(name) && m.kind !== 'namespace') continue;
-      const line = this.member(m, name, false);
+      const line = this.member(m, name);
       if (line) lines.push(line);
     }
     if (!lines.length && before) return null;

@@ -41,7 +41,11 @@ export function startRepl(options: ReplOptions = {}): Promise<repl.REPLServer> {
     useGlobal: false,
     // `.cpp` blocks and help() return nothing worth a line of `undefined`.
     ignoreUndefined: true,
-    writer: (value: unknown) => inspect(value, { colors: server.useColors, depth: 2 }),
+    // Node prints uncaught errors through the writer too: a compile error from cppdef/include called
+    // in JS then reads like Clang's output instead of an object dump.
+    writer: (value: unknown) => value instanceof CppCompileError
+      ? `CppCompileError:\n${formatDiagnostics(value, null, readFileOrNull)}`
+      : inspect(value, { colors: server.useColors, depth: 2 }),
   });
   const say = (text: string) => server.output.write(`${text}\n`);
 
@@ -109,16 +113,7 @@ export function startRepl(options: ReplOptions = {}): Promise<repl.REPLServer> {
   // While a C++ block is open, lines go to it instead of JS evaluation.
   const jsEval = server.eval;
   (server as { eval: typeof jsEval }).eval = function (code, context, file, cb) {
-    if (pending === null) {
-      // A compile error from cppdef/include called in JS reads like Clang's output, not an object dump.
-      return jsEval.call(this, code, context, file, (err: Error | null, result: unknown) => {
-        if (err instanceof CppCompileError) {
-          say(`Uncaught CppCompileError:\n${formatDiagnostics(err, null, readFileOrNull)}`);
-          return cb(null, undefined);
-        }
-        cb(err, result);
-      });
-    }
+    if (pending === null) return jsEval.call(this, code, context, file, cb);
     pending = `${pending}\n${code.replace(/\n$/, '')}`;
     if (isIncomplete(pending)) {
       server.setPrompt('.... ');
