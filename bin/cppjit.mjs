@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 const [command, ...rest] = process.argv.slice(2);
 
 if (command === 'dts') {
-  const { main } = require('../dist/dts/cli.js');
+  const { main } = require('../dist/cli/dts.js');
   process.exitCode = main(rest);
 } else if (command === '--help' || command === '-h') {
   console.log('usage: cppjit               start the C++ REPL (cppyy, gbl, std preloaded; .help lists commands)\n' +

@@ -123,6 +123,8 @@ describe('cppjit REPL in a terminal', () => {
     await enter(`.include ${fixture('documented.h')}`);
     let s = await enter('help(gbl.documented.plus)');
     expect(s).toMatch(/int documented::plus\(int a, int b\)\n\s+Adds two integers; never overflows in the tests\./);
+    s = await enter('help(gbl.documented)');
+    expect(s).toMatch(/namespace documented: \d+ declared members\n\s+Geometry helpers with documentation comments\./);
     s = await enter('help(gbl.documented.Spot)');
     expect(s).toContain('A point in the plane.');
     expect(s).toMatch(/norm2\(\) const\n\s+Squared distance from the origin\./);

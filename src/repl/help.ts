@@ -57,10 +57,11 @@ export function helpText(value: unknown): string {
     return `${String(value)} is a ${value === null ? 'null' : typeof value} (not a C++ entity)`;
   }
   const v = value as Record<string | symbol, unknown>;
-  const ns = v[NAMESPACE_STATE] as { name: string } | undefined;
+  const ns = v[NAMESPACE_STATE] as { name: string; scope: number } | undefined;
   if (ns) {
     const names = Object.keys(v).sort();
-    return `namespace ${ns.name || '(global)'}: ${names.length} declared members\n  ${names.join('  ')}`;
+    return [`namespace ${ns.name || '(global)'}: ${names.length} declared members`, ...doc('scope', ns.scope, '  '),
+      `  ${names.join('  ')}`].join('\n');
   }
   const state = v[CLASS_STATE] as ClassState | undefined;
   if (state) {

@@ -1,4 +1,4 @@
-// src/dts/cli.ts — `cppjit dts <headers...> [-I dir] [-o out.d.ts] [--scope ns] [--instantiate T<args>]`.
+// src/cli/dts.ts — `cppjit dts <headers...> [-I dir] [-o out.d.ts] [--scope ns] [--instantiate T<args>]`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -44,9 +44,8 @@ export function main(argv: string[]): number {
   // What the headers declare is the difference between before and after including them, so the
   // standard headers must not be preloaded from the precompiled-header cache in this process.
   process.env.CPPJIT_CACHE_DIR = '/dev/null/cppjit-dts-no-cache';
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const cppyy = require('../index').default as typeof import('../index').default;
-  const { generateDeclarations, snapshot } = require('./generate') as typeof import('./generate');
+  const { generateDeclarations, snapshot } = require('../dts/generate') as typeof import('../dts/generate');
   const { CppCompileError } = require('../errors') as typeof import('../errors');
   const started = Date.now();
   try {
