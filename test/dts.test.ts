@@ -56,6 +56,7 @@ describe('cppjit dts', { timeout: 240_000 }, () => {
     expect(generated).toMatch(/new\(x_: number, y_: number\): I_objects\$Point;/);
     // Only what the headers add: nothing from the prelude's <string> is re-declared.
     expect(generated).not.toMatch(/\bto_string\b/);
+    expect(generated).not.toMatch(/PTHREAD_CREATE_JOINABLE|readonly FILE:/);
   });
 
   it('a correct program type-checks with tsc --strict', () => {

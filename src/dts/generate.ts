@@ -3,8 +3,11 @@ import { native } from '../native';
 import type { FunctionInfo, MemberInfo } from '../types';
 import { paramName, propertyKey, tsType } from './types';
 
-/** Names each namespace held before the headers were included (by scope id): those are not re-declared. */
-export type Baseline = Map<number, Set<string>>;
+/**
+ * Names each namespace held before the headers were included: those are not re-declared. Keyed by
+ * qualified name ('' for the global namespace): every interpreter input has its own global scope id.
+ */
+export type Baseline = Map<string, Set<string>>;
 
 export interface GenerateOptions {
   /** Only these namespaces (qualified: 'geo', 'a::b'); default: the whole global namespace. */
@@ -17,12 +20,15 @@ export interface GenerateOptions {
 }
 
 /** Records which names each namespace holds now (namespaces recursively), to diff against later. */
-export function snapshot(scope = native().globalScope(), out: Baseline = new Map()): Baseline {
+export function snapshot(scope = native().globalScope(), qualified = '', out: Baseline = new Map()): Baseline {
   const names = new Set(native().memberNames(scope));
-  out.set(scope, names);
+  out.set(qualified, names);
   for (const name of names) {
     const m = native().lookup(scope, name);
-    if (m.kind === 'namespace' && m.scope !== undefined && !out.has(m.scope)) snapshot(m.scope, out);
+    if (m.kind !== 'namespace' || m.scope === undefined) continue;
+    // By the namespace's own name, as the generator looks it up (an alias names its target).
+    const inner = native().qualifiedName(m.scope);
+    if (!out.has(inner)) snapshot(m.scope, inner, out);
   }
   return out;
 }
@@ -177,7 +183,7 @@ class Generator {
     const key = propertyKey(name);
     switch (m.kind) {
       case 'namespace': {
-        const ns = this.namespace(m.scope!, m.qualifiedName ?? name);
+        const ns = this.namespace(m.scope!, native().qualifiedName(m.scope!));
         return ns ? `readonly ${key}: ${ns};` : null;
       }
       case 'class': {
@@ -223,7 +229,7 @@ class Generator {
 
   /** The interface of a namespace (only the names that are not in the baseline); null when it is empty. */
   namespace(scope: number, qualified: string): string | null {
-    const before = this.baseline?.get(scope);
+    const before = this.baseline?.get(qualified);
     const lines: Line[] = [];
     for (const name of native().memberNames(scope)) {
       // Reserved identifiers (`__x`, `_X`) are the implementation's, not an API.
