@@ -1,9 +1,9 @@
 // test/docs.test.ts — runs every ```js block of docs/*.md (per page, in order); `expr; // => value` lines are assertions.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
+import { run } from './run';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const docsDir = path.join(root, 'docs');
@@ -39,20 +39,20 @@ export function snippetModule(markdown: string, page: string): { code: string; c
 const pages = readdirSync(docsDir).filter((f) => f.endsWith('.md')).sort();
 
 describe('docs pages', () => {
-  it('has a page per area', () => {
+  it('has a page per area', async () => {
     for (const p of ['loading', 'functions', 'classes', 'templates', 'stl', 'c-interop', 'memory', 'callbacks', 'errors',
       'repl', 'typescript', 'performance']) {
       expect(pages).toContain(`${p}.md`);
     }
   });
 
-  it('turns `// =>` lines into assertions that can fail', () => {
+  it('turns `// =>` lines into assertions that can fail', async () => {
     const { code, checks } = snippetModule('```js\nconst a = 1;\na + 1; // => 3\n```\n', 'x.md');
     expect(checks).toBe(1);
     mkdirSync(workDir, { recursive: true });
     const file = path.join(workDir, 'self-check.mjs');
     writeFileSync(file, code);
-    const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    const r = await run(process.execPath, [file]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('x.md:3: a + 1');
   });
@@ -60,12 +60,12 @@ describe('docs pages', () => {
   for (const page of pages) {
     const markdown = readFileSync(path.join(docsDir, page), 'utf8');
     if (!/^```js\s*$/m.test(markdown)) continue;
-    it(`${page}: its code runs and its results hold`, () => {
+    it(`${page}: its code runs and its results hold`, async () => {
       const { code, checks } = snippetModule(markdown, page);
       mkdirSync(workDir, { recursive: true });
       const file = path.join(workDir, page.replace(/\.md$/, '.mjs'));
       writeFileSync(file, code);
-      const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 120_000 });
+      const r = await run(process.execPath, ['--expose-gc', file]);
       expect(r.stderr + r.stdout).not.toMatch(/AssertionError|Error:/);
       expect(r.status).toBe(0);
       expect(checks).toBeGreaterThan(2);

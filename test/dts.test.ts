@@ -1,11 +1,11 @@
 // test/dts.test.ts — `cppjit dts` on real headers: tsc --strict accepts a correct program and rejects wrong argument/result types.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixture } from './helpers';
+import { run } from './run';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -17,18 +17,15 @@ symlinkSync(path.join(root, 'node_modules', '@types'), path.join(dir, 'node_modu
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `cppjit dts ...`; returns the file text and how long it took. */
-function dts(out: string, ...args: string[]): { text: string; ms: number } {
+async function dts(out: string, ...args: string[]): Promise<{ text: string; ms: number }> {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts', ...args, '-o', path.join(dir, out)], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const r = await run(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts', ...args, '-o', path.join(dir, out)]);
   if (r.status !== 0) throw new Error(`cppjit dts failed (${r.status}):\n${r.stderr}`);
   return { text: readFileSync(path.join(dir, out), 'utf8'), ms: Date.now() - started };
 }
 
 /** Type-checks `files` (strict, the declarations themselves checked too); returns tsc's exit status and output. */
-function typecheck(name: string, files: string[]): { status: number | null; output: string } {
+async function typecheck(name: string, files: string[]): Promise<{ status: number | null; output: string }> {
   const config = {
     compilerOptions: {
       strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true,
@@ -37,7 +34,7 @@ function typecheck(name: string, files: string[]): { status: number | null; outp
     files,
   };
   writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(config));
-  const r = spawnSync(process.execPath, [tsc, '-p', path.join(dir, `${name}.json`)], { encoding: 'utf8', cwd: dir });
+  const r = await run(process.execPath, [tsc, '-p', path.join(dir, `${name}.json`)], { cwd: dir });
   return { status: r.status, output: r.stdout + r.stderr };
 }
 
@@ -45,8 +42,8 @@ describe('cppjit dts', { timeout: 240_000 }, () => {
   const headers = ['basics.h', 'objects.h', 'callbacks.h'].map(fixture);
   let generated = '';
 
-  it('declares functions, overloads, classes, enums, variables and namespaces', () => {
-    generated = dts('fixtures.d.ts', ...headers, '-I', fixture('.')).text;
+  it('declares functions, overloads, classes, enums, variables and namespaces', async () => {
+    generated = (await dts('fixtures.d.ts', ...headers, '-I', fixture('.'))).text;
     expect(generated).toContain("declare module 'cppjit'");
     expect(generated).toContain('interface CppGlobal');
     expect(generated).toContain('add: { (a: number, b: number): number; } & CppFunction;');
@@ -59,7 +56,7 @@ describe('cppjit dts', { timeout: 240_000 }, () => {
     expect(generated).not.toMatch(/PTHREAD_CREATE_JOINABLE|readonly FILE:/);
   });
 
-  it('a correct program type-checks with tsc --strict', () => {
+  it('a correct program type-checks with tsc --strict', async () => {
     writeFileSync(path.join(dir, 'good.mts'), `
 import cppyy from 'cppjit';
 import './fixtures.js';
@@ -89,12 +86,12 @@ const total: number = objects.Point.instances();
 p.delete();
 export { n, s, big, p1, green, c, where, depth, sum, mid, area, name, a2, viaNull, applied, integral, sigs, total };
 `);
-    const r = typecheck('good', ['good.mts', 'fixtures.d.ts']);
+    const r = await typecheck('good', ['good.mts', 'fixtures.d.ts']);
     expect(r.output).toBe('');
     expect(r.status).toBe(0);
   });
 
-  it('wrong argument and result types are tsc errors', () => {
+  it('wrong argument and result types are tsc errors', async () => {
     const lines = [
       "import cppyy from 'cppjit';",
       "import './fixtures.js';",
@@ -110,13 +107,13 @@ export { n, s, big, p1, green, c, where, depth, sum, mid, area, name, a2, viaNul
       'const big: number = basics.pick64(1);',                // 12: 64-bit result may be a bigint
     ];
     writeFileSync(path.join(dir, 'bad.mts'), `${lines.join('\n')}\nexport { wrong, big };\n`);
-    const r = typecheck('bad', ['bad.mts', 'fixtures.d.ts']);
+    const r = await typecheck('bad', ['bad.mts', 'fixtures.d.ts']);
     expect(r.status).not.toBe(0);
     for (let line = 4; line <= 12; line++) expect(r.output).toContain(`bad.mts(${line},`);
   });
 
-  it('<vector> with a known instantiation: typed methods; in seconds', () => {
-    const { ms } = dts('vector.d.ts', '<vector>', '--scope', 'std', '--instantiate', 'std::vector<int>');
+  it('<vector> with a known instantiation: typed methods; in seconds', async () => {
+    const { ms } = await dts('vector.d.ts', '<vector>', '--scope', 'std', '--instantiate', 'std::vector<int>');
     expect(ms).toBeLessThan(45_000);
     writeFileSync(path.join(dir, 'vec.mts'), `
 import cppyy from 'cppjit';
@@ -129,7 +126,7 @@ const first: number = v.at(0);
 const other = cppyy.gbl.std.vector['double'];   // not declared: any class
 export { n, first, other };
 `);
-    let r = typecheck('vec', ['vec.mts', 'vector.d.ts']);
+    let r = await typecheck('vec', ['vec.mts', 'vector.d.ts']);
     expect(r.output).toBe('');
     writeFileSync(path.join(dir, 'vecbad.mts'), `
 import cppyy from 'cppjit';
@@ -137,12 +134,12 @@ import './vector.js';
 const v = new (cppyy.gbl.std.vector['int'])();
 v.push_back('x');
 `);
-    r = typecheck('vecbad', ['vecbad.mts', 'vector.d.ts']);
+    r = await typecheck('vecbad', ['vecbad.mts', 'vector.d.ts']);
     expect(r.output).toContain('vecbad.mts(5,');
   });
 
-  it('nlohmann/json: declarations in seconds that tsc accepts', () => {
-    const { text, ms } = dts('json.d.ts', '<nlohmann/json.hpp>', '--scope', 'nlohmann');
+  it('nlohmann/json: declarations in seconds that tsc accepts', async () => {
+    const { text, ms } = await dts('json.d.ts', '<nlohmann/json.hpp>', '--scope', 'nlohmann');
     expect(ms).toBeLessThan(45_000);
     expect(text).toMatch(/readonly json: C_nlohmann\$/);
     writeFileSync(path.join(dir, 'json.mts'), `
@@ -152,22 +149,22 @@ const j = cppyy.gbl.nlohmann.json.parse('{"a": [1, 2]}');
 const size: number | bigint = cppyy.gbl.nlohmann.json.prototype.size.call(j);
 export { size };
 `);
-    const r = typecheck('json', ['json.mts', 'json.d.ts']);
+    const r = await typecheck('json', ['json.mts', 'json.d.ts']);
     expect(r.output).toBe('');
   });
 
-  it('C++ documentation comments become JSDoc', () => {
-    const { text } = dts('documented.d.ts', fixture('documented.h'));
+  it('C++ documentation comments become JSDoc', async () => {
+    const { text } = await dts('documented.d.ts', fixture('documented.h'));
     expect(text).toContain('/** Adds two integers; never overflows in the tests. */ (a: number, b: number): number;');
     expect(text).toContain('/** Squared distance from the origin. */ norm2(): number;');
     expect(text).toContain('/** A point in the plane. */ readonly Spot: C_documented$Spot;');
   });
 
-  it('bad input: a clear error and exit code', () => {
-    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts', fixture('no-such-header.h')], { encoding: 'utf8' });
+  it('bad input: a clear error and exit code', async () => {
+    const r = await run(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts', fixture('no-such-header.h')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/cppjit dts: .*no-such-header\.h/);
-    const u = spawnSync(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts'], { encoding: 'utf8' });
+    const u = await run(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts']);
     expect(u.status).toBe(2);
     expect(u.stderr).toContain('usage: cppjit dts');
   });
