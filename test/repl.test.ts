@@ -91,6 +91,9 @@ describe('cppjit REPL in a terminal', () => {
     expect(s).toMatch(/\badd\b/);
     expect(s).toMatch(/\bapply\b/);
     clearLine();
+    s = await tab('gbl.cb.Ops.s');
+    expect(lastLine(s)).toBe('cppjit> gbl.cb.Ops.sub');
+    clearLine();
     await enter('const p = new gbl.geo.Point()');
     s = await tab('p.no');
     expect(lastLine(s)).toBe('cppjit> p.norm');
@@ -109,7 +112,9 @@ describe('cppjit REPL in a terminal', () => {
   });
 
   it('help(x) prints signatures and members', async () => {
-    let s = await enter('help(gbl.cb.add)');
+    let s = await enter('help()');
+    expect(s).toContain('.cpp <code>');
+    s = await enter('help(gbl.cb.add)');
     expect(s).toContain('int cb::add(int a, int b)');
     expect(s).toContain('double cb::add(double a, double b)');
     s = await enter('help(std.vector)');
@@ -158,6 +163,8 @@ describe('cppjit REPL in a terminal', () => {
     expect(s).toMatch(/^42$/m);
     s = await enter('.cpp printf("from C++ %d\\n", thrice(2));');
     expect(s).toMatch(/^from C\+\+ 6$/m);
+    s = await enter('.cpp sizeof(int) * thrice(3)');
+    expect(s).toMatch(/^36$/m);
   });
 
   it('Ctrl-C cancels the input, including an open .cpp block', async () => {

@@ -57,21 +57,38 @@ export function formatDiagnostics(error: CppCompileError, source: string | null,
 export interface CppRunner {
   cppdef(code: string): void;
   cppexec(code: string): void;
+  evaluate(expression: string): unknown;
+}
+
+export type CppOutcome = { kind: 'defined' } | { kind: 'executed' } | { kind: 'value'; value: unknown };
+
+// One line that ends in neither `;` nor `}` may be an expression: `.cpp sizeof(long double)`.
+function mayBeExpression(code: string): boolean {
+  const t = code.trim();
+  return !t.includes('\n') && !/[;}]$/.test(t) && !t.startsWith('#');
 }
 
 /**
- * Declarations go to cppdef; statements (which do not parse at namespace scope) to cppexec.
- * When both fail, the declaration attempt's diagnostics are the ones shown unless the code reads as statements.
+ * A single-line expression is evaluated and its value shown; declarations go to cppdef; statements
+ * (which do not parse at namespace scope) to cppexec. When both fail, the declaration attempt's
+ * diagnostics are the ones shown unless the code reads as statements.
  */
-export function runCpp(api: CppRunner, code: string): 'defined' | 'executed' {
+export function runCpp(api: CppRunner, code: string): CppOutcome {
+  if (mayBeExpression(code)) {
+    try {
+      return { kind: 'value', value: api.evaluate(code) };
+    } catch (e) {
+      if (!(e instanceof CppCompileError)) throw e;
+    }
+  }
   try {
     api.cppdef(code);
-    return 'defined';
+    return { kind: 'defined' };
   } catch (defError) {
     if (!(defError instanceof CppCompileError)) throw defError;
     try {
       api.cppexec(code);
-      return 'executed';
+      return { kind: 'executed' };
     } catch (execError) {
       if (!(execError instanceof CppCompileError)) throw execError;
       throw looksLikeStatements(code) ? execError : defError;

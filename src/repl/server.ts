@@ -18,6 +18,15 @@ export interface ReplOptions {
   prompt?: string;
 }
 
+const USAGE = [
+  'cppyy (the API), gbl (the global C++ namespace) and std are preloaded. Tab completes C++ names.',
+  '  .include <vector> | path/to/foo.h   include a header',
+  '  .cpp <code>                         define C++, run statements, or show an expression\'s value',
+  '                                      (open brackets continue on the next lines)',
+  '  help(x)                             signatures, members and doc comments of a C++ entity',
+  '  .help                               all REPL commands',
+].join('\n');
+
 function readFileOrNull(file: string): string | null {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -55,8 +64,8 @@ export function startRepl(options: ReplOptions = {}): Promise<repl.REPLServer> {
   // gbl and std start the interpreter on first touch, so the prompt appears at once.
   Object.defineProperty(server.context, 'gbl', { configurable: true, enumerable: true, get: () => api.gbl });
   Object.defineProperty(server.context, 'std', { configurable: true, enumerable: true, get: () => api.gbl.std });
-  define('help', (x: unknown) => {
-    say(helpText(x));
+  define('help', (...args: unknown[]) => {
+    say(args.length ? helpText(args[0]) : USAGE);
   });
 
   // A C++ block being typed across lines (after `.cpp` with unbalanced brackets).
@@ -67,7 +76,8 @@ export function startRepl(options: ReplOptions = {}): Promise<repl.REPLServer> {
   };
   const submitCpp = (code: string) => {
     try {
-      runCpp(api, code);
+      const outcome = runCpp(api, code);
+      if (outcome.kind === 'value' && outcome.value !== undefined) say(server.writer(outcome.value));
     } catch (e) {
       showError(e, code);
     }
