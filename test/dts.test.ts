@@ -160,6 +160,17 @@ export { size };
     expect(text).toContain('/** A point in the plane. */ readonly Spot: C_documented$Spot;');
   });
 
+  it('--scope a::b declares that namespace only, under its path', async () => {
+    const { text } = await dts('inner.d.ts', fixture('basics.h'), '--scope', 'basics::inner');
+    expect(text).toMatch(/readonly basics: \{ readonly inner: N_basics\$inner \};/);
+    expect(text).toContain('where: { (): string | null; } & CppFunction;');
+    expect(text).toContain('depth: { (): number; } & CppFunction;');
+    expect(text).not.toContain('pick64');
+    const r = await run(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts', fixture('basics.h'), '--scope', 'basics::add']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('--scope basics::add: add is not a namespace');
+  });
+
   it('bad input: a clear error and exit code', async () => {
     const r = await run(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts', fixture('no-such-header.h')]);
     expect(r.status).toBe(1);

@@ -144,6 +144,8 @@ describe('cppjit REPL in a terminal', () => {
     expect(lines[at + 1].indexOf('^')).toBe(lines[at].indexOf('undeclared_thing'));
     s = await enter("cppyy.cppdef('int alsoBroken = ;')");
     expect(s).toMatch(/Uncaught CppCompileError:\ninput:1:\d+: error: expected expression/);
+    s = await enter('.include no/such/header.h');
+    expect(s).toMatch(/fatal: 'no\/such\/header\.h' file not found/);
     s = await enter('.cpp int fixed() { return 7; }');
     s = await enter('gbl.fixed() * 6');
     expect(s).toMatch(/^42$/m);
