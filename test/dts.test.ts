@@ -160,6 +160,15 @@ export { size };
     expect(text).toContain('/** A point in the plane. */ readonly Spot: C_documented$Spot;');
   });
 
+  it('a C header: the extern "C" functions, structs and typedefs it adds', async () => {
+    const { text } = await dts('zlib.d.ts', 'zlib.h');
+    expect(text).toContain('zlibVersion: { (): string | null; } & CppFunction;');
+    expect(text).toMatch(/crc32: \{ \(crc: number \| bigint, buf: [^)]*, len: number\): number \| bigint; \}/);
+    expect(text).toMatch(/readonly z_stream_s: C_z_stream_s;/);
+    // Not what the prelude had already declared.
+    expect(text).not.toMatch(/\bmemcpy\b|\bpthread_create\b/);
+  });
+
   it('--scope a::b declares that namespace only, under its path', async () => {
     const { text } = await dts('inner.d.ts', fixture('basics.h'), '--scope', 'basics::inner');
     expect(text).toMatch(/readonly basics: \{ readonly inner: N_basics\$inner \};/);

@@ -216,6 +216,11 @@ std::vector<std::string> Session::memberNames(ScopeRef scope) {
   std::function<void(const clang::DeclContext*)> walk = [&](const clang::DeclContext* ctx) {
     bool inClass = llvm::isa<clang::CXXRecordDecl>(ctx);
     for (const clang::Decl* d : ctx->decls()) {
+      // extern "C" { ... } blocks (every C header under C++) declare into the enclosing scope.
+      if (auto* ls = llvm::dyn_cast<clang::LinkageSpecDecl>(d)) {
+        walk(ls);
+        continue;
+      }
       auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
       if (!nd) continue;
       bool isProtected = false;
