@@ -77,10 +77,18 @@ describe('cppjit REPL in a terminal', () => {
   });
 
   it('completes C++ names at any depth with Tab', async () => {
-    let s = await tab('gbl.ge');
-    expect(lastLine(s)).toBe('cppjit> gbl.geo');
-    s = await tab('.Po');
+    // (gbl.ge<Tab> is ambiguous: the C library's getenv, getchar... are global names too.)
+    let s = await tab('gbl.geo.Po');
     expect(lastLine(s)).toBe('cppjit> gbl.geo.Point');
+    clearLine();
+    s = await tab('gbl.geo.Col');
+    expect(lastLine(s)).toBe('cppjit> gbl.geo.Color');
+    s = await tab('.Gr');
+    expect(lastLine(s)).toBe('cppjit> gbl.geo.Color.Green');
+    clearLine();
+    // C functions (declared in extern "C" blocks) complete too.
+    s = await tab('gbl.strle');
+    expect(lastLine(s)).toBe('cppjit> gbl.strlen');
     clearLine();
     s = await tab('std.vec');
     expect(lastLine(s)).toBe('cppjit> std.vector');
