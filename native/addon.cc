@@ -191,6 +191,20 @@ Napi::Value memberNames(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// docComment(kind, id): the documentation comment of a function (kind 'function', id a fid) or a scope.
+Napi::Value docComment(const Napi::CallbackInfo& info) {
+  auto& st = state();
+  const void* decl = nullptr;
+  if (stringArg(info, 0, "kind") == "function") {
+    int fid = info[1].As<Napi::Number>().Int32Value();
+    if (fid < 0 || fid >= static_cast<int>(st.functions.size())) throw Napi::RangeError::New(info.Env(), "unknown function id");
+    decl = st.functions[fid].ref.decl;
+  } else {
+    decl = scopeFrom(info[1]).decl;
+  }
+  return Napi::String::New(info.Env(), session(info.Env()).docComment(decl));
+}
+
 Napi::Value describeClassFn(const Napi::CallbackInfo& info) {
   return describeClass(info.Env(), unwrap(info.Env(), session(info.Env()).describeClass(scopeFrom(info[0]), info.Length() > 1 && info[1].ToBoolean().Value())));
 }
@@ -259,6 +273,7 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("lookup", lookup);
   fn("memberNames", memberNames);
   fn("describeClass", describeClassFn);
+  fn("docComment", docComment);
   fn("describeEnum", describeEnumFn);
   fn("qualifiedName", qualifiedName);
   fn("sizeOf", sizeOf);

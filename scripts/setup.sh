@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(clang-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev
-          zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libfmt-dev)
+          zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libfmt-dev
+          tmux)  # tmux: test/repl.test.ts drives the REPL in a real terminal
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

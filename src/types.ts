@@ -172,6 +172,8 @@ export interface NativeAddon {
   describeClass(scope: number, forDerivation?: boolean): ClassInfo;
   describeEnum(scope: number): EnumInfo;
   qualifiedName(scope: number): string;
+  /** The doxygen-style documentation comment of a function (by fid) or a scope (class, namespace, enum); '' if none. */
+  docComment(kind: 'function' | 'scope', id: number): string;
   sizeOf(type: string): number;
   parseType(type: string): TypeInfo;
   classByTypeinfoName(name: string): number | null;

@@ -1,5 +1,6 @@
 // reflex/src/scopes.cpp — name lookup in namespaces and classes, member listing, scope names.
 #include <clang/AST/DeclFriend.h>
+#include <clang/AST/RawCommentList.h>
 #include <clang/Sema/Lookup.h>
 
 #include <cxxabi.h>
@@ -215,6 +216,11 @@ std::vector<std::string> Session::memberNames(ScopeRef scope) {
   std::function<void(const clang::DeclContext*)> walk = [&](const clang::DeclContext* ctx) {
     bool inClass = llvm::isa<clang::CXXRecordDecl>(ctx);
     for (const clang::Decl* d : ctx->decls()) {
+      // extern "C" { ... } blocks (every C header under C++) declare into the enclosing scope.
+      if (auto* ls = llvm::dyn_cast<clang::LinkageSpecDecl>(d)) {
+        walk(ls);
+        continue;
+      }
       auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
       if (!nd) continue;
       bool isProtected = false;
@@ -238,6 +244,10 @@ std::vector<std::string> Session::memberNames(ScopeRef scope) {
       std::vector<const clang::NamedDecl*> found;
       std::function<void(const clang::DeclContext*)> collect = [&](const clang::DeclContext* ctx) {
         for (const clang::Decl* d : ctx->decls()) {
+          if (auto* ls = llvm::dyn_cast<clang::LinkageSpecDecl>(d)) {  // extern "C" { ... }
+            collect(ls);
+            continue;
+          }
           auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
           if (!nd || nd->isImplicit() || llvm::isa<clang::UsingDirectiveDecl>(nd)) continue;
           if (auto* inner = llvm::dyn_cast<clang::NamespaceDecl>(nd); inner && (inner->isInline() || inner->isAnonymousNamespace())) {
@@ -284,6 +294,20 @@ ScopeRef Session::classByTypeinfoName(const std::string& mangledName) {
   }
   impl_->typeinfoCache[mangledName] = record;
   return scopeOf(record);
+}
+
+std::string Session::docComment(const void* declPtr) {
+  auto* d = static_cast<const clang::Decl*>(declPtr);
+  if (!d) return "";
+  auto& ctx = impl_->ast();
+  // A template instantiation carries the comment of the template it was made from.
+  if (auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(d))
+    if (auto* pattern = spec->getSpecializedTemplate()) d = pattern->getTemplatedDecl();
+  if (auto* fn = llvm::dyn_cast<clang::FunctionDecl>(d))
+    if (auto* pattern = fn->getTemplateInstantiationPattern()) d = pattern;
+  const clang::RawComment* rc = ctx.getRawCommentForAnyRedecl(d);
+  if (!rc) return "";
+  return rc->getFormattedText(ctx.getSourceManager(), ctx.getDiagnostics());
 }
 
 }  // namespace reflex

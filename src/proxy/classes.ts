@@ -108,6 +108,9 @@ export class CppInstance {
       : state.info.displayName || state.info.spelling;
     if (!self[ADDRESS]) return `${label} <deleted>`;
     if (depth < 0) return options.stylize(`[${label}]`, 'special');
+    if (typeof (this as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
+      return inspectContainer(this as unknown as Iterable<unknown>, label, depth, options, show);
+    }
     const fields: Record<string, unknown> = {};
     for (const [name] of allFields(state)) {
       try {
@@ -130,6 +133,30 @@ function explainConstructors(state: ClassState, e: unknown): unknown {
     e.message += `\nnot callable from JS: ${hidden.join('; ')}`;
   }
   return e;
+}
+
+// Containers show their elements, the way Node shows an Array or a Map (truncated at maxArrayLength).
+function inspectContainer(items: Iterable<unknown>, spelling: string, depth: number,
+  options: { stylize: (s: string, style: string) => string; maxArrayLength?: number | null }, show: typeof inspect): string {
+  const limit = options.maxArrayLength === null ? Infinity : options.maxArrayLength ?? 100;
+  const mapLike = /^std::(unordered_)?(multi)?map</.test(spelling);
+  const shown: unknown[] = [];
+  // size() when the container has one, so a huge container is not walked past what is shown.
+  const size = (items as { size?: () => unknown }).size;
+  let total = 0;
+  for (const item of items) {
+    if (total >= limit && typeof size === 'function') break;
+    if (total++ < limit) shown.push(item);
+  }
+  if (typeof size === 'function') total = Number(size.call(items));
+  const inner = { ...options, depth: (options as { depth?: number | null }).depth === null ? null : depth - 1 } as never;
+  const parts = shown.map((v) => (mapLike && Array.isArray(v) ? `${show(v[0], inner)} => ${show(v[1], inner)}` : show(v, inner)));
+  if (total > shown.length) parts.push(`... ${total - shown.length} more item${total - shown.length > 1 ? 's' : ''}`);
+  const [open, close] = mapLike ? ['{', '}'] : ['[', ']'];
+  const oneLine = parts.join(', ');
+  const body = !parts.length ? `${open}${close}` : oneLine.length <= 72 && !oneLine.includes('\n')
+    ? `${open} ${oneLine} ${close}` : `${open}\n  ${parts.join(',\n').replace(/\n/g, '\n  ')}\n${close}`;
+  return `${spelling}(${total}) ${body}`;
 }
 
 function allFields(state: ClassState, out = new Map<string, FieldInfo>()): Map<string, FieldInfo> {

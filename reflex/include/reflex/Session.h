@@ -66,6 +66,8 @@ class Session {
   Result<ClassDesc> describeClass(ScopeRef record, bool forDerivation = false);
   Result<EnumDesc> describeEnum(ScopeRef enumeration);
   std::string qualifiedName(ScopeRef scope) const;
+  // The documentation comment (/// or /** */) of a declaration (a ScopeRef's or FuncRef's decl), formatted; "" if none.
+  std::string docComment(const void* decl);
   // Parses a C++ type spelling ("const geo::Point&", "unsigned long").
   Result<TypeDesc> parseType(const std::string& spelling);
   Result<uint64_t> sizeOf(const std::string& typeSpelling);

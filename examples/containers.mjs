@@ -1,0 +1,20 @@
+// examples/containers.mjs — standard containers from JS: vectors, maps, strings, and how they print.
+import { inspect } from 'node:util';
+import cppyy from 'cppjit';
+
+cppyy.include('<vector>');
+cppyy.include('<map>');
+cppyy.include('<algorithm>');
+const { std } = cppyy.gbl;
+
+const v = new std.vector['int']();
+for (const x of [5, 3, 9, 1]) v.push_back(x);
+cppyy.cppdef('void sortInts(std::vector<int>& v) { std::sort(v.begin(), v.end()); }');
+cppyy.gbl.sortInts(v);
+console.log('sorted:', [...v], 'size', v.size(), 'front', v.front());
+console.log(inspect(v));
+
+const ages = new std.map['std::string, int']();
+ages.set('ada', 36).set('alan', 41);
+for (const [name, age] of ages) console.log(`${name} is ${age}`);
+console.log('has ada:', ages.has('ada'), '| inspect:', inspect(ages));

@@ -1,0 +1,191 @@
+// test/dts.test.ts — `cppjit dts` on real headers: tsc --strict accepts a correct program and rejects wrong argument/result types.
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixture } from './helpers';
+import { run } from './run';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const dir = mkdtempSync(path.join(tmpdir(), 'cppjit-dts-'));
+mkdirSync(path.join(dir, 'node_modules'));
+symlinkSync(root, path.join(dir, 'node_modules', 'cppjit'));
+symlinkSync(path.join(root, 'node_modules', '@types'), path.join(dir, 'node_modules', '@types'));
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `cppjit dts ...`; returns the file text and how long it took. */
+async function dts(out: string, ...args: string[]): Promise<{ text: string; ms: number }> {
+  const started = Date.now();
+  const r = await run(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts', ...args, '-o', path.join(dir, out)]);
+  if (r.status !== 0) throw new Error(`cppjit dts failed (${r.status}):\n${r.stderr}`);
+  return { text: readFileSync(path.join(dir, out), 'utf8'), ms: Date.now() - started };
+}
+
+/** Type-checks `files` (strict, the declarations themselves checked too); returns tsc's exit status and output. */
+async function typecheck(name: string, files: string[]): Promise<{ status: number | null; output: string }> {
+  const config = {
+    compilerOptions: {
+      strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true,
+      skipLibCheck: false, types: ['node'], lib: ['es2022', 'esnext.disposable'],
+    },
+    files,
+  };
+  writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(config));
+  const r = await run(process.execPath, [tsc, '-p', path.join(dir, `${name}.json`)], { cwd: dir });
+  return { status: r.status, output: r.stdout + r.stderr };
+}
+
+describe('cppjit dts', { timeout: 240_000 }, () => {
+  const headers = ['basics.h', 'objects.h', 'callbacks.h'].map(fixture);
+  let generated = '';
+
+  it('declares functions, overloads, classes, enums, variables and namespaces', async () => {
+    generated = (await dts('fixtures.d.ts', ...headers, '-I', fixture('.'))).text;
+    expect(generated).toContain("declare module 'cppjit'");
+    expect(generated).toContain('interface CppGlobal');
+    expect(generated).toContain('add: { (a: number, b: number): number; } & CppFunction;');
+    expect(generated).toContain('pick64: { (x: number | bigint): number | bigint; } & CppFunction;');
+    expect(generated).toContain('scaled: { (a: number, factor?: number, offset?: number): number; } & CppFunction;');
+    expect(generated).toMatch(/readonly Green: 5;/);
+    expect(generated).toMatch(/new\(x_: number, y_: number\): I_objects\$Point;/);
+    // Only what the headers add: nothing from the prelude's <string> is re-declared.
+    expect(generated).not.toMatch(/\bto_string\b/);
+    expect(generated).not.toMatch(/PTHREAD_CREATE_JOINABLE|readonly FILE:/);
+  });
+
+  it('a correct program type-checks with tsc --strict', async () => {
+    writeFileSync(path.join(dir, 'good.mts'), `
+import cppyy from 'cppjit';
+import './fixtures.js';
+const { basics, objects, cb } = cppyy.gbl;
+const n: number = basics.add(1, 2);
+const s: number = basics.scaled(1) + basics.scaled(1, 2, 3);
+const big: number | bigint = basics.pick64(5n);
+const p1: number = basics.pick('text') + basics.pick(1.5) + basics.pick(true) + basics.pick(1, 2);
+const green: 5 = basics.Green;
+const c: number = basics.colorValue(basics.Color.Green);
+const where: string | null = basics.inner.where();
+const depth: number = basics.inner.deeper.depth();
+const p = new objects.Point(1, 2);
+const sum: number = p.sum();
+p.x = 3;
+const mid: number = objects.midpoint(p, new objects.Point()).x;
+const sq = new objects.Square(2);
+const area: number = sq.area() + sq.shapeTag();
+const name: string = sq.name();
+const shape = objects.makeShape(1);
+const a2: number = shape ? objects.areaOf(shape) : 0;
+const viaNull: number = objects.sumVia(null);
+const applied: number = cb.apply((x, y) => x * y, 6, 7) + cb.apply(cb.add, 1, 2);
+const integral: number = cb.integrate((x) => x * x, 0, 1, 10);
+const sigs: readonly string[] = basics.add.signatures;
+const total: number = objects.Point.instances();
+p.delete();
+export { n, s, big, p1, green, c, where, depth, sum, mid, area, name, a2, viaNull, applied, integral, sigs, total };
+`);
+    const r = await typecheck('good', ['good.mts', 'fixtures.d.ts']);
+    expect(r.output).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('wrong argument and result types are tsc errors', async () => {
+    const lines = [
+      "import cppyy from 'cppjit';",
+      "import './fixtures.js';",
+      'const { basics, objects, cb } = cppyy.gbl;',
+      "basics.add('1', 2);",                                  // 4: string for int
+      'const wrong: string = basics.add(1, 2);',              // 5: number result as string
+      'basics.add(1);',                                       // 6: missing argument
+      'new objects.Point(1, 2).nope();',                      // 7: no such method
+      "objects.areaOf(new objects.Point());",                 // 8: Point is not a Shape
+      "cb.apply((x: string) => x, 1, 2);",                    // 9: callback parameter type
+      'new objects.Abstract();',                              // 10: abstract class
+      'basics.missing();',                                    // 11: unknown member of a namespace
+      'const big: number = basics.pick64(1);',                // 12: 64-bit result may be a bigint
+    ];
+    writeFileSync(path.join(dir, 'bad.mts'), `${lines.join('\n')}\nexport { wrong, big };\n`);
+    const r = await typecheck('bad', ['bad.mts', 'fixtures.d.ts']);
+    expect(r.status).not.toBe(0);
+    for (let line = 4; line <= 12; line++) expect(r.output).toContain(`bad.mts(${line},`);
+  });
+
+  it('<vector> with a known instantiation: typed methods; in seconds', async () => {
+    const { ms } = await dts('vector.d.ts', '<vector>', '--scope', 'std', '--instantiate', 'std::vector<int>');
+    expect(ms).toBeLessThan(45_000);
+    writeFileSync(path.join(dir, 'vec.mts'), `
+import cppyy from 'cppjit';
+import './vector.js';
+const V = cppyy.gbl.std.vector['int'];
+const v = new V();
+v.push_back(1);
+const n: number | bigint = v.size();
+const first: number = v.at(0);
+const other = cppyy.gbl.std.vector['double'];   // not declared: any class
+export { n, first, other };
+`);
+    let r = await typecheck('vec', ['vec.mts', 'vector.d.ts']);
+    expect(r.output).toBe('');
+    writeFileSync(path.join(dir, 'vecbad.mts'), `
+import cppyy from 'cppjit';
+import './vector.js';
+const v = new (cppyy.gbl.std.vector['int'])();
+v.push_back('x');
+`);
+    r = await typecheck('vecbad', ['vecbad.mts', 'vector.d.ts']);
+    expect(r.output).toContain('vecbad.mts(5,');
+  });
+
+  it('nlohmann/json: declarations in seconds that tsc accepts', async () => {
+    const { text, ms } = await dts('json.d.ts', '<nlohmann/json.hpp>', '--scope', 'nlohmann');
+    expect(ms).toBeLessThan(45_000);
+    expect(text).toMatch(/readonly json: C_nlohmann\$/);
+    writeFileSync(path.join(dir, 'json.mts'), `
+import cppyy from 'cppjit';
+import './json.js';
+const j = cppyy.gbl.nlohmann.json.parse('{"a": [1, 2]}');
+const size: number | bigint = cppyy.gbl.nlohmann.json.prototype.size.call(j);
+export { size };
+`);
+    const r = await typecheck('json', ['json.mts', 'json.d.ts']);
+    expect(r.output).toBe('');
+  });
+
+  it('C++ documentation comments become JSDoc', async () => {
+    const { text } = await dts('documented.d.ts', fixture('documented.h'));
+    expect(text).toContain('/** Adds two integers; never overflows in the tests. */ (a: number, b: number): number;');
+    expect(text).toContain('/** Squared distance from the origin. */ norm2(): number;');
+    expect(text).toContain('/** A point in the plane. */ readonly Spot: C_documented$Spot;');
+  });
+
+  it('a C header: the extern "C" functions, structs and typedefs it adds', async () => {
+    const { text } = await dts('zlib.d.ts', 'zlib.h');
+    expect(text).toContain('zlibVersion: { (): string | null; } & CppFunction;');
+    expect(text).toMatch(/crc32: \{ \(crc: number \| bigint, buf: [^)]*, len: number\): number \| bigint; \}/);
+    expect(text).toMatch(/readonly z_stream_s: C_z_stream_s;/);
+    // Not what the prelude had already declared.
+    expect(text).not.toMatch(/\bmemcpy\b|\bpthread_create\b/);
+  });
+
+  it('--scope a::b declares that namespace only, under its path', async () => {
+    const { text } = await dts('inner.d.ts', fixture('basics.h'), '--scope', 'basics::inner');
+    expect(text).toMatch(/readonly basics: \{ readonly inner: N_basics\$inner \};/);
+    expect(text).toContain('where: { (): string | null; } & CppFunction;');
+    expect(text).toContain('depth: { (): number; } & CppFunction;');
+    expect(text).not.toContain('pick64');
+    const r = await run(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts', fixture('basics.h'), '--scope', 'basics::add']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('--scope basics::add: add is not a namespace');
+  });
+
+  it('bad input: a clear error and exit code', async () => {
+    const r = await run(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts', fixture('no-such-header.h')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cppjit dts: .*no-such-header\.h/);
+    const u = await run(process.execPath, [path.join(root, 'bin', 'cppjit.mjs'), 'dts']);
+    expect(u.status).toBe(2);
+    expect(u.stderr).toContain('usage: cppjit dts');
+  });
+});
