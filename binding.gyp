@@ -13,6 +13,7 @@
         "native/errors.cc",
         "native/memory.cc",
         "native/objects.cc",
+        "native/signals.cc",
         "native/thunks.cc",
         "reflex/src/diagnostics.cpp",
         "reflex/src/functions.cpp",

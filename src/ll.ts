@@ -1,11 +1,12 @@
 // src/ll.ts — cppyy.ll: low-level access to addresses, ownership and raw objects.
 import { native } from './native';
-import { CppPointer } from './convert/pointers';
+import { CppPointer, CppRef } from './convert/pointers';
 import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS, OWNED } from './proxy/symbols';
 import type { ClassState, CppObject } from './proxy/classes';
 import { classFor, disownObject, isClass, ownObject, wrapBorrowed } from './proxy/classes';
 import { pinnedCallback } from './convert/callbacks';
 import type { PinnedCallback } from './convert/callbacks';
+import { llMemory } from './llmemory';
 
 function classOf(type: unknown): ClassState {
   if (isClass(type)) return type[CLASS_STATE];
@@ -20,7 +21,8 @@ function classOf(type: unknown): ClassState {
 export const ll = {
   /** Address of an object (or pointer) as a bigint. */
   addressof(value: unknown): bigint {
-    if (value instanceof CppPointer) return value.address;
+    if (value instanceof CppPointer || value instanceof CppRef) return value.address;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return BigInt(native().memory.data_address(value));
     if (value !== null && typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
       const obj = value as CppObject;
       const state = obj[CLASS_STATE] as ClassState;
@@ -54,6 +56,7 @@ export const ll = {
   callback(fn: Function, type: string): PinnedCallback {
     return pinnedCallback(fn, type);
   },
+  ...llMemory,
   /** C++ name of a class or type object. */
   nameOf(type: unknown): string | undefined {
     return (type as Record<symbol, string> | undefined)?.[CPP_NAME];

@@ -251,6 +251,28 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
     }
     return d;
   }
+  if (llvm::isa<clang::ConstantArrayType>(canon.getTypePtr())) {
+    // Multi-dimensional arrays are one run of elements, as C lays them out.
+    uint64_t length = 1;
+    clang::QualType element = canon;
+    while (auto* a = llvm::dyn_cast<clang::ConstantArrayType>(element.getCanonicalType().getTypePtr())) {
+      length *= a->getSize().getZExtValue();
+      element = a->getElementType();
+    }
+    clang::QualType elementCanon = element.getCanonicalType();
+    d.kind = TypeKind::Array;
+    d.arrayLength = length;
+    d.isConst = element.isConstQualified();
+    d.pointee = qualifiedSpelling(s, element.getUnqualifiedType());
+    if (!elementCanon->isIncompleteType()) d.elementSize = static_cast<uint64_t>(s.ast().getTypeSizeInChars(elementCanon).getQuantity());
+    if (auto* rd = recordOf(elementCanon)) {
+      d.pointeeKind = isStdString(rd) ? TypeKind::StdString : TypeKind::Object;
+      d.record = scopeOf(rd);
+    } else if (!classifyArithmetic(s, elementCanon, d.pointeeKind, d.pointeeBits, d.pointeeSigned)) {
+      d.pointeeKind = elementCanon->isPointerType() ? TypeKind::Pointer : TypeKind::Unsupported;
+    }
+    return d;
+  }
   if (canon->isNullPtrType()) {
     d.kind = TypeKind::Pointer;
     d.pointeeKind = TypeKind::Void;

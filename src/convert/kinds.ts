@@ -23,6 +23,13 @@ export const FIRST_CLASS = 16;
 
 export const IMPOSSIBLE = -1;
 
+// Whether a plain JS object (or an array of them, for `const T*`) can stand for a struct parameter;
+// supplied by convert/structs.ts, which knows classes.
+let literalCheck: (t: TypeInfo) => boolean = () => false;
+export function setLiteralCheck(fn: (t: TypeInfo) => boolean): void {
+  literalCheck = fn;
+}
+
 export function kindOf(value: unknown): number {
   switch (typeof value) {
     case 'number':
@@ -130,6 +137,11 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
     case 'cstring':
       if (kind === K_STRING || kind === K_NULL) return 0;
       if (kind === K_CHAR) return 1;
+      if (kind === K_POINTER || kind === K_ARRAY_INT) return 3; // a char* from C, a Uint8Array/Buffer in place
+      return IMPOSSIBLE;
+    case 'arithref':
+      if (kind === K_POINTER) return 0; // an ll.ref box
+      if (kind === K_ARRAY_INT || kind === K_ARRAY_NUMBER || kind === K_ARRAY) return 2; // a TypedArray's first element
       return IMPOSSIBLE;
     case 'string':
       if (kind === K_STRING) return 0;
@@ -144,6 +156,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
         if (kind === K_NULL) return 2;
       }
       if (kind === K_NULL) return t.kind === 'objectptr' ? 1 : IMPOSSIBLE;
+      if (kind === K_OBJECT) return literalCheck(t) ? 5 : IMPOSSIBLE;
+      if (isArrayKind(kind) && t.kind === 'objectptr') return literalCheck(t) ? 6 : IMPOSSIBLE;
       if (isArrayKind(kind)) return sequenceScore(t, kind);
       if (kind < FIRST_CLASS || t.record === null) return IMPOSSIBLE;
       const depth = derivation(kind - FIRST_CLASS, t.record);
@@ -157,7 +171,9 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
     case 'pointer':
       if (kind === K_NULL) return 2;
       if (kind === K_POINTER) return 1;
-      if (kind >= FIRST_CLASS && t.pointeeKind === 'void') return 3;
+      if (isArrayKind(kind)) return 3; // a TypedArray in place (the element type is checked on conversion)
+      if ((kind === K_STRING || kind === K_CHAR) && t.pointeeKind === 'char') return 3;
+      if ((kind >= FIRST_CLASS || kind === K_OBJECT) && t.pointeeKind === 'void') return 3;
       if (kind === K_BIGINT) return 4;
       return IMPOSSIBLE;
     default:
