@@ -9,16 +9,16 @@ beforeAll(() => {
   cppyy.include(fixture('cinterop.h'));
   // The opaque handle's implementation, hidden from callers as a C library would keep it.
   cppyy.cppdef(`
-    struct Handle { int value; };
+    struct HandleImpl { int value; };
     static int ci_alive = 0;
     extern "C" int handle_open(const char* name, Handle** out) {
       if (!name || !*name) { *out = nullptr; return 1; }
-      *out = new Handle{static_cast<int>(std::strlen(name))};
+      *out = reinterpret_cast<Handle*>(new HandleImpl{static_cast<int>(std::strlen(name))});
       ++ci_alive;
       return 0;
     }
-    extern "C" int handle_value(const Handle* h) { return h->value; }
-    extern "C" void handle_close(Handle* h) { if (h) { --ci_alive; delete h; } }
+    extern "C" int handle_value(const Handle* h) { return reinterpret_cast<const HandleImpl*>(h)->value; }
+    extern "C" void handle_close(Handle* h) { if (h) { --ci_alive; delete reinterpret_cast<HandleImpl*>(h); } }
     extern "C" int handles_alive() { return ci_alive; }
   `);
   g = cppyy.gbl;
