@@ -121,6 +121,7 @@ int arg_in(napi_env, napi_value, long double&);
 int arg_in(napi_env, napi_value, std::string&);
 int cstring_in(napi_env, napi_value, std::string& storage, const char*& out);
 int address_in(napi_env, napi_value, void*& out);
+int bytes_in(napi_env, napi_value, void*& out);  // a TypedArray's data pointer (JS passes memory it keeps alive so)
 size_t given(napi_env, napi_value* argv, size_t argc, size_t minimum);
 napi_value undefined(napi_env);
 napi_value null_value(napi_env);
@@ -152,7 +153,8 @@ napi_value address_to_js(napi_env, const void*);
 template <class T>
 inline int object_in(napi_env env, napi_value v, T*& out) {
   void* p;
-  if (int e = address_in(env, v, p)) return e;
+  if (int e = address_in(env, v, p))
+    if (bytes_in(env, v, p)) return e;
   if (!p) return kNullObject;
   out = static_cast<T*>(p);
   return kOk;
@@ -161,7 +163,8 @@ inline int object_in(napi_env env, napi_value v, T*& out) {
 template <class T>
 inline int pointer_in(napi_env env, napi_value v, T*& out) {
   void* p;
-  if (int e = address_in(env, v, p)) return e;
+  if (int e = address_in(env, v, p))
+    if (bytes_in(env, v, p)) return e;
   out = (T*)p;
   return kOk;
 }
@@ -452,6 +455,13 @@ int address_in(napi_env env, napi_value v, void*& out) {
     return kOk;
   }
   return kWrongType;
+}
+
+int bytes_in(napi_env env, napi_value v, void*& out) {
+  bool isTyped = false;
+  if (napi_is_typedarray(env, v, &isTyped) != 0 || !isTyped) return kWrongType;
+  napi_get_typedarray_info(env, v, nullptr, nullptr, &out, nullptr, nullptr);
+  return kOk;
 }
 
 // Number of arguments once trailing undefineds are dropped: in JS, undefined means "not given",

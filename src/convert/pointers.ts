@@ -4,7 +4,7 @@ import { native } from '../native';
 import { POINTER_TAG } from './kinds';
 import { ADDRESS, CLASS_STATE, OFFSETS } from '../proxy/symbols';
 import type { ClassState, CppObject } from '../proxy/classes';
-import type { NativeFunction, TypeInfo } from '../types';
+import type { TypeInfo } from '../types';
 
 /** Reads and writes one element of a pointee type (set by fields.ts, which knows every type). */
 export interface ElementAccess {
@@ -80,8 +80,8 @@ export function makePointer(address: number, pointee: string): CppPointer | null
 /** A `{ value }` box in memory of its own, for C++ taking `T&` or `T*` (out parameters): `ll.ref('int', 0)`. */
 export class CppRef {
   readonly [POINTER_TAG] = true;
-  /** Keeps the zeroed bytes alive as long as the box. */
-  private readonly storage: Uint8Array;
+  /** The zeroed bytes (what a call receives: the thunk takes a TypedArray's data pointer). */
+  readonly storage: Uint8Array;
   readonly address: bigint;
   constructor(readonly type: string, readonly typeInfo: TypeInfo, private readonly access: ElementAccess, initial: unknown) {
     this.storage = new Uint8Array(Math.max(access.size, 1));
@@ -98,22 +98,6 @@ export class CppRef {
   [inspect.custom]() {
     return `ref<${this.type}>(${inspect(this.value)})`;
   }
-}
-
-// Values converted to addresses for a call in progress: nothing else may reference a TypedArray
-// or a temporary buffer while C++ runs (a callback may collect garbage).
-const held: unknown[] = [];
-
-/** Wraps an invoker so that the memory its arguments point into outlives the call. */
-export function holdingPointees(invoke: NativeFunction): NativeFunction {
-  return (...args: unknown[]) => {
-    const depth = held.length;
-    try {
-      return invoke(...args);
-    } finally {
-      held.length = depth;
-    }
-  };
 }
 
 const TYPED: Record<string, string[]> = {
@@ -150,47 +134,53 @@ function sameType(a: string, b: string): boolean {
   return a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
 }
 
-/** Address of the bytes of a TypedArray/Buffer/DataView/ArrayBuffer, held for the call in progress. */
-function bytesOf(view: ArrayBufferView | ArrayBuffer): number {
-  held.push(view);
-  return native().memory.data_address(view) as number;
+/** Bytes as a Uint8Array over the same memory (the thunk takes any TypedArray's data pointer). */
+function bytesOf(view: ArrayBufferView | ArrayBuffer): ArrayBufferView {
+  if (view instanceof ArrayBuffer) return new Uint8Array(view);
+  if (view instanceof DataView) return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  return view;
 }
 
+type Converter = (value: unknown) => unknown;
+
 /**
- * Address for a non-class pointer parameter `t` (`T*`, `void*`, `char*`, `T**`, opaque `T*`):
+ * Converter for a non-class pointer parameter `t` (`T*`, `void*`, `char*`, `T**`, opaque `T*`):
  * pointer objects and ll.ref boxes of the pointee type, TypedArrays of exactly the element type
  * (in place), strings for `char*` (a temporary NUL-terminated copy), anything pointer-like for
- * `void*`; a TypeError naming what was expected otherwise.
+ * `void*`; a TypeError naming what was expected otherwise. Memory the call points into is passed
+ * as a TypedArray (the thunk takes its data pointer), so the argument list keeps it alive.
  */
-export function pointerArgument(value: unknown, t: TypeInfo): number {
-  if (value === null || value === undefined) return 0;
+export function pointerConverter(t: TypeInfo): Converter {
   const isVoid = t.pointeeKind === 'void';
+  const names = typedArrayNames(t.pointeeKind, t.pointeeBits, t.pointeeSigned);
+  const accepted = new Set(names.map((n) => (globalThis as unknown as Record<string, Function>)[n]));
+  if (names.includes('Uint8Array')) accepted.add(Buffer);
+  return (value) => {
+    if (value === null || value === undefined) return 0;
+    if (accepted.has((value as object).constructor) && ArrayBuffer.isView(value)) return value;
+    return slowPointer(value, t, isVoid, names);
+  };
+}
+
+function slowPointer(value: unknown, t: TypeInfo, isVoid: boolean, names: string[]): unknown {
   if (value instanceof CppPointer) {
     if (isVoid || value.type === 'void' || sameType(value.type, t.pointee)) return Number(value.address);
     throw new TypeError(`expected ${t.display}, got a ${value.type}* pointer (use cppyy.ll.cast to convert)`);
   }
   if (value instanceof CppRef) {
-    if (isVoid || sameType(value.typeInfo.spelling, t.pointee)) {
-      held.push(value);
-      return Number(value.address);
-    }
+    if (isVoid || sameType(value.typeInfo.spelling, t.pointee)) return value.storage;
     throw new TypeError(`expected ${t.display}, got a ref of ${value.type}`);
   }
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    if (isVoid || value instanceof ArrayBuffer || value instanceof DataView) {
-      if (isVoid) return bytesOf(value);
+    if (isVoid) return bytesOf(value);
+    if (value instanceof ArrayBuffer || value instanceof DataView) {
       throw new TypeError(`expected ${t.display}, got ${typeName(value)} (only void* takes untyped bytes)`);
     }
-    const names = typedArrayNames(t.pointeeKind, t.pointeeBits, t.pointeeSigned);
-    if (!names.includes(typeName(value)) && !(Buffer.isBuffer(value) && names.includes('Uint8Array'))) {
-      const want = names.length ? names.join(' or ') : 'a pointer object';
-      throw new TypeError(`expected ${t.display} (${want}), got ${typeName(value)}`);
-    }
-    return bytesOf(value);
+    const want = names.length ? names.join(' or ') : 'a pointer object';
+    throw new TypeError(`expected ${t.display} (${want}), got ${typeName(value)}`);
   }
   if (Array.isArray(value)) {
     // A JS array for `const T*`: a temporary C array of T (C's view of it would be lost for a non-const T*).
-    const names = typedArrayNames(t.pointeeKind, t.pointeeBits, t.pointeeSigned);
     const Typed = (globalThis as unknown as Record<string, new (n: number) => { [i: number]: unknown }>)[names[0] ?? ''];
     if (!t.isConst || !Typed) throw new TypeError(`expected ${t.display} (a TypedArray${t.isConst ? '' : ', in place'}), got Array`);
     const copy = new Typed(value.length);
@@ -201,12 +191,11 @@ export function pointerArgument(value: unknown, t: TypeInfo): number {
       copy[i] = bigint ? BigInt(v) : v;
       if (!bigint && copy[i] !== v) throw new RangeError(`element ${i}: ${v} is out of range for ${t.pointee}`);
     });
-    return bytesOf(copy as unknown as ArrayBufferView);
+    return copy;
   }
   if (typeof value === 'string' && t.pointeeKind === 'char') {
     // A writable copy: C may modify it; the change is not seen by the (immutable) JS string.
-    const copy = Buffer.from(`${value}\0`, 'utf8');
-    return bytesOf(copy);
+    return Buffer.from(`${value}\0`, 'utf8');
   }
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
@@ -218,22 +207,21 @@ export function pointerArgument(value: unknown, t: TypeInfo): number {
   throw new TypeError(`expected ${t.display} (a pointer, ${t.pointeeKind === 'char' ? 'a string, ' : ''}a TypedArray or null), got ${typeName(value)}`);
 }
 
-/** Address for a `T&` of an arithmetic T: an ll.ref box of T, or a TypedArray of T (its first element). */
-export function referenceArgument(value: unknown, t: TypeInfo): number {
-  if (value instanceof CppRef) {
-    if (sameType(value.typeInfo.spelling, t.pointee) || sameType(value.typeInfo.value, t.pointee)) {
-      held.push(value);
-      return Number(value.address);
+/** Converter for a `T&` of an arithmetic T: an ll.ref box of T, or a TypedArray of T (its first element). */
+export function referenceConverter(t: TypeInfo): Converter {
+  const names = typedArrayNames(t.pointeeKind, t.pointeeBits, t.pointeeSigned);
+  return (value) => {
+    if (value instanceof CppRef) {
+      if (sameType(value.typeInfo.spelling, t.pointee) || sameType(value.typeInfo.value, t.pointee)) return value.storage;
+      throw new TypeError(`expected ${t.display}, got a ref of ${value.type}`);
     }
-    throw new TypeError(`expected ${t.display}, got a ref of ${value.type}`);
-  }
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    const names = typedArrayNames(t.pointeeKind, t.pointeeBits, t.pointeeSigned);
-    if (!names.includes(typeName(value))) throw new TypeError(`expected ${t.display}, got ${typeName(value)}`);
-    if (!value.byteLength) throw new RangeError(`expected ${t.display}, got an empty ${typeName(value)}`);
-    return bytesOf(value);
-  }
-  throw new TypeError(`expected ${t.display} (cppyy.ll.ref('${t.pointee}', value)), got ${typeName(value)}`);
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      if (!names.includes(typeName(value))) throw new TypeError(`expected ${t.display}, got ${typeName(value)}`);
+      if (!value.byteLength) throw new RangeError(`expected ${t.display}, got an empty ${typeName(value)}`);
+      return value;
+    }
+    throw new TypeError(`expected ${t.display} (cppyy.ll.ref('${t.pointee}', value)), got ${typeName(value)}`);
+  };
 }
 
 /** Address for a pointer parameter: pointer objects, instances, bigint/number addresses, null. */

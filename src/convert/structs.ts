@@ -75,41 +75,180 @@ export function assignStruct(state: ClassState, address: number, value: unknown)
   }
 }
 
-// Objects made from JS literals for one call; destroyed when the call returns.
+// Objects of non-POD aggregates made from JS literals for one call; destroyed when the call returns.
 const temporaries: CppObject[] = [];
-// Contiguous arrays of structs for one call (GC-managed bytes, held until the call returns).
-const buffers: Uint8Array[] = [];
 
-/** Address of a temporary `state` object built from a JS literal (value-initialised, then its keys assigned). */
-export function temporaryStruct(state: ClassState, literal: Record<string, unknown>): number {
+type FieldWriter = (view: DataView, at: number, value: unknown) => void;
+interface PodLayout { size: number; writers: Map<string, FieldWriter> }
+const pods = new Map<number, PodLayout | null>();
+
+function numberWriter(t: { kind: string; bits: number; signed: boolean }, what: string): FieldWriter | null {
+  const { kind, bits } = t;
+  if (kind === 'float') {
+    if (bits !== 32 && bits !== 64) return null;
+    return (view, at, v) => {
+      if (typeof v !== 'number') throw new TypeError(`${what}: expected a number, got ${typeof v}`);
+      if (bits === 64) view.setFloat64(at, v, true); else view.setFloat32(at, v, true);
+    };
+  }
+  if (kind === 'bool') {
+    return (view, at, v) => {
+      if (typeof v !== 'boolean') throw new TypeError(`${what}: expected a boolean, got ${typeof v}`);
+      view.setUint8(at, v ? 1 : 0);
+    };
+  }
+  if (kind !== 'int' && kind !== 'enum' && kind !== 'char') return null;
+  const signed = kind === 'char' ? true : t.signed;
+  if (bits === 64) {
+    const lo = signed ? -(1n << 63n) : 0n;
+    const hi = signed ? (1n << 63n) - 1n : (1n << 64n) - 1n;
+    return (view, at, v) => {
+      const b = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : undefined;
+      if (b === undefined) throw new TypeError(`${what}: expected an integer, got ${typeof v}`);
+      if (b < lo || b > hi) throw new RangeError(`${what}: ${b} is out of range`);
+      view.setBigUint64(at, BigInt.asUintN(64, b), true);
+    };
+  }
+  if (bits !== 8 && bits !== 16 && bits !== 32) return null;
+  const lo = kind === 'char' ? -128 : signed ? -(2 ** (bits - 1)) : 0;
+  const hi = kind === 'char' ? 255 : signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  return (view, at, v) => {
+    if (kind === 'char' && typeof v === 'string' && v.length === 1) v = v.charCodeAt(0);
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${what}: expected an integer, got ${typeof v === 'number' ? v : typeof v}`);
+    if (v < lo || v > hi) throw new RangeError(`${what}: ${v} is out of range (${lo} to ${hi})`);
+    if (bits === 8) view.setUint8(at, v & 0xff);
+    else if (bits === 16) view.setUint16(at, v & 0xffff, true);
+    else view.setUint32(at, v >>> 0, true);
+  };
+}
+
+/**
+ * The layout of a C struct whose literal can be written into plain bytes: arithmetic, enum,
+ * pointer, nested POD and array fields only (no bit-fields, bases, std::string...). Null otherwise.
+ */
+function podLayout(record: number): PodLayout | null {
+  const known = pods.get(record);
+  if (known !== undefined) return known;
+  pods.set(record, null); // a recursive struct is not POD-writable while being examined
+  const state = classFor(record);
+  const { info } = state;
+  let layout: PodLayout | null = null;
+  if (info.isComplete && info.isAggregate && !info.isPolymorphic && !info.bases.length) {
+    const writers = new Map<string, FieldWriter>();
+    let ok = true;
+    for (const f of info.fields) {
+      const what = `${info.spelling}::${f.name}`;
+      const w = f.isBitField || f.isProtected ? null : fieldWriter(f.type, f.offset, what);
+      if (!w) { ok = false; break; }
+      writers.set(f.name, w);
+    }
+    if (ok) layout = { size: info.size, writers };
+  }
+  pods.set(record, layout);
+  return layout;
+}
+
+function fieldWriter(t: TypeInfo, offset: number, what: string): FieldWriter | null {
+  if (t.kind === 'object' && t.record !== null && !t.signature) {
+    const inner = podLayout(t.record);
+    if (!inner) return null;
+    const state = classFor(t.record);
+    return (view, at, v) => writePod(state, inner, view, at + offset, v);
+  }
+  if (t.kind === 'pointer' || t.kind === 'objectptr') {
+    return (view, at, v) => view.setBigUint64(at + offset, BigInt(pointerAddress(v, t.display)), true);
+  }
+  if (t.kind === 'array') {
+    const length = t.arrayLength ?? 0;
+    const size = t.elementSize ?? 0;
+    const element: FieldWriter | null = t.pointeeKind === 'object' && t.record !== null
+      ? fieldWriter({ ...t, kind: 'object' } as TypeInfo, 0, what)
+      : numberWriter({ kind: t.pointeeKind, bits: t.pointeeBits, signed: t.pointeeSigned }, what);
+    if (!element) return null;
+    const chars = t.pointeeKind === 'char';
+    return (view, at, v) => {
+      if (chars && typeof v === 'string') {
+        const bytes = Buffer.from(v, 'utf8');
+        if (bytes.length >= length) throw new RangeError(`${what}: a string of ${bytes.length} bytes does not fit in char[${length}] with its terminating NUL`);
+        for (let i = 0; i < bytes.length; i++) view.setUint8(at + offset + i, bytes[i]);
+        return;
+      }
+      if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) throw new TypeError(`${what}: expected an array of ${length}, got ${typeof v}`);
+      const values = v as ArrayLike<unknown>;
+      if (values.length !== length) throw new RangeError(`${what}: expected ${length} elements, got ${values.length}`);
+      for (let i = 0; i < length; i++) element(view, at + offset + i * size, values[i]);
+    };
+  }
+  const w = numberWriter(t, what);
+  return w && ((view, at, v) => w(view, at + offset, v));
+}
+
+function writePod(state: ClassState, layout: PodLayout, view: DataView, at: number, value: unknown): void {
+  if (value instanceof state.cls) {
+    // An instance: its bytes (a POD's copy is its bytes).
+    const address = (value as unknown as CppObject)[ADDRESS] as number;
+    if (!address) throw new Error(`cppjit: ${state.info.spelling} object was deleted`);
+    const source = new Uint8Array(native().memory.view(address, layout.size) as ArrayBuffer);
+    new Uint8Array(view.buffer, view.byteOffset + at, layout.size).set(source);
+    return;
+  }
+  if (!isPlainObject(value)) {
+    const got = value !== null && typeof value === 'object' && (value as CppObject)[CLASS_STATE]
+      ? ((value as CppObject)[CLASS_STATE] as ClassState).info.spelling : value === null ? 'null' : typeof value;
+    throw new TypeError(`expected ${state.info.spelling} (an instance or an object literal), got ${got}`);
+  }
+  for (const key in value) {
+    const w = layout.writers.get(key);
+    if (!w) throw new TypeError(`${state.info.spelling} has no field '${key}' (fields: ${[...layout.writers.keys()].join(', ')})`);
+    w(view, at, value[key]);
+  }
+}
+
+/** Whether literals of class `record` are written as plain bytes (no construction, nothing to destroy). */
+export function isPod(record: number): boolean {
+  return podLayout(record) !== null;
+}
+
+/**
+ * A temporary `state` object from a JS literal: for a POD, zeroed bytes written in JS (a
+ * Uint8Array the thunk takes the address of); otherwise a value-initialised object whose keys are
+ * assigned, destroyed when the call returns.
+ */
+export function temporaryStruct(state: ClassState, literal: Record<string, unknown>): unknown {
+  const layout = podLayout(state.info.scope);
+  if (layout) {
+    const bytes = new Uint8Array(Math.max(layout.size, 1));
+    writePod(state, layout, new DataView(bytes.buffer), 0, literal);
+    return bytes;
+  }
   const tmp = new (state.cls as unknown as new () => CppObject)();
   temporaries.push(tmp);
   assignStruct(state, tmp[ADDRESS] as number, literal);
   return tmp[ADDRESS] as number;
 }
 
-/** Address of a temporary C array of `state` objects made from a JS array of literals or instances. */
-export function temporaryStructArray(state: ClassState, values: ArrayLike<unknown>): number {
-  const size = state.info.size;
+/** A temporary C array of POD `state` objects made from a JS array of literals or instances. */
+export function temporaryStructArray(state: ClassState, values: ArrayLike<unknown>): unknown {
+  const layout = podLayout(state.info.scope);
+  if (!layout) throw new TypeError(`an array of ${state.info.spelling} can only be made from literals of a C struct`);
+  const size = layout.size;
   const bytes = new Uint8Array(Math.max(size * values.length, 1));
-  buffers.push(bytes);
-  const base = native().memory.data_address(bytes) as number;
+  const view = new DataView(bytes.buffer);
   for (let i = 0; i < values.length; i++) {
     try {
-      assignStruct(state, base + i * size, values[i]);
+      writePod(state, layout, view, i * size, values[i]);
     } catch (e) {
       if (e instanceof Error) e.message = `element ${i}: ${e.message}`;
       throw e;
     }
   }
-  return base;
+  return bytes;
 }
 
 /** Releases the temporaries a call's argument conversion made, however the call ends. */
 export function releasingStructs(invoke: NativeFunction): NativeFunction {
   return (...args: unknown[]) => {
     const mark = temporaries.length;
-    const marked = buffers.length;
     try {
       return invoke(...args);
     } finally {
@@ -117,7 +256,6 @@ export function releasingStructs(invoke: NativeFunction): NativeFunction {
         const tmp = temporaries.pop() as unknown as { delete(): void } & CppObject;
         if (tmp[OWNED]) tmp.delete();
       }
-      buffers.length = marked;
     }
   };
 }

@@ -5,8 +5,8 @@ import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../
 import { ResolutionCache } from '../cache/resolution';
 import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, describeMismatch, kindOf, score } from '../convert/kinds';
 import { objectAddress } from '../convert/objects';
-import { holdingPointees, makePointer, pointerArgument, referenceArgument } from '../convert/pointers';
-import { acceptsLiteral, isPlainObject, releasingStructs, temporaryStruct, temporaryStructArray } from '../convert/structs';
+import { makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
+import { acceptsLiteral, isPlainObject, isPod, releasingStructs, temporaryStruct, temporaryStructArray } from '../convert/structs';
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
 import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState, CppObject } from './classes';
@@ -90,10 +90,10 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
     }
     case 'pointer':
     case 'arithref': {
-      const convert = t.kind === 'pointer' ? pointerArgument : referenceArgument;
+      const convert = t.kind === 'pointer' ? pointerConverter(t) : referenceConverter(t);
       return (v) => {
         try {
-          return convert(v, t);
+          return convert(v);
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;
           throw e;
@@ -209,8 +209,7 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
   };
   // Wrappers only for the callables that need them, so plain calls stay one closure deep.
   if (info.params.some((p) => acceptsSequence(p.type))) invoke = releasingTemporaries(invoke);
-  if (info.params.some((p) => acceptsLiteral(p.type))) invoke = releasingStructs(invoke);
-  if (info.params.some((p) => p.type.kind === 'pointer' || p.type.kind === 'arithref' || p.type.kind === 'objectptr')) invoke = holdingPointees(invoke);
+  if (info.params.some((p) => acceptsLiteral(p.type) && !isPod(p.type.record!))) invoke = releasingStructs(invoke);
   if (info.params.some((p) => p.type.kind === 'funcptr')) invoke = keepingCallbacks(invoke);
   return invoke;
 }
