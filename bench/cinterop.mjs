@@ -92,5 +92,20 @@ for (const [name, contenders, target] of cases) {
   row.target = target;
   rows.push(row);
 }
+// The cost of signalsAsExceptions: the same C call with it off and on (a sigsetjmp per call when on).
+{
+  const loop = (n) => { let s = 0; for (let i = 0; i < n; i++) s += g.c_add3(i, 1, 2); return s; };
+  const best = { off: Infinity, on: Infinity };
+  for (let pass = 0; pass < PASSES; pass++) {
+    for (const mode of pass % 2 ? ['on', 'off'] : ['off', 'on']) {
+      cppyy.ll.signalsAsExceptions(mode === 'on');
+      gc();
+      best[mode] = Math.min(best[mode], measure(`signals ${mode}`, loop, CALL).nsPerOp);
+    }
+  }
+  cppyy.ll.signalsAsExceptions(false);
+  rows.push({ case: '`c_add3` with signalsAsExceptions(true) (koffi column: the same call with it off)', 'cppjit ns/op': best.on,
+    'hand-written ns/op': '—', 'koffi ns/op': best.off, 'cppjit/hand-written': '—', 'cppjit/koffi': `${(best.on / best.off).toFixed(2)}× (on/off)`, target: 'recorded' });
+}
 console.log(`Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 table(rows);

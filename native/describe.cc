@@ -82,6 +82,8 @@ Napi::Value describeType(Napi::Env env, const reflex::TypeDesc& t) {
   if (t.kind == reflex::TypeKind::Array) {
     o.Set("arrayLength", static_cast<double>(t.arrayLength));
     o.Set("elementSize", static_cast<double>(t.elementSize));
+  } else if (t.arrayLength) {
+    o.Set("arrayLength", static_cast<double>(t.arrayLength));  // a parameter declared as T[N]
   }
   if (t.signature) {
     // Callback signatures are registered when first described: JS names them by id.

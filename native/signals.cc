@@ -50,6 +50,12 @@ void handler(int sig, siginfo_t* info, void* context) {
     *top = frame->prev;
     frame->active = 0;
     frame->signo = sig;
+    // Thunks save no signal mask (that would be a system call per C++ call): unblock the signal
+    // here, so the mask after the jump is the one the call started with.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
     siglongjmp(frame->buf, 1);
   }
   // Not raised by C++ called from JS: the previous disposition decides.

@@ -166,7 +166,7 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
     return std::string("return undefined(env);");
   };
   out << "  signal_guard sg;\n"
-      << "  if (signals_armed()) { if (sigsetjmp(sg.f.buf, 1)) return __cppjit_sig_throw(env, sg.f.signo); sg.enter(); }\n";
+      << "  if (signals_armed()) { if (sigsetjmp(sg.f.buf, 0)) return __cppjit_sig_throw(env, sg.f.signo); sg.enter(); }\n";
   out << "  try {\n";
   if (f.minArgs == maxArgs) {
     out << "    " << callWith(maxArgs) << "\n";

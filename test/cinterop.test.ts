@@ -130,6 +130,12 @@ describe('pointers', () => {
     expect(g.scale_ints(p, 1, 1)).toBeUndefined();
   });
 
+  it('refuses a TypedArray shorter than a parameter declared as an array', () => {
+    expect(g.first_of(new Int32Array([4, 5, 6]))).toBe(4);
+    expect(() => g.first_of(new Int32Array(2))).toThrow(RangeError);
+    expect(() => g.first_of(new Int32Array(2))).toThrow(/argument 1 \('arr'\).*3 elements/);
+  });
+
   it('rejects a pointer object of another type', () => {
     expect(() => g.sum_doubles(g.int_buffer(1), 1)).toThrow(/expected const double \*.*int\* pointer/);
   });

@@ -244,6 +244,10 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
       }
     }
     d.kind = TypeKind::Pointer;
+    // A parameter declared as an array (`int v[3]`) keeps its length: a shorter TypedArray is refused.
+    if (auto* decayed = type->getAs<clang::DecayedType>())
+      if (auto* array = llvm::dyn_cast<clang::ConstantArrayType>(decayed->getOriginalType().getCanonicalType().getTypePtr()))
+        d.arrayLength = array->getSize().getZExtValue();
     if (!classifyArithmetic(s, pointeeCanon, d.pointeeKind, d.pointeeBits, d.pointeeSigned)) {
       d.pointeeKind = pointeeCanon->isVoidType() ? TypeKind::Void
                       : pointeeCanon->isPointerType() ? TypeKind::Pointer

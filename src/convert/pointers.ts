@@ -155,6 +155,16 @@ export function pointerConverter(t: TypeInfo): Converter {
   const names = typedArrayNames(t.pointeeKind, t.pointeeBits, t.pointeeSigned);
   const accepted = new Set(names.map((n) => (globalThis as unknown as Record<string, Function>)[n]));
   if (names.includes('Uint8Array')) accepted.add(Buffer);
+  const declared = t.arrayLength ?? 0;
+  if (declared) {
+    // A parameter declared as T[N]: C reads N elements, so fewer is refused.
+    return (value) => {
+      const v = value === null || value === undefined ? 0 : accepted.has((value as object).constructor) && ArrayBuffer.isView(value) ? value : slowPointer(value, t, isVoid, names);
+      const length = ArrayBuffer.isView(v) && t.pointeeBits ? Math.floor(v.byteLength / (t.pointeeBits / 8)) : undefined;
+      if (length !== undefined && length < declared) throw new RangeError(`expected ${declared} elements (${t.pointee}[${declared}]), got ${length}`);
+      return v;
+    };
+  }
   return (value) => {
     if (value === null || value === undefined) return 0;
     if (accepted.has((value as object).constructor) && ArrayBuffer.isView(value)) return value;
