@@ -1,10 +1,11 @@
 // src/llmemory.ts — the raw-memory half of cppyy.ll: boxes for out parameters, malloc/free, casts, C strings, views, signals.
 import { native } from './native';
 import { CppPointer, CppRef, elementAccessOf, pointerAddress, typedArrayNames } from './convert/pointers';
-import { CLASS_STATE, CPP_NAME } from './proxy/symbols';
-import type { CppObject } from './proxy/classes';
+import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS } from './proxy/symbols';
+import type { ClassState, CppObject } from './proxy/classes';
+import { liveView } from './convert/structs';
 import { classFor, wrapBorrowed } from './proxy/classes';
-import type { TypeInfo } from './types';
+import type { FieldInfo, TypeInfo } from './types';
 import { CppSignalError } from './errors';
 
 const parsed = new Map<string, TypeInfo>();
@@ -28,6 +29,36 @@ function spellingOf(type: unknown): string {
 function addressOf(value: unknown): number {
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return native().memory.data_address(value) as number;
   return pointerAddress(value, 'a pointer');
+}
+
+/** The live bytes/elements of a C array field (`char name[16]` included, which reads as a string otherwise). */
+function fieldView(obj: unknown, name: string): ArrayBufferView {
+  const state = (obj as CppObject | null)?.[CLASS_STATE] as ClassState | undefined;
+  if (!state) throw new TypeError('asTypedArray(obj, field) expects a cppjit object');
+  const find = (s: ClassState): [ClassState, FieldInfo] | undefined => {
+    const f = s.info.fields.find((x) => x.name === name);
+    if (f) return [s, f];
+    for (const base of s.bases) {
+      const found = find(base);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const found = find(state);
+  if (!found || found[1].type.kind !== 'array') throw new TypeError(`${state.info.spelling} has no C array field '${name}'`);
+  const [owner, field] = found;
+  const base = Number(llAddress(obj)) + (state.offsets[owner.id] ?? 0);
+  const view = liveView(field.type, base + field.offset, obj);
+  if (!view) throw new TypeError(`${state.info.spelling}::${name}: elements of ${field.type.pointee} have no TypedArray`);
+  return view;
+}
+
+function llAddress(obj: unknown): number {
+  const o = obj as CppObject;
+  const address = o[ADDRESS] as number;
+  if (!address) throw new Error('cppjit: the object was deleted');
+  const state = o[CLASS_STATE] as ClassState;
+  return address + ((o[OFFSETS] as Record<number, number>)[state.id] ?? 0);
 }
 
 export const llMemory = {
@@ -75,7 +106,8 @@ export const llMemory = {
    * A zero-copy TypedArray over `length` elements at an arithmetic pointer (or an ll.ref box), or
    * over the elements of a contiguous container (`data()` + `size()`, e.g. std::vector<double>).
    */
-  asTypedArray(p: unknown, length?: number): ArrayBufferView {
+  asTypedArray(p: unknown, length?: number | string): ArrayBufferView {
+    if (typeof length === 'string') return fieldView(p, length);
     let pointer = p;
     let count = length;
     if (p !== null && typeof p === 'object' && (p as CppObject)[CLASS_STATE]) {

@@ -81,6 +81,12 @@ describe('structs by value', () => {
     expect(() => { n.values = [1, 2, 3]; }).toThrow(RangeError);
     expect(() => { n.values = [1, 2, 3, 2 ** 31]; }).toThrow(RangeError);
     expect(g.named_sum({ name: 'abc', values: [1, 1, 1, 1] })).toBe(4);
+    // The bytes of a char array, live.
+    const bytes = ll.asTypedArray(n, 'name');
+    expect(bytes.length).toBe(16);
+    bytes[0] = 'J'.charCodeAt(0);
+    expect(n.name).toBe('Jello');
+    expect(() => ll.asTypedArray(n, 'nope')).toThrow(/no C array field 'nope'/);
   });
 });
 

@@ -117,3 +117,16 @@ describe('libc', () => {
     expect(g.strtol('0x10', null, 0)).toBe(16);
   });
 });
+
+describe('loading libraries', () => {
+  it('names what was searched when a library is missing', () => {
+    expect(() => cppyy.loadLibrary('cppjit_no_such_lib')).toThrow(/cannot load library 'cppjit_no_such_lib'.*libcppjit_no_such_lib\.so/);
+    expect(() => cppyy.loadLibrary('/nonexistent/libx.so')).toThrow(/\/nonexistent\/libx\.so/);
+  });
+
+  it('a declared C function nobody defines fails at its first call, naming the symbol', () => {
+    cppyy.cppdef('extern "C" int cppjit_missing_c_function(int);');
+    expect(() => g.cppjit_missing_c_function(1)).toThrow(/undefined symbol: cppjit_missing_c_function/);
+    expect(g.compressBound(10)).toBeGreaterThan(10);
+  });
+});
