@@ -56,6 +56,7 @@ inline const double* double_table() {
   static const double table[3] = {0.5, 1.5, 2.5};
   return table;
 }
+inline double vec_apply(Vec2 v, double (*f)(double)) { return f(v.x) + v.y; }
 inline double vec_sum(const Vec2* vs, int n) {
   double s = 0;
   for (int i = 0; i < n; ++i) s += vs[i].x + vs[i].y;

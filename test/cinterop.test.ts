@@ -45,6 +45,13 @@ describe('structs by value', () => {
     expect(g.rect_area({ max: { x: 2, y: 5 } })).toBe(10);
   });
 
+  it('keeps a literal argument intact while a callback passes other literals', () => {
+    const inner = (x: number) => g.vec2_dot({ x, y: 100 }, { x: 1, y: 1 }) + g.rect_area({ max: { x: 1, y: 1 } });
+    expect(g.vec_apply({ x: 2, y: 0.5 }, inner)).toBe(2 + 100 + 1 + 0.5);
+    expect(() => g.vec_apply({ x: 2 }, () => { throw new Error('boom'); })).toThrow('boom');
+    expect(g.vec_apply({ x: 3, y: 1 }, (x: number) => x)).toBe(4);
+  });
+
   it('rejects literals with unknown fields or wrong field types, naming them', () => {
     expect(() => g.vec2_add({ x: 1, z: 2 }, { x: 0 })).toThrow(/argument 1.*no field 'z'/);
     expect(() => g.vec2_add({ x: 'a' }, { x: 0 })).toThrow(TypeError);

@@ -42,6 +42,8 @@ napi_status napi_typeof(napi_env, napi_value, int*);
 napi_status napi_open_handle_scope(napi_env, napi_handle_scope*);
 napi_status napi_is_typedarray(napi_env, napi_value, bool*);
 napi_status napi_get_named_property(napi_env, napi_value, const char*, napi_value*);
+napi_status napi_is_arraybuffer(napi_env, napi_value, bool*);
+napi_status napi_get_arraybuffer_info(napi_env, napi_value, void**, size_t*);
 napi_status napi_get_typedarray_info(napi_env, napi_value, int*, size_t*, void**, napi_value*, size_t*);
 napi_status napi_close_handle_scope(napi_env, napi_handle_scope);
 }
@@ -458,10 +460,17 @@ int address_in(napi_env env, napi_value v, void*& out) {
 }
 
 int bytes_in(napi_env env, napi_value v, void*& out) {
-  bool isTyped = false;
-  if (napi_is_typedarray(env, v, &isTyped) != 0 || !isTyped) return kWrongType;
-  napi_get_typedarray_info(env, v, nullptr, nullptr, &out, nullptr, nullptr);
-  return kOk;
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) == 0 && is) {
+    napi_get_typedarray_info(env, v, nullptr, nullptr, &out, nullptr, nullptr);
+    return kOk;
+  }
+  if (napi_is_arraybuffer(env, v, &is) == 0 && is) {
+    size_t length = 0;
+    napi_get_arraybuffer_info(env, v, &out, &length);
+    return kOk;
+  }
+  return kWrongType;
 }
 
 // Number of arguments once trailing undefineds are dropped: in JS, undefined means "not given",

@@ -217,9 +217,15 @@ export function isPod(record: number): boolean {
 export function temporaryStruct(state: ClassState, literal: Record<string, unknown>): unknown {
   const layout = podLayout(state.info.scope);
   if (layout) {
-    const bytes = new Uint8Array(Math.max(layout.size, 1));
-    writePod(state, layout, new DataView(bytes.buffer), 0, literal);
-    return bytes;
+    const at = arenaAllocate(layout.size);
+    if (at >= 0) {
+      writePod(state, layout, arena.view, at, literal);
+      return arena.base + at;
+    }
+    // Too big for what is left of the arena: bytes of its own (outside V8's heap from the start).
+    const buffer = new ArrayBuffer(Math.max(layout.size, 1));
+    writePod(state, layout, new DataView(buffer), 0, literal);
+    return buffer;
   }
   const tmp = new (state.cls as unknown as new () => CppObject)();
   temporaries.push(tmp);
@@ -232,26 +238,51 @@ export function temporaryStructArray(state: ClassState, values: ArrayLike<unknow
   const layout = podLayout(state.info.scope);
   if (!layout) throw new TypeError(`an array of ${state.info.spelling} can only be made from literals of a C struct`);
   const size = layout.size;
-  const bytes = new Uint8Array(Math.max(size * values.length, 1));
-  const view = new DataView(bytes.buffer);
+  const at = arenaAllocate(size * values.length);
+  const bytes = at >= 0 ? null : new Uint8Array(Math.max(size * values.length, 1));
+  const view = bytes ? new DataView(bytes.buffer) : arena.view;
+  const start = bytes ? 0 : at;
   for (let i = 0; i < values.length; i++) {
     try {
-      writePod(state, layout, view, i * size, values[i]);
+      writePod(state, layout, view, start + i * size, values[i]);
     } catch (e) {
       if (e instanceof Error) e.message = `element ${i}: ${e.message}`;
       throw e;
     }
   }
-  return bytes;
+  return bytes ?? arena.base + at;
+}
+
+// C structs made from literals live in one arena for the duration of their call: allocating an
+// ArrayBuffer per argument costs more than the call. Calls nest (callbacks), so the arena is a stack
+// that each call resets to where it found it (releasingStructs).
+const ARENA_SIZE = 64 * 1024;
+const arena = { buffer: null as ArrayBuffer | null, view: null as unknown as DataView, bytes: null as unknown as Uint8Array, base: 0, top: 0 };
+
+/** Offset of `size` zeroed bytes (16-aligned) in the arena, or -1 when it is full. */
+function arenaAllocate(size: number): number {
+  if (!arena.buffer) {
+    arena.buffer = new ArrayBuffer(ARENA_SIZE);
+    arena.view = new DataView(arena.buffer);
+    arena.bytes = new Uint8Array(arena.buffer);
+    arena.base = native().memory.data_address(arena.buffer) as number;
+  }
+  const at = (arena.top + 15) & ~15;
+  if (at + size > ARENA_SIZE) return -1;
+  arena.top = at + size;
+  arena.bytes.fill(0, at, at + size);
+  return at;
 }
 
 /** Releases the temporaries a call's argument conversion made, however the call ends. */
 export function releasingStructs(invoke: NativeFunction): NativeFunction {
   return (...args: unknown[]) => {
     const mark = temporaries.length;
+    const top = arena.top;
     try {
       return invoke(...args);
     } finally {
+      arena.top = top;
       while (temporaries.length > mark) {
         const tmp = temporaries.pop() as unknown as { delete(): void } & CppObject;
         if (tmp[OWNED]) tmp.delete();

@@ -6,7 +6,7 @@ import { ResolutionCache } from '../cache/resolution';
 import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, describeMismatch, kindOf, score } from '../convert/kinds';
 import { objectAddress } from '../convert/objects';
 import { makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
-import { acceptsLiteral, isPlainObject, isPod, releasingStructs, temporaryStruct, temporaryStructArray } from '../convert/structs';
+import { acceptsLiteral, isPlainObject, releasingStructs, temporaryStruct, temporaryStructArray } from '../convert/structs';
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
 import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState, CppObject } from './classes';
@@ -209,7 +209,7 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
   };
   // Wrappers only for the callables that need them, so plain calls stay one closure deep.
   if (info.params.some((p) => acceptsSequence(p.type))) invoke = releasingTemporaries(invoke);
-  if (info.params.some((p) => acceptsLiteral(p.type) && !isPod(p.type.record!))) invoke = releasingStructs(invoke);
+  if (info.params.some((p) => acceptsLiteral(p.type))) invoke = releasingStructs(invoke);
   if (info.params.some((p) => p.type.kind === 'funcptr')) invoke = keepingCallbacks(invoke);
   return invoke;
 }
