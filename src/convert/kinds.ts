@@ -173,7 +173,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
       if (kind === K_POINTER) return 1;
       if (isArrayKind(kind)) return 3; // a TypedArray in place (the element type is checked on conversion)
       if ((kind === K_STRING || kind === K_CHAR) && t.pointeeKind === 'char') return 3;
-      if ((kind >= FIRST_CLASS || kind === K_OBJECT) && t.pointeeKind === 'void') return 3;
+      if (kind >= FIRST_CLASS && t.pointeeKind === 'void') return 3;
+      if (kind === K_OBJECT && t.pointeeKind === 'void') return 7; // an ArrayBuffer (a struct literal ranks first)
       if (kind === K_BIGINT) return 4;
       return IMPOSSIBLE;
     default:
