@@ -79,6 +79,20 @@ describe('sqlite3', () => {
     }
     expect(seen).toEqual([[2, 'two'], [3, null]]);
     expect(g.sqlite3_finalize(stmt.value)).toBe(0);
+
+    // SQLITE_TRANSIENT is ((sqlite3_destructor_type)-1): a sentinel address that must reach C exactly.
+    const transient = cppyy.macro('SQLITE_TRANSIENT');
+    expect(transient.address).toBe(2n ** 64n - 1n);
+    const insert = ll.ref('sqlite3_stmt*', null);
+    expect(g.sqlite3_prepare_v2(handle, 'insert into t values (?, ?)', -1, insert, null)).toBe(0);
+    g.sqlite3_bind_int(insert.value, 1, 4);
+    expect(g.sqlite3_bind_text(insert.value, 2, 'four', -1, transient)).toBe(0); // copied by sqlite before the temporary string goes
+    expect(g.sqlite3_step(insert.value)).toBe(cppyy.macro('SQLITE_DONE'));
+    g.sqlite3_finalize(insert.value);
+    expect(g.sqlite3_exec(handle, "select b from t where a = 4", (_u: any, _n: number, values: any) => {
+      expect(ll.cstring(values[0])).toBe('four');
+      return 0;
+    }, null, null)).toBe(0);
     expect(g.sqlite3_close(handle)).toBe(0);
   });
 

@@ -525,7 +525,10 @@ napi_value to_js(napi_env env, const std::string& v) {
 }
 napi_value address_to_js(napi_env env, const void* p) {
   napi_value r;
-  napi_create_double(env, static_cast<double>(reinterpret_cast<uintptr_t>(p)), &r);
+  uintptr_t a = reinterpret_cast<uintptr_t>(p);
+  // Real addresses fit in 48 bits; sentinels such as (void*)-1 (SQLITE_TRANSIENT) stay exact as bigints.
+  if (a > (uintptr_t(1) << 53)) napi_create_bigint_uint64(env, a, &r);
+  else napi_create_double(env, static_cast<double>(a), &r);
   return r;
 }
 

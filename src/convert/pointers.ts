@@ -73,7 +73,7 @@ export function elementAccessOf(pointee: string): ElementAccess | string {
   return elementAccessFor(pointee);
 }
 
-export function makePointer(address: number, pointee: string): CppPointer | null {
+export function makePointer(address: number | bigint, pointee: string): CppPointer | null {
   return address ? new CppPointer(address, pointee) : null;
 }
 
@@ -174,7 +174,7 @@ export function pointerConverter(t: TypeInfo): Converter {
 
 function slowPointer(value: unknown, t: TypeInfo, isVoid: boolean, names: string[]): unknown {
   if (value instanceof CppPointer) {
-    if (isVoid || value.type === 'void' || sameType(value.type, t.pointee)) return Number(value.address);
+    if (isVoid || value.type === 'void' || sameType(value.type, t.pointee)) return exactAddress(value.address);
     throw new TypeError(`expected ${t.display}, got a ${value.type}* pointer (use cppyy.ll.cast to convert)`);
   }
   if (value instanceof CppRef) {
@@ -207,7 +207,7 @@ function slowPointer(value: unknown, t: TypeInfo, isVoid: boolean, names: string
     // A writable copy: C may modify it; the change is not seen by the (immutable) JS string.
     return Buffer.from(`${value}\0`, 'utf8');
   }
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'bigint') return exactAddress(value);
   if (typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
     if (!isVoid) throw new TypeError(`expected ${t.display}, got ${((value as CppObject)[CLASS_STATE] as ClassState).info.spelling}`);
     const obj = value as CppObject;
@@ -234,11 +234,19 @@ export function referenceConverter(t: TypeInfo): Converter {
   };
 }
 
+/**
+ * A bigint address as a number, except above 2^53 (sentinels like `(void*)-1`, never a real
+ * address): those stay bigints, which the thunks read exactly.
+ */
+export function exactAddress(address: bigint): number {
+  return address <= 9007199254740991n ? Number(address) : (address as unknown as number);
+}
+
 /** Address for a pointer parameter: pointer objects, instances, bigint/number addresses, null. */
 export function pointerAddress(value: unknown, expected: string): number {
   if (value === null || value === undefined) return 0;
-  if (value instanceof CppPointer || value instanceof CppRef) return Number(value.address);
-  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof CppPointer || value instanceof CppRef) return exactAddress(value.address);
+  if (typeof value === 'bigint') return exactAddress(value);
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
   if (typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
     const obj = value as CppObject;
