@@ -195,8 +195,15 @@ describe('pointers', () => {
     expect(g.address_of(null)).toBe(0);
   });
 
-  it('arrays of structs from JS arrays', () => {
+  it('arrays of structs from JS arrays and from ll.malloc', () => {
     expect(g.vec_sum([{ x: 1, y: 2 }, { x: 3, y: 4 }], 2)).toBe(10);
+    const vs = ll.malloc('Vec2', 3);
+    vs[1].x = 5;
+    vs[2] = { x: 1, y: 1 };
+    expect(vs[2].y).toBe(1);
+    expect(g.vec_sum(vs, 3)).toBe(7);
+    expect(() => g.vec_sum(ll.malloc('int', 2), 1)).toThrow(/argument 1.*int\* pointer/);
+    ll.free(vs);
   });
 });
 

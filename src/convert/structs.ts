@@ -4,9 +4,18 @@ import type { NativeFunction, TypeInfo } from '../types';
 import { ADDRESS, CLASS_STATE, OWNED } from '../proxy/symbols';
 import type { ClassState, CppObject } from '../proxy/classes';
 import { classFor, wrap } from '../proxy/classes';
-import { makePointer, pointerAddress, typedArrayNames } from './pointers';
+import { CppPointer, makePointer, pointerAddress, typedArrayNames } from './pointers';
 import type { MemoryAccess } from './fields';
 import { setLiteralCheck } from './kinds';
+
+/** A pointer object of the class's type (`ll.malloc('Vec2', n)`, `ll.cast(p, 'Vec2*')`) or of void, where `T*` is taken. */
+export function structPointer(p: CppPointer, state: ClassState): number {
+  const spelling = p.type.replace(/\s+/g, '');
+  if (p.type !== 'void' && spelling !== state.info.spelling.replace(/\s+/g, '')) {
+    throw new TypeError(`expected ${state.info.spelling}*, got a ${p.type}* pointer (use cppyy.ll.cast to convert)`);
+  }
+  return pointerAddress(p, `${state.info.spelling}*`);
+}
 
 /** Whether a plain JS object can stand for a value of class `record`: an aggregate (C struct), as C++'s `T{...}`. */
 export function acceptsLiteral(t: TypeInfo): boolean {

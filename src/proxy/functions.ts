@@ -5,8 +5,8 @@ import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../
 import { ResolutionCache } from '../cache/resolution';
 import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, describeMismatch, kindOf, score } from '../convert/kinds';
 import { objectAddress } from '../convert/objects';
-import { makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
-import { acceptsLiteral, isPlainObject, releasingStructs, temporaryStruct, temporaryStructArray } from '../convert/structs';
+import { CppPointer, makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
+import { acceptsLiteral, isPlainObject, releasingStructs, structPointer, temporaryStruct, temporaryStructArray } from '../convert/structs';
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
 import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState, CppObject } from './classes';
@@ -81,6 +81,7 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
         try {
           if (literal && isPlainObject(v)) return temporaryStruct(state, v);
           if (literal && Array.isArray(v)) return temporaryStructArray(state, v);
+          if (v instanceof CppPointer) return structPointer(v, state);
           return objectAddress(v, state, `${state.info.spelling} (${t.display}) or null`);
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;
