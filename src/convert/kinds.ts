@@ -137,7 +137,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
     case 'cstring':
       if (kind === K_STRING || kind === K_NULL) return 0;
       if (kind === K_CHAR) return 1;
-      if (kind === K_POINTER || kind === K_ARRAY_INT) return 3; // a char* from C, a Uint8Array/Buffer in place
+      if (kind === K_POINTER) return 3; // a char* from C
+      if (kind === K_ARRAY_INT) return 9; // a Uint8Array/Buffer in place (a std::vector overload ranks first)
       return IMPOSSIBLE;
     case 'arithref':
       if (kind === K_POINTER) return 0; // an ll.ref box
@@ -171,7 +172,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation): number
     case 'pointer':
       if (kind === K_NULL) return 2;
       if (kind === K_POINTER) return 1;
-      if (isArrayKind(kind)) return 3; // a TypedArray in place (the element type is checked on conversion)
+      // A TypedArray in place (the element type is checked on conversion); a std::vector overload ranks first.
+      if (isArrayKind(kind)) return 8;
       if ((kind === K_STRING || kind === K_CHAR) && t.pointeeKind === 'char') return 3;
       if (kind >= FIRST_CLASS && t.pointeeKind === 'void') return 3;
       if (kind === K_OBJECT && t.pointeeKind === 'void') return 7; // an ArrayBuffer (a struct literal ranks first)
