@@ -284,6 +284,17 @@ describe('macros, constants, ll', () => {
     expect(g.CI_GREEN).toBe(2);
   });
 
+  it('asTypedArray over a contiguous container (data() + size())', () => {
+    cppyy.include('<vector>');
+    const v = new cppyy.gbl.std.vector['double']();
+    v.push_back(1.5);
+    v.push_back(2.5);
+    const view = ll.asTypedArray(v);
+    expect(view).toEqual(new Float64Array([1.5, 2.5]));
+    view[0] = 9;
+    expect(v.at(0)).toBe(9);
+  });
+
   it('malloc, free, cast, cstring, asTypedArray', () => {
     const p = ll.malloc('int', 4);
     expect([p[0], p[3]]).toEqual([0, 0]);
