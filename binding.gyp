@@ -15,6 +15,7 @@
         "native/memory.cc",
         "native/objects.cc",
         "native/prelude.cc",
+        "native/signals.cc",
         "native/thunks.cc",
         "reflex/src/diagnostics.cpp",
         "reflex/src/functions.cpp",

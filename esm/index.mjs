@@ -4,7 +4,7 @@ import api from '../dist/index.js';
 export default api.default ?? api;
 const cppyy = api.default ?? api;
 export const { include, addIncludePath, loadLibrary, cppdef, cppexec, evaluate, macro, sizeof, typeName, info, nullptr, ll,
-  CppError, CppCompileError } = cppyy;
+  CppError, CppCompileError, CppSignalError } = cppyy;
 export const { CppPointer, CppInstance } = api;
 /** The global C++ namespace (lazy: the interpreter starts on first use). */
 export let gbl;

@@ -93,6 +93,9 @@ Napi::Value variableAddress(const Napi::CallbackInfo& info);
 Napi::Value functionAddress(const Napi::CallbackInfo& info);
 Napi::Value pointerCaller(const Napi::CallbackInfo& info);
 Napi::Value prepareEvaluate(const Napi::CallbackInfo& info);
+Napi::Value compileVariadic(const Napi::CallbackInfo& info);
+// signals.cc — cppyy.ll.signalsAsExceptions.
+void registerSignals(Napi::Env env, Napi::Object exports);
 
 // callbacks.cc — JS functions called from C++ (function pointers, std::function) and back.
 void installCallbackHooks(Napi::Env env, ThunkHooks& hooks);

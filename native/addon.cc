@@ -288,9 +288,11 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("prepareEvaluate", prepareEvaluate);
   fn("functionAddress", functionAddress);
   fn("pointerCaller", pointerCaller);
+  fn("compileVariadic", compileVariadic);
   registerMemory(env, exports);
   registerCallbacks(env, exports);
   registerObjects(env, exports);
+  registerSignals(env, exports);
   return exports;
 }
 

@@ -22,6 +22,7 @@ const char* kindName(reflex::TypeKind k) {
     case K::ArithRef: return "arithref";
     case K::Pointer: return "pointer";
     case K::FunctionPtr: return "funcptr";
+    case K::Array: return "array";
     case K::Unsupported: return "unsupported";
   }
   return "unsupported";
@@ -79,6 +80,12 @@ Napi::Value describeType(Napi::Env env, const reflex::TypeDesc& t) {
   o.Set("pointeeKind", kindName(t.pointeeKind));
   o.Set("pointeeBits", t.pointeeBits);
   o.Set("pointeeSigned", t.pointeeSigned);
+  if (t.kind == reflex::TypeKind::Array) {
+    o.Set("arrayLength", static_cast<double>(t.arrayLength));
+    o.Set("elementSize", static_cast<double>(t.elementSize));
+  } else if (t.arrayLength) {
+    o.Set("arrayLength", static_cast<double>(t.arrayLength));  // a parameter declared as T[N]
+  }
   if (t.signature) {
     // Callback signatures are registered when first described: JS names them by id.
     const reflex::FunctionSignature& sig = *t.signature;
@@ -218,6 +225,10 @@ Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
     f.Set("type", describeType(env, c.fields[i].type));
     f.Set("offset", static_cast<double>(c.fields[i].offset));
     f.Set("isBitField", c.fields[i].isBitField);
+    if (c.fields[i].isBitField) {
+      f.Set("bitOffset", c.fields[i].bitOffset);
+      f.Set("bitWidth", c.fields[i].bitWidth);
+    }
     f.Set("isConst", c.fields[i].isConst);
     f.Set("isProtected", c.fields[i].isProtected);
     fields.Set(i, f);

@@ -17,6 +17,7 @@ bool isSupportedParam(const TypeDesc& t) {
     case TypeKind::Bool: case TypeKind::Char: case TypeKind::Int: case TypeKind::Float: case TypeKind::Enum:
     case TypeKind::CString: case TypeKind::StdString: case TypeKind::StringView: case TypeKind::Object:
     case TypeKind::ObjectRef: case TypeKind::ObjectPtr: case TypeKind::Pointer: case TypeKind::FunctionPtr:
+    case TypeKind::ArithRef:
       return true;
     default:
       return false;
@@ -85,6 +86,12 @@ std::string emitParam(std::ostringstream& decl, std::ostringstream& out, const T
       decl << "  " << t.pointee << "* " << a << " = nullptr;\n";
       conversion = "object_in(env, " + arg + ", " + a + ")";
       pass = t.isRvalueRef ? "std::move(*" + a + ")" : "*" + a;
+      break;
+    case TypeKind::ArithRef:
+      // T& of an arithmetic T: the address of an ll.ref box or a TypedArray element, never null.
+      out << "  " << t.value << "* " << a << " = nullptr;\n";
+      conversion = "object_in(env, " + arg + ", " + a + ")";
+      pass = "*" + a;
       break;
     case TypeKind::ObjectPtr:
     case TypeKind::Pointer:
@@ -166,6 +173,8 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
     }
     return std::string("return undefined(env);");
   };
+  out << "  signal_guard sg;\n"
+      << "  if (signals_armed()) { if (sigsetjmp(sg.f.buf, 0)) return __cppjit_sig_throw(env, sg.f.signo); sg.enter(); }\n";
   out << "  try {\n";
   if (f.minArgs == maxArgs) {
     out << "    " << callWith(maxArgs) << "\n";
@@ -532,6 +541,38 @@ Napi::Value pointerCaller(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("info", describeFunction(env, st.functions[found->second.first], found->second.first));
   out.Set("call", makeJsFunction(env, "call", found->second.second));
+  return out;
+}
+
+// compileVariadic(fid, types: string[]) -> { info, call }: a thunk calling the variadic function fid
+// with extra arguments of exactly these (already promoted) types; JS caches one per type list.
+Napi::Value compileVariadic(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& s = session(env);
+  auto& st = state();
+  int fid = info[0].As<Napi::Number>().Int32Value();
+  if (fid < 0 || fid >= static_cast<int>(st.functions.size())) throw Napi::RangeError::New(env, "unknown function id");
+  FunctionDesc f = st.functions[fid];
+  if (!f.isVariadic) throw Napi::TypeError::New(env, f.signature + " is not variadic");
+  Napi::Array types = info[1].As<Napi::Array>();
+  for (uint32_t i = 0; i < types.Length(); ++i) {
+    std::string spelling = types.Get(i).As<Napi::String>().Utf8Value();
+    reflex::ParamDesc p;
+    p.type = unwrap(env, s.parseType(spelling));
+    p.name = "...";
+    f.params.push_back(std::move(p));
+  }
+  f.isVariadic = false;
+  f.minArgs = static_cast<unsigned>(f.params.size());
+  std::string reason = unsupportedReason(f);
+  if (!reason.empty()) throw Napi::TypeError::New(env, f.signature + ": " + reason);
+  int vfid = static_cast<int>(st.functions.size());
+  st.functions.push_back(f);
+  std::string symbol = "__cppjit_va" + std::to_string(++st.thunkCounter);
+  auto compiled = unwrap(env, s.compile(emitFunction(f, vfid, symbol), {symbol}, /*quick=*/true));
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("info", describeFunction(env, st.functions[vfid], vfid));
+  out.Set("call", makeJsFunction(env, f.name, compiled[0]));
   return out;
 }
 

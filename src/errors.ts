@@ -39,3 +39,15 @@ export class CppCompileError extends Error {
     this.diagnostics = diagnostics;
   }
 }
+
+/** A signal (SIGSEGV, SIGFPE, ...) raised inside a C++ call while `cppyy.ll.signalsAsExceptions(true)` is on. */
+export class CppSignalError extends Error {
+  readonly signal: string;
+  readonly signo: number;
+  constructor(message: string, signal: string, signo: number) {
+    super(message);
+    this.name = 'CppSignalError';
+    this.signal = signal;
+    this.signo = signo;
+  }
+}

@@ -1,7 +1,7 @@
 // src/index.ts — the public API object: loading C++, the global namespace, evaluation and low-level access.
 import * as path from 'node:path';
 import { native } from './native';
-import { CppCompileError, CppError } from './errors';
+import { CppCompileError, CppError, CppSignalError } from './errors';
 import type { CppDiagnostic } from './errors';
 import { namespaceFor, refreshNamespaces } from './proxy/namespace';
 import { callOnce } from './proxy/functions';
@@ -9,7 +9,7 @@ import { CPP_NAME, CLASS_STATE } from './proxy/symbols';
 import type { ClassState, CppObject } from './proxy/classes';
 import { ll } from './ll';
 
-export { CppError, CppCompileError };
+export { CppError, CppCompileError, CppSignalError };
 export type { CppDiagnostic };
 export { CppPointer } from './convert/pointers';
 export { CppInstance } from './proxy/classes';
@@ -114,6 +114,7 @@ const api = {
   ll,
   CppError,
   CppCompileError,
+  CppSignalError,
   get gbl(): CppGlobal {
     if (!globalNamespace) globalNamespace = namespaceFor(native().globalScope()) as CppGlobal;
     return globalNamespace;

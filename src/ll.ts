@@ -1,12 +1,13 @@
 // src/ll.ts — cppyy.ll: low-level access to addresses, ownership and raw objects.
 import { native } from './native';
-import { CppPointer } from './convert/pointers';
+import { CppPointer, CppRef } from './convert/pointers';
 import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS, OWNED } from './proxy/symbols';
 import type { ClassState, CppObject } from './proxy/classes';
 import { classFor, disownObject, isClass, ownObject, wrapBorrowed } from './proxy/classes';
 import { pinnedCallback } from './convert/callbacks';
 import { castObject, castTarget } from './proxy/casts';
 import type { PinnedCallback } from './convert/callbacks';
+import { llMemory } from './llmemory';
 
 function classOf(type: unknown): ClassState {
   if (isClass(type)) return type[CLASS_STATE];
@@ -19,9 +20,11 @@ function classOf(type: unknown): ClassState {
 }
 
 export const ll = {
+  ...llMemory,
   /** Address of an object (or pointer) as a bigint. */
   addressof(value: unknown): bigint {
-    if (value instanceof CppPointer) return value.address;
+    if (value instanceof CppPointer || value instanceof CppRef) return value.address;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return BigInt(native().memory.data_address(value));
     if (value !== null && typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
       const obj = value as CppObject;
       const state = obj[CLASS_STATE] as ClassState;
@@ -34,12 +37,14 @@ export const ll = {
     const a = address instanceof CppPointer ? Number(address.address) : Number(address);
     return wrapBorrowed(classOf(type), a);
   },
-  /** `obj` as class `type` (a class or 'ns::Base*'): up to any base, or down (checked through RTTI when polymorphic). */
+  /** `obj` as class `type` (a class or 'ns::Base*'): up to any base, or down (checked through RTTI when polymorphic); a pointer or address as any pointer type. */
+  // Pointers, addresses and non-class types go to the raw-memory cast (a reinterpret_cast).
   cast(obj: unknown, type: unknown): unknown {
-    if (obj === null || typeof obj !== 'object' || !(obj as CppObject)[CLASS_STATE]) throw new TypeError('ll.cast expects a cppjit object');
-    const target = castTarget(type);
-    if (!target) throw new TypeError(`ll.cast: ${String(type)} is not a class type`);
-    return castObject(obj as CppObject, target);
+    if (obj !== null && typeof obj === 'object' && (obj as CppObject)[CLASS_STATE]) {
+      const target = castTarget(type);
+      if (target) return castObject(obj as CppObject, target);
+    }
+    return llMemory.cast(obj, type);
   },
   /** Take ownership: JS runs the destructor on delete()/GC. */
   own(obj: unknown): unknown {

@@ -2,7 +2,7 @@
 
 export type TypeKind =
   | 'void' | 'bool' | 'char' | 'int' | 'float' | 'enum' | 'cstring' | 'string' | 'stringview'
-  | 'object' | 'objectref' | 'objectptr' | 'arithref' | 'pointer' | 'funcptr' | 'unsupported';
+  | 'object' | 'objectref' | 'objectptr' | 'arithref' | 'pointer' | 'funcptr' | 'array' | 'unsupported';
 
 export interface TypeInfo {
   kind: TypeKind;
@@ -19,6 +19,9 @@ export interface TypeInfo {
   pointeeSigned: boolean;
   /** Function pointers, and std::function taken by value/const&/&&: the call signature. */
   signature?: SignatureInfo;
+  /** C arrays (fields, variables): element count (multi-dimensional arrays flattened) and size. */
+  arrayLength?: number;
+  elementSize?: number;
 }
 
 /** A function type a callback implements (one id per distinct canonical spelling). */
@@ -80,6 +83,9 @@ export interface FieldInfo {
   type: TypeInfo;
   offset: number;
   isBitField: boolean;
+  /** Bit-fields: position after `offset` and width, in bits. */
+  bitOffset?: number;
+  bitWidth?: number;
   isConst: boolean;
   isProtected: boolean;
 }
@@ -141,7 +147,7 @@ export interface CompileFailure {
 export type NativeFunction = (...args: unknown[]) => unknown;
 
 export interface NativeMemory {
-  [op: string]: (address: number, value?: unknown) => any;
+  [op: string]: (...args: any[]) => any;
 }
 
 export interface StartOptions {
@@ -194,6 +200,8 @@ export interface NativeAddon {
   functionAddress(fid: number): number;
   /** A thunk calling a function pointer (or a std::function) of this signature: call(address, ...args). */
   pointerCaller(signature: number, isStdFunction: boolean): { info: FunctionInfo; call: NativeFunction };
+  /** A thunk calling variadic function `fid` with extra arguments of exactly these C++ types. */
+  compileVariadic(fid: number, types: string[]): { info: FunctionInfo; call: NativeFunction };
   callbacks: NativeCallbacks;
   memory: NativeMemory;
   objects: NativeObjects;

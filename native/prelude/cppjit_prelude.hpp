@@ -16,6 +16,7 @@
 #include <utility>
 
 #include <pthread.h>
+#include <setjmp.h>
 
 extern "C" {
 typedef struct napi_env__* napi_env;
@@ -40,6 +41,11 @@ napi_status napi_get_undefined(napi_env, napi_value*);
 napi_status napi_get_null(napi_env, napi_value*);
 napi_status napi_typeof(napi_env, napi_value, int*);
 napi_status napi_open_handle_scope(napi_env, napi_handle_scope*);
+napi_status napi_is_typedarray(napi_env, napi_value, bool*);
+napi_status napi_get_named_property(napi_env, napi_value, const char*, napi_value*);
+napi_status napi_is_arraybuffer(napi_env, napi_value, bool*);
+napi_status napi_get_arraybuffer_info(napi_env, napi_value, void**, size_t*);
+napi_status napi_get_typedarray_info(napi_env, napi_value, int*, size_t*, void**, napi_value*, size_t*);
 napi_status napi_close_handle_scope(napi_env, napi_handle_scope);
 }
 
@@ -77,6 +83,20 @@ struct Hooks {
 
 extern "C" __cppjit::Hooks __cppjit_hooks;
 
+// cppyy.ll.signalsAsExceptions: a thunk on the main thread sets a jump point before calling C++, and
+// the addon's signal handler (native/signals.cc, same layout) jumps back to it. Off: one load and branch.
+extern "C" {
+struct __cppjit_sigframe {
+  sigjmp_buf buf;
+  __cppjit_sigframe* prev;
+  int signo;
+  int active;
+};
+extern __cppjit_sigframe* __cppjit_sig_top;
+extern int __cppjit_sig_on;
+extern napi_value (*__cppjit_sig_throw)(napi_env, int);
+}
+
 namespace __cppjit {
 
 // Conversion outcomes, reported to argError.
@@ -111,6 +131,7 @@ int arg_in(napi_env, napi_value, long double&);
 int arg_in(napi_env, napi_value, std::string&);
 int cstring_in(napi_env, napi_value, std::string& storage, const char*& out);
 int address_in(napi_env, napi_value, void*& out);
+int bytes_in(napi_env, napi_value, void*& out);  // a TypedArray's data pointer (JS passes memory it keeps alive so)
 size_t given(napi_env, napi_value* argv, size_t argc, size_t minimum);
 napi_value undefined(napi_env);
 napi_value null_value(napi_env);
@@ -144,7 +165,8 @@ napi_value address_to_js(napi_env, const void*);
 template <class T>
 inline int object_in(napi_env env, napi_value v, T*& out) {
   void* p;
-  if (int e = address_in(env, v, p)) return e;
+  if (int e = address_in(env, v, p))
+    if (bytes_in(env, v, p)) return e;
   if (!p) return kNullObject;
   out = static_cast<T*>(p);
   return kOk;
@@ -153,10 +175,26 @@ inline int object_in(napi_env env, napi_value v, T*& out) {
 template <class T>
 inline int pointer_in(napi_env env, napi_value v, T*& out) {
   void* p;
-  if (int e = address_in(env, v, p)) return e;
+  if (int e = address_in(env, v, p))
+    if (bytes_in(env, v, p)) return e;
   out = (T*)p;
   return kOk;
 }
+
+struct signal_guard {
+  __cppjit_sigframe f;
+  signal_guard() { f.prev = nullptr; f.signo = 0; f.active = 0; }
+  signal_guard(const signal_guard&) = delete;
+  void enter() {
+    f.prev = __cppjit_sig_top;
+    f.active = 1;
+    __cppjit_sig_top = &f;
+  }
+  ~signal_guard() {
+    if (f.active) __cppjit_sig_top = f.prev;
+  }
+};
+inline bool signals_armed() { return __cppjit_sig_on && pthread_equal(pthread_self(), __cppjit_hooks.mainThread); }
 
 // Spells any type-id in declarator position (function pointer types included): type_t<int (*)(int)> a;
 template <class T>
@@ -433,8 +471,35 @@ int cstring_in(napi_env env, napi_value v, std::string& storage, const char*& ou
     out = nullptr;
     return kOk;
   }
-  if (int e = arg_in(env, v, storage)) return e;
-  out = storage.c_str();
+  if (arg_in(env, v, storage) == kOk) {
+    out = storage.c_str();
+    return kOk;
+  }
+  // A Uint8Array/Int8Array/Buffer is passed in place (C may keep pointers into it, like strtol's end).
+  bool isTyped = false;
+  if (napi_is_typedarray(env, v, &isTyped) == 0 && isTyped) {
+    int type = -1;
+    void* data = nullptr;
+    napi_get_typedarray_info(env, v, &type, nullptr, &data, nullptr, nullptr);
+    if (type > 2) return kWrongType;  // napi_int8_array, napi_uint8_array, napi_uint8_clamped_array
+    out = static_cast<const char*>(data);
+    return kOk;
+  }
+  void* p = nullptr;
+  if (address_in(env, v, p) == kOk) {
+    out = static_cast<const char*>(p);
+    return kOk;
+  }
+  // A cppyy.ll pointer object of a char type (a char* C returned).
+  napi_value address, type;
+  std::string typeName;
+  if (napi_get_named_property(env, v, "address", &address) != 0 || napi_get_named_property(env, v, "type", &type) != 0 ||
+      arg_in(env, type, typeName) != kOk)
+    return kWrongType;
+  if (typeName != "char" && typeName != "unsigned char" && typeName != "signed char" && typeName != "const char")
+    return kWrongType;
+  if (address_in(env, address, p) != kOk) return kWrongType;
+  out = static_cast<const char*>(p);
   return kOk;
 }
 
@@ -454,6 +519,20 @@ int address_in(napi_env env, napi_value v, void*& out) {
   }
   if (is_nullish(env, v)) {
     out = nullptr;
+    return kOk;
+  }
+  return kWrongType;
+}
+
+int bytes_in(napi_env env, napi_value v, void*& out) {
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) == 0 && is) {
+    napi_get_typedarray_info(env, v, nullptr, nullptr, &out, nullptr, nullptr);
+    return kOk;
+  }
+  if (napi_is_arraybuffer(env, v, &is) == 0 && is) {
+    size_t length = 0;
+    napi_get_arraybuffer_info(env, v, &out, &length);
     return kOk;
   }
   return kWrongType;
@@ -511,7 +590,10 @@ napi_value to_js(napi_env env, const std::string& v) {
 }
 napi_value address_to_js(napi_env env, const void* p) {
   napi_value r;
-  napi_create_double(env, static_cast<double>(reinterpret_cast<uintptr_t>(p)), &r);
+  uintptr_t a = reinterpret_cast<uintptr_t>(p);
+  // Real addresses fit in 48 bits; sentinels such as (void*)-1 (SQLITE_TRANSIENT) stay exact as bigints.
+  if (a > (uintptr_t(1) << 53)) napi_create_bigint_uint64(env, a, &r);
+  else napi_create_double(env, static_cast<double>(a), &r);
   return r;
 }
 
@@ -525,7 +607,11 @@ napi_env callback_env() {
 napi_value call_js(napi_env env, void* target, size_t argc, napi_value* argv) {
   napi_value result = nullptr;
   void* error = nullptr;
+  // A signal inside JS (called back from C++) must not jump over V8's frames.
+  __cppjit_sigframe* guarded = __cppjit_sig_top;
+  __cppjit_sig_top = nullptr;
   int code = __cppjit_hooks.callJs(env, target, argc, argv, &result, &error);
+  __cppjit_sig_top = guarded;
   if (code == kOk) return result;
   if (code == kCallbackThrew) throw js_exception(error);
   throw std::runtime_error(
@@ -572,4 +658,7 @@ napi_value queue_async(napi_env env, async_call* job) {
 
 #ifdef CPPJIT_PRELUDE_DEFINITIONS
 __cppjit::Hooks __cppjit_hooks = {};
+__cppjit_sigframe* __cppjit_sig_top = nullptr;
+int __cppjit_sig_on = 0;
+napi_value (*__cppjit_sig_throw)(napi_env, int) = nullptr;
 #endif

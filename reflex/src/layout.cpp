@@ -41,6 +41,37 @@ void collectVirtuals(Session::Impl& s, const clang::CXXRecordDecl* rd, std::set<
     if (auto* b = base.getType()->getAsCXXRecordDecl(); b && b->hasDefinition()) collectVirtuals(s, b->getDefinition(), seen, out);
 }
 
+// Members of anonymous structs and unions are members of the enclosing class, as in C: they are
+// flattened into it with their offsets. Offsets and bit positions are Clang's own layout
+// (#pragma pack, alignas and bit-field packing included).
+void collectFields(Session::Impl& s, const clang::RecordDecl* rd, uint64_t baseBits, std::vector<FieldDesc>& out) {
+  const clang::ASTRecordLayout& layout = s.ast().getASTRecordLayout(rd);
+  unsigned index = 0;
+  for (const clang::FieldDecl* field : rd->fields()) {
+    unsigned fieldIndex = index++;
+    bool isProtected = false;
+    if (!publicOrProtected(field, isProtected)) continue;
+    uint64_t bits = baseBits + layout.getFieldOffset(fieldIndex);
+    if (field->isAnonymousStructOrUnion()) {
+      if (auto* inner = field->getType()->getAsRecordDecl()) collectFields(s, inner, bits, out);
+      continue;
+    }
+    if (field->getName().empty()) continue;  // unnamed bit-fields are padding
+    FieldDesc f;
+    f.name = field->getName().str();
+    f.type = describeType(s, field->getType());
+    f.offset = bits / 8;
+    f.isBitField = field->isBitField();
+    if (f.isBitField) {
+      f.bitOffset = static_cast<unsigned>(bits % 8);
+      f.bitWidth = field->getBitWidthValue(s.ast());
+    }
+    f.isConst = field->getType().isConstQualified();
+    f.isProtected = isProtected;
+    out.push_back(std::move(f));
+  }
+}
+
 }  // namespace
 
 Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
@@ -117,20 +148,7 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
     }
   }
 
-  unsigned index = 0;
-  for (const clang::FieldDecl* field : rd->fields()) {
-    unsigned fieldIndex = index++;
-    bool isProtected = false;
-    if (!publicOrProtected(field, isProtected) || field->getName().empty()) continue;
-    FieldDesc f;
-    f.name = field->getName().str();
-    f.type = describeType(s, field->getType());
-    f.offset = layout.getFieldOffset(fieldIndex) / 8;
-    f.isBitField = field->isBitField();
-    f.isConst = field->getType().isConstQualified();
-    f.isProtected = isProtected;
-    c.fields.push_back(std::move(f));
-  }
+  collectFields(s, rd, 0, c.fields);
 
   for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
     if (ctor->isImplicit() && !ctor->isDeleted()) continue;

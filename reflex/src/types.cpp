@@ -260,10 +260,36 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
       }
     }
     d.kind = TypeKind::Pointer;
+    // A parameter declared as an array (`int v[3]`) keeps its length: a shorter TypedArray is refused.
+    if (auto* decayed = type->getAs<clang::DecayedType>())
+      if (auto* array = llvm::dyn_cast<clang::ConstantArrayType>(decayed->getOriginalType().getCanonicalType().getTypePtr()))
+        d.arrayLength = array->getSize().getZExtValue();
     if (!classifyArithmetic(s, pointeeCanon, d.pointeeKind, d.pointeeBits, d.pointeeSigned)) {
       d.pointeeKind = pointeeCanon->isVoidType() ? TypeKind::Void
                       : pointeeCanon->isPointerType() ? TypeKind::Pointer
                                                       : TypeKind::Unsupported;
+    }
+    return d;
+  }
+  if (llvm::isa<clang::ConstantArrayType>(canon.getTypePtr())) {
+    // Multi-dimensional arrays are one run of elements, as C lays them out.
+    uint64_t length = 1;
+    clang::QualType element = canon;
+    while (auto* a = llvm::dyn_cast<clang::ConstantArrayType>(element.getCanonicalType().getTypePtr())) {
+      length *= a->getSize().getZExtValue();
+      element = a->getElementType();
+    }
+    clang::QualType elementCanon = element.getCanonicalType();
+    d.kind = TypeKind::Array;
+    d.arrayLength = length;
+    d.isConst = element.isConstQualified();
+    d.pointee = qualifiedSpelling(s, element.getUnqualifiedType());
+    if (!elementCanon->isIncompleteType()) d.elementSize = static_cast<uint64_t>(s.ast().getTypeSizeInChars(elementCanon).getQuantity());
+    if (auto* rd = recordOf(elementCanon)) {
+      d.pointeeKind = isStdString(rd) ? TypeKind::StdString : TypeKind::Object;
+      d.record = scopeOf(rd);
+    } else if (!classifyArithmetic(s, elementCanon, d.pointeeKind, d.pointeeBits, d.pointeeSigned)) {
+      d.pointeeKind = elementCanon->isPointerType() ? TypeKind::Pointer : TypeKind::Unsupported;
     }
     return d;
   }

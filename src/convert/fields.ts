@@ -5,7 +5,9 @@ import { ADDRESS, OFFSETS } from '../proxy/symbols';
 import type { ClassState, CppObject } from '../proxy/classes';
 import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
 import { objectAddress } from './objects';
-import { makePointer, pointerAddress } from './pointers';
+import { makePointer, pointerAddress, setElementAccess } from './pointers';
+import type { ElementAccess } from './pointers';
+import { arrayAccess, assignStruct } from './structs';
 import { functionFromPointer, functionPointerAddress } from './callbacks';
 import { callOperator } from '../proxy/operators';
 
@@ -47,13 +49,18 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
     case 'object': {
       const state = classFor(t.record!);
       return {
+        // A live view into the enclosing object, keeping it alive.
         read: (a, owner) => wrap(state, a, false, owner),
-        // Copies into C++ memory through the class's operator= (as `obj.field = value` does in C++).
+        // An instance copies through the class's operator= (as `obj.field = value` does in C++); an
+        // object literal sets the fields it names (C structs).
         write: (a, v) => {
-          callOperator('=', wrap(state, a, false), [v]);
+          if (v instanceof state.cls) callOperator('=', wrap(state, a, false), [v]);
+          else assignStruct(state, a, v);
         },
       };
     }
+    case 'array':
+      return arrayAccess(t);
     case 'objectptr': {
       const state = classFor(t.record!);
       return {
@@ -88,11 +95,7 @@ function deletedError(state: ClassState): Error {
 
 /** Accessor for a data member, installed on the class prototype. */
 export function fieldAccessor(state: ClassState, field: FieldInfo): PropertyDescriptor {
-  if (field.isBitField) {
-    const message = `${state.info.spelling}::${field.name} is a bit-field; bit-field access is not supported yet`;
-    return { get() { throw new TypeError(message); }, set() { throw new TypeError(message); } };
-  }
-  const access = memoryAccess(field.type);
+  const access = field.isBitField ? bitFieldAccess(field) : memoryAccess(field.type);
   const id = state.id;
   const offset = field.offset;
   const where = `${state.info.spelling}::${field.name}`;
@@ -116,3 +119,45 @@ export function fieldAccessor(state: ClassState, field: FieldInfo): PropertyDesc
     },
   };
 }
+
+/** A bit-field: reads sign-extend as C does; a value that does not fit its width is a RangeError. */
+function bitFieldAccess(field: FieldInfo): MemoryAccess {
+  const mem = native().memory;
+  const { bitOffset = 0, bitWidth = 0 } = field;
+  const t = field.type;
+  const signed = t.kind !== 'bool' && t.signed;
+  if (t.kind === 'bool') {
+    return {
+      read: (a) => mem.peek_bits(a, bitOffset, bitWidth, false) !== 0,
+      write: (a, v) => {
+        if (typeof v !== 'boolean') throw new TypeError(`expected a boolean, got ${typeof v}`);
+        mem.poke_bits(a, bitOffset, bitWidth, false, v ? 1 : 0);
+      },
+    };
+  }
+  return {
+    read: (a) => mem.peek_bits(a, bitOffset, bitWidth, signed),
+    write: (a, v) => mem.poke_bits(a, bitOffset, bitWidth, signed, v),
+  };
+}
+
+const elementCache = new Map<string, ElementAccess | string>();
+
+// What p[i] and ll.ref need for a pointee spelling: Clang parses it once, then reads are direct.
+setElementAccess((pointee: string) => {
+  let found = elementCache.get(pointee);
+  if (found === undefined) {
+    try {
+      const t = native().parseType(pointee);
+      const size = t.kind === 'void' ? 0 : native().sizeOf(pointee);
+      const access = memoryAccess(t);
+      found = !size ? `${pointee} has no size (void or incomplete)` : access.unsupported && !access.write && t.kind !== 'object' && t.kind !== 'cstring'
+        ? access.unsupported
+        : { size, read: (a: number) => access.read(a, undefined), write: access.write };
+    } catch (e) {
+      found = (e as Error).message.split('\n')[0];
+    }
+    elementCache.set(pointee, found);
+  }
+  return found;
+});

@@ -23,6 +23,13 @@ export const FIRST_CLASS = 16;
 
 export const IMPOSSIBLE = -1;
 
+// Whether a plain JS object (or an array of them, for `const T*`) can stand for a struct parameter;
+// supplied by convert/structs.ts, which knows classes.
+let literalCheck: (t: TypeInfo) => boolean = () => false;
+export function setLiteralCheck(fn: (t: TypeInfo) => boolean): void {
+  literalCheck = fn;
+}
+
 export function kindOf(value: unknown): number {
   switch (typeof value) {
     case 'number':
@@ -132,6 +139,12 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
     case 'cstring':
       if (kind === K_STRING || kind === K_NULL) return 0;
       if (kind === K_CHAR) return 1;
+      if (kind === K_POINTER) return 3; // a char* from C
+      if (kind === K_ARRAY_INT) return 9; // a Uint8Array/Buffer in place (a std::vector overload ranks first)
+      return IMPOSSIBLE;
+    case 'arithref':
+      if (kind === K_POINTER) return 0; // an ll.ref box
+      if (kind === K_ARRAY_INT || kind === K_ARRAY_NUMBER || kind === K_ARRAY) return 2; // a TypedArray's first element
       return IMPOSSIBLE;
     case 'string':
     case 'stringview':
@@ -147,6 +160,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
         if (kind === K_NULL) return 2;
       }
       if (kind === K_NULL) return t.kind === 'objectptr' ? 1 : IMPOSSIBLE;
+      if (kind === K_OBJECT) return literalCheck(t) ? 5 : IMPOSSIBLE;
+      if (isArrayKind(kind) && t.kind === 'objectptr') return literalCheck(t) ? 6 : IMPOSSIBLE;
       if (isArrayKind(kind)) return sequenceScore(t, kind);
       if (kind < FIRST_CLASS || t.record === null) return IMPOSSIBLE;
       const depth = derivation(kind - FIRST_CLASS, t.record);
@@ -163,7 +178,11 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
     case 'pointer':
       if (kind === K_NULL) return 2;
       if (kind === K_POINTER) return 1;
+      // A TypedArray in place (the element type is checked on conversion); a std::vector overload ranks first.
+      if (isArrayKind(kind)) return 8;
+      if ((kind === K_STRING || kind === K_CHAR) && t.pointeeKind === 'char') return 3;
       if (kind >= FIRST_CLASS && t.pointeeKind === 'void') return 3;
+      if (kind === K_OBJECT && t.pointeeKind === 'void') return 7; // an ArrayBuffer (a struct literal ranks first)
       if (kind === K_BIGINT) return 4;
       return IMPOSSIBLE;
     default:

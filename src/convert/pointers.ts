@@ -1,8 +1,44 @@
-// src/convert/pointers.ts — pointer objects for C++ pointers that are not class instances (void*, int*, opaque T*).
+// src/convert/pointers.ts — pointer objects for C++ pointers that are not class instances (void*, int*, opaque T*), and what JS may pass for them.
 import { inspect } from 'node:util';
+import { native } from '../native';
 import { POINTER_TAG } from './kinds';
 import { ADDRESS, CLASS_STATE, OFFSETS } from '../proxy/symbols';
 import type { ClassState, CppObject } from '../proxy/classes';
+import type { TypeInfo } from '../types';
+
+/** Reads and writes one element of a pointee type (set by fields.ts, which knows every type). */
+export interface ElementAccess {
+  size: number;
+  read(address: number): unknown;
+  write?(address: number, value: unknown): void;
+}
+
+let elementAccessFor: (pointee: string) => ElementAccess | string = () => 'no element access';
+export function setElementAccess(fn: (pointee: string) => ElementAccess | string): void {
+  elementAccessFor = fn;
+}
+
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+// p[i] reads and writes the i-th element (no bounds: a C pointer has none), as C's *(p + i).
+const indexing: ProxyHandler<CppPointer> = {
+  get(target, key, receiver) {
+    if (typeof key === 'string' && INDEX.test(key)) {
+      const access = target.elements();
+      return access.read(Number(target.address) + Number(key) * access.size);
+    }
+    return Reflect.get(target, key, receiver);
+  },
+  set(target, key, value, receiver) {
+    if (typeof key === 'string' && INDEX.test(key)) {
+      const access = target.elements();
+      if (!access.write) throw new TypeError(`elements of ${target.type}* cannot be assigned`);
+      access.write(Number(target.address) + Number(key) * access.size, value);
+      return true;
+    }
+    return Reflect.set(target, key, value, receiver);
+  },
+};
 
 export class CppPointer {
   readonly [POINTER_TAG] = true;
@@ -10,27 +46,207 @@ export class CppPointer {
   readonly address: bigint;
   /** The pointee's C++ spelling. */
   readonly type: string;
+  private access?: ElementAccess;
   constructor(address: number | bigint, type: string) {
     this.address = BigInt(address);
     this.type = type;
+    return new Proxy(this, indexing);
   }
   get isNull(): boolean {
     return this.address === 0n;
+  }
+  /** How elements of the pointee type are read (resolved on the first p[i]). */
+  elements(): ElementAccess {
+    if (!this.access) {
+      const a = elementAccessFor(this.type);
+      if (typeof a === 'string') throw new TypeError(`cannot index a ${this.type}*: ${a}`);
+      this.access = a;
+    }
+    return this.access;
   }
   [inspect.custom]() {
     return `<${this.type}* 0x${this.address.toString(16)}>`;
   }
 }
 
-export function makePointer(address: number, pointee: string): CppPointer | null {
+export function elementAccessOf(pointee: string): ElementAccess | string {
+  return elementAccessFor(pointee);
+}
+
+export function makePointer(address: number | bigint, pointee: string): CppPointer | null {
   return address ? new CppPointer(address, pointee) : null;
+}
+
+/** A `{ value }` box in memory of its own, for C++ taking `T&` or `T*` (out parameters): `ll.ref('int', 0)`. */
+export class CppRef {
+  readonly [POINTER_TAG] = true;
+  /** The zeroed bytes (what a call receives: the thunk takes a TypedArray's data pointer). */
+  readonly storage: Uint8Array;
+  readonly address: bigint;
+  constructor(readonly type: string, readonly typeInfo: TypeInfo, private readonly access: ElementAccess, initial: unknown) {
+    this.storage = new Uint8Array(Math.max(access.size, 1));
+    this.address = BigInt(native().memory.data_address(this.storage) as number);
+    if (initial !== undefined && initial !== null) this.value = initial;
+  }
+  get value(): unknown {
+    return this.access.read(Number(this.address));
+  }
+  set value(v: unknown) {
+    if (!this.access.write) throw new TypeError(`a ${this.type} box cannot be assigned`);
+    this.access.write(Number(this.address), v);
+  }
+  [inspect.custom]() {
+    return `ref<${this.type}>(${inspect(this.value)})`;
+  }
+}
+
+const TYPED: Record<string, string[]> = {
+  i8: ['Int8Array', 'Uint8Array', 'Uint8ClampedArray'],
+  u8: ['Uint8Array', 'Uint8ClampedArray', 'Int8Array'],
+  i16: ['Int16Array'],
+  u16: ['Uint16Array'],
+  i32: ['Int32Array'],
+  u32: ['Uint32Array'],
+  i64: ['BigInt64Array'],
+  u64: ['BigUint64Array'],
+  f32: ['Float32Array'],
+  f64: ['Float64Array'],
+};
+
+/** The TypedArray class names whose elements are exactly a `T` (C's char types accept any byte array). */
+export function typedArrayNames(kind: string, bits: number, signed: boolean): string[] {
+  switch (kind) {
+    case 'char': return TYPED.i8;
+    case 'bool': return ['Uint8Array'];
+    case 'int': case 'enum': return TYPED[`${signed ? 'i' : 'u'}${bits}`] ?? [];
+    case 'float': return bits === 32 ? TYPED.f32 : bits === 64 ? TYPED.f64 : [];
+    default: return [];
+  }
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return (value as object).constructor?.name ?? 'object';
+}
+
+function sameType(a: string, b: string): boolean {
+  return a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+}
+
+/** Bytes as a Uint8Array over the same memory (the thunk takes any TypedArray's data pointer). */
+function bytesOf(view: ArrayBufferView | ArrayBuffer): ArrayBufferView {
+  if (view instanceof ArrayBuffer) return new Uint8Array(view);
+  if (view instanceof DataView) return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  return view;
+}
+
+type Converter = (value: unknown) => unknown;
+
+/**
+ * Converter for a non-class pointer parameter `t` (`T*`, `void*`, `char*`, `T**`, opaque `T*`):
+ * pointer objects and ll.ref boxes of the pointee type, TypedArrays of exactly the element type
+ * (in place), strings for `char*` (a temporary NUL-terminated copy), anything pointer-like for
+ * `void*`; a TypeError naming what was expected otherwise. Memory the call points into is passed
+ * as a TypedArray (the thunk takes its data pointer), so the argument list keeps it alive.
+ */
+export function pointerConverter(t: TypeInfo): Converter {
+  const isVoid = t.pointeeKind === 'void';
+  const names = typedArrayNames(t.pointeeKind, t.pointeeBits, t.pointeeSigned);
+  const accepted = new Set(names.map((n) => (globalThis as unknown as Record<string, Function>)[n]));
+  if (names.includes('Uint8Array')) accepted.add(Buffer);
+  const declared = t.arrayLength ?? 0;
+  if (declared) {
+    // A parameter declared as T[N]: C reads N elements, so fewer is refused.
+    return (value) => {
+      const v = value === null || value === undefined ? 0 : accepted.has((value as object).constructor) && ArrayBuffer.isView(value) ? value : slowPointer(value, t, isVoid, names);
+      const length = ArrayBuffer.isView(v) && t.pointeeBits ? Math.floor(v.byteLength / (t.pointeeBits / 8)) : undefined;
+      if (length !== undefined && length < declared) throw new RangeError(`expected ${declared} elements (${t.pointee}[${declared}]), got ${length}`);
+      return v;
+    };
+  }
+  return (value) => {
+    if (value === null || value === undefined) return 0;
+    if (accepted.has((value as object).constructor) && ArrayBuffer.isView(value)) return value;
+    return slowPointer(value, t, isVoid, names);
+  };
+}
+
+function slowPointer(value: unknown, t: TypeInfo, isVoid: boolean, names: string[]): unknown {
+  if (value instanceof CppPointer) {
+    if (isVoid || value.type === 'void' || sameType(value.type, t.pointee)) return exactAddress(value.address);
+    throw new TypeError(`expected ${t.display}, got a ${value.type}* pointer (use cppyy.ll.cast to convert)`);
+  }
+  if (value instanceof CppRef) {
+    if (isVoid || sameType(value.typeInfo.spelling, t.pointee)) return value.storage;
+    throw new TypeError(`expected ${t.display}, got a ref of ${value.type}`);
+  }
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    if (isVoid) return bytesOf(value);
+    if (value instanceof ArrayBuffer || value instanceof DataView) {
+      throw new TypeError(`expected ${t.display}, got ${typeName(value)} (only void* takes untyped bytes)`);
+    }
+    const want = names.length ? names.join(' or ') : 'a pointer object';
+    throw new TypeError(`expected ${t.display} (${want}), got ${typeName(value)}`);
+  }
+  if (Array.isArray(value)) {
+    // A JS array for `const T*`: a temporary C array of T (C's view of it would be lost for a non-const T*).
+    const Typed = (globalThis as unknown as Record<string, new (n: number) => { [i: number]: unknown }>)[names[0] ?? ''];
+    if (!t.isConst || !Typed) throw new TypeError(`expected ${t.display} (a TypedArray${t.isConst ? '' : ', in place'}), got Array`);
+    const copy = new Typed(value.length);
+    const bigint = t.pointeeBits === 64 && t.pointeeKind === 'int';
+    value.forEach((v, i) => {
+      const ok = bigint ? typeof v === 'bigint' || Number.isInteger(v) : typeof v === 'number' && (t.pointeeKind === 'float' || Number.isInteger(v));
+      if (!ok) throw new TypeError(`element ${i}: expected ${bigint || t.pointeeKind !== 'float' ? 'an integer' : 'a number'}, got ${typeof v}`);
+      copy[i] = bigint ? BigInt(v) : v;
+      if (!bigint && copy[i] !== v) throw new RangeError(`element ${i}: ${v} is out of range for ${t.pointee}`);
+    });
+    return copy;
+  }
+  if (typeof value === 'string' && t.pointeeKind === 'char') {
+    // A writable copy: C may modify it; the change is not seen by the (immutable) JS string.
+    return Buffer.from(`${value}\0`, 'utf8');
+  }
+  if (typeof value === 'bigint') return exactAddress(value);
+  if (typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
+    if (!isVoid) throw new TypeError(`expected ${t.display}, got ${((value as CppObject)[CLASS_STATE] as ClassState).info.spelling}`);
+    const obj = value as CppObject;
+    const state = obj[CLASS_STATE] as ClassState;
+    return (obj[ADDRESS] as number) + ((obj[OFFSETS] as Record<number, number>)[state.id] ?? 0);
+  }
+  throw new TypeError(`expected ${t.display} (a pointer, ${t.pointeeKind === 'char' ? 'a string, ' : ''}a TypedArray or null), got ${typeName(value)}`);
+}
+
+/** Converter for a `T&` of an arithmetic T: an ll.ref box of T, or a TypedArray of T (its first element). */
+export function referenceConverter(t: TypeInfo): Converter {
+  const names = typedArrayNames(t.pointeeKind, t.pointeeBits, t.pointeeSigned);
+  return (value) => {
+    if (value instanceof CppRef) {
+      if (sameType(value.typeInfo.spelling, t.pointee) || sameType(value.typeInfo.value, t.pointee)) return value.storage;
+      throw new TypeError(`expected ${t.display}, got a ref of ${value.type}`);
+    }
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      if (!names.includes(typeName(value))) throw new TypeError(`expected ${t.display}, got ${typeName(value)}`);
+      if (!value.byteLength) throw new RangeError(`expected ${t.display}, got an empty ${typeName(value)}`);
+      return value;
+    }
+    throw new TypeError(`expected ${t.display} (cppyy.ll.ref('${t.pointee}', value)), got ${typeName(value)}`);
+  };
+}
+
+/**
+ * A bigint address as a number, except above 2^53 (sentinels like `(void*)-1`, never a real
+ * address): those stay bigints, which the thunks read exactly.
+ */
+export function exactAddress(address: bigint): number {
+  return address <= 9007199254740991n ? Number(address) : (address as unknown as number);
 }
 
 /** Address for a pointer parameter: pointer objects, instances, bigint/number addresses, null. */
 export function pointerAddress(value: unknown, expected: string): number {
   if (value === null || value === undefined) return 0;
-  if (value instanceof CppPointer) return Number(value.address);
-  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof CppPointer || value instanceof CppRef) return exactAddress(value.address);
+  if (typeof value === 'bigint') return exactAddress(value);
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
   if (typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
     const obj = value as CppObject;

@@ -8,12 +8,14 @@ import { convertsImplicitly, implicitConversion } from '../convert/implicit';
 import { releasingTemporaries, temporaries, temporaryConversion, temporarySequence } from '../convert/temporaries';
 import type { Temporary } from '../convert/temporaries';
 import { objectAddress } from '../convert/objects';
-import { makePointer, pointerAddress } from '../convert/pointers';
+import { CppPointer, makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
+import { acceptsLiteral, isPlainObject, releasingStructs, structPointer, temporaryStruct, temporaryStructArray } from '../convert/structs';
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
 import { ADDRESS, CLASS_STATE, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState, CppObject } from './classes';
 import { classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
 import { deducedType } from './templates';
+import { variadicInvoker } from '../convert/variadic';
 
 /** One C++ callable, described once; `invoke` is set when it is compiled. */
 export interface Candidate {
@@ -65,8 +67,10 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
       const state = classFor(t.record!);
       const sequence = acceptsSequence(t);
       const temporary = takesTemporary(t);
+      const literal = acceptsLiteral(t);
       return (v) => {
         try {
+          if (literal && isPlainObject(v)) return temporaryStruct(state, v);
           if (sequence && (Array.isArray(v) || ArrayBuffer.isView(v))) return temporarySequence(state, v as ArrayLike<unknown>);
           if (temporary && v instanceof Object && !(v instanceof state.cls) && (v as CppObject)[CLASS_STATE]) {
             const convert = implicitConversion((v as CppObject)[CLASS_STATE] as ClassState, state);
@@ -81,9 +85,13 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
     }
     case 'objectptr': {
       const state = classFor(t.record!);
+      const literal = acceptsLiteral(t);
       return (v) => {
         if (v === null || v === undefined) return 0;
         try {
+          if (literal && isPlainObject(v)) return temporaryStruct(state, v);
+          if (literal && Array.isArray(v)) return temporaryStructArray(state, v);
+          if (v instanceof CppPointer) return structPointer(v, state);
           return objectAddress(v, state, `${state.info.spelling} (${t.display}) or null`);
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;
@@ -92,7 +100,17 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
       };
     }
     case 'pointer':
-      return (v) => pointerAddress(v, t.display);
+    case 'arithref': {
+      const convert = t.kind === 'pointer' ? pointerConverter(t) : referenceConverter(t);
+      return (v) => {
+        try {
+          return convert(v);
+        } catch (e) {
+          (e as Error).message = `${where}: ${(e as Error).message}`;
+          throw e;
+        }
+      };
+    }
     default:
       return null;
   }
@@ -130,6 +148,10 @@ function compileFailure(result: CompileFailure | string): string {
 function ensureCompiled(set: OverloadSet, c: Candidate): boolean {
   if (c.invoke) return true;
   if (c.failure !== undefined) return false;
+  if (c.info.isVariadic) {
+    c.invoke = variadicInvoker(c.info, set.owner !== null, makeInvoker);
+    return true;
+  }
   const [r] = native().compileFunctions([c.info.fid]);
   if (typeof r === 'function') {
     c.invoke = makeInvoker(c.info, r, set.owner !== null);
@@ -167,6 +189,7 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
   };
   // Wrappers only for the callables that need them, so plain calls stay one closure deep.
   if (info.params.some((p) => takesTemporary(p.type))) invoke = releasingTemporaries(invoke);
+  if (info.params.some((p) => acceptsLiteral(p.type))) invoke = releasingStructs(invoke);
   if (info.params.some((p) => p.type.kind === 'funcptr')) invoke = keepingCallbacks(invoke);
   return invoke;
 }
@@ -304,7 +327,7 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
       reasons.push(`  ${info.signature}: ${c.failure ?? 'not callable'}`);
       continue;
     }
-    if (n < info.minArgs || n > info.params.length) {
+    if (n < info.minArgs || (n > info.params.length && !info.isVariadic)) {
       const expected = info.minArgs === info.params.length ? `${info.minArgs}` : `${info.minArgs} to ${info.params.length}`;
       reasons.push(`  ${info.signature}: takes ${expected} argument(s), got ${n}`);
       continue;
@@ -313,6 +336,11 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
     let mismatch = '';
     for (let i = 0; i < n; i++) {
       const k = kinds[i];
+      // Arguments matched by '...' cost a little: a declared parameter is a better match (as in C++).
+      if (i >= info.params.length) {
+        total += 10;
+        continue;
+      }
       // An undefined before the last given argument cannot stand for a C++ value.
       const s = k === K_UNDEFINED ? IMPOSSIBLE : score(info.params[i].type, k, derivationDepth, convertsImplicitly);
       if (s === IMPOSSIBLE) {

@@ -93,6 +93,7 @@ enum class TypeKind : uint8_t {
   ArithRef,     // reference to an arithmetic type (T&)
   Pointer,      // any other data pointer (void*, int*, char*, T**, incomplete T*)
   FunctionPtr,  // pointer to function
+  Array,        // C array T[N] (fields and variables): element in pointee*/record, arrayLength, elementSize
   Unsupported,  // something the converter cannot represent (yet)
 };
 
@@ -115,6 +116,8 @@ struct TypeDesc {
   // FunctionPtr, and std::function<R(A...)> taken by value, const& or && (kind Object/ObjectRef):
   // the call signature a JS function must implement to be passed here.
   std::shared_ptr<const FunctionSignature> signature;
+  uint64_t arrayLength = 0;   // Array: number of elements (multi-dimensional arrays flattened)
+  uint64_t elementSize = 0;   // Array: bytes per element
 };
 
 struct FunctionSignature {
@@ -208,6 +211,8 @@ struct FieldDesc {
   TypeDesc type;
   uint64_t offset = 0;   // bytes from the object's start
   bool isBitField = false;
+  unsigned bitOffset = 0;  // bit-fields: bits after `offset`
+  unsigned bitWidth = 0;   // bit-fields: width in bits
   bool isConst = false;
   bool isProtected = false;
 };

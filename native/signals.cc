@@ -1,0 +1,138 @@
+// native/signals.cc — cppyy.ll.signalsAsExceptions: SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGABRT inside a C++ call become a JS CppSignalError.
+// Each thunk on the main thread records a jump point (sigsetjmp) before calling C++ when this is on;
+// the handler jumps back to the innermost one, which throws. Signals outside a call (V8's own, say)
+// go to whatever handler was installed before.
+#include <csetjmp>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include <pthread.h>
+
+#include "Native.h"
+
+namespace cppjit {
+namespace {
+
+// Same layout as __cppjit_sigframe in the prelude.
+struct SigFrame {
+  sigjmp_buf buf;
+  SigFrame* prev;
+  int signo;
+  int active;
+};
+
+SigFrame** top = nullptr;
+int* enabled = nullptr;
+napi_value (**throwHook)(napi_env, int) = nullptr;
+pthread_t mainThread;
+constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+struct sigaction previous[NSIG];
+bool installed = false;
+Napi::FunctionReference errorClass;
+alignas(16) char altStack[64 * 1024];
+
+const char* signalName(int sig) {
+  switch (sig) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
+    case SIGILL: return "SIGILL";
+    case SIGABRT: return "SIGABRT";
+  }
+  return "signal";
+}
+
+void handler(int sig, siginfo_t* info, void* context) {
+  SigFrame* frame = top ? *top : nullptr;
+  if (frame && enabled && *enabled && pthread_equal(pthread_self(), mainThread)) {
+    *top = frame->prev;
+    frame->active = 0;
+    frame->signo = sig;
+    // Thunks save no signal mask (that would be a system call per C++ call): unblock the signal
+    // here, so the mask after the jump is the one the call started with.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+    siglongjmp(frame->buf, 1);
+  }
+  // Not raised by C++ called from JS: the previous disposition decides.
+  const struct sigaction& old = previous[sig];
+  if (old.sa_flags & SA_SIGINFO) {
+    if (old.sa_sigaction) old.sa_sigaction(sig, info, context);
+    return;
+  }
+  if (old.sa_handler == SIG_IGN) return;
+  if (old.sa_handler == SIG_DFL) {
+    sigaction(sig, &old, nullptr);
+    raise(sig);  // delivered with the default action once this handler returns
+    return;
+  }
+  old.sa_handler(sig);
+}
+
+napi_value throwSignalError(napi_env env, int sig) {
+  Napi::Env e(env);
+  std::string message = std::string(signalName(sig)) + " (" + strsignal(sig) +
+                        ") inside a C++ call; the call was abandoned (its C++ destructors did not run)";
+  if (errorClass.IsEmpty()) {
+    napi_throw_error(env, nullptr, message.c_str());
+    return nullptr;
+  }
+  Napi::Object error = errorClass.New({Napi::String::New(e, message), Napi::String::New(e, signalName(sig)), Napi::Number::New(e, sig)});
+  napi_throw(env, error);
+  return nullptr;
+}
+
+// Addresses of the prelude's globals (JIT-compiled, so asked for through the interpreter once).
+void locateGlobals(Napi::Env env) {
+  if (top) return;
+  auto& s = session(env);
+  std::string text =
+      "extern \"C\" void* __cppjit_sig_addresses(int i) { return i == 0 ? (void*)&__cppjit_sig_top : i == 1 ? (void*)&__cppjit_sig_on "
+      ": (void*)&__cppjit_sig_throw; }\n";
+  auto compiled = unwrap(env, s.compile(text, {"__cppjit_sig_addresses"}));
+  auto addresses = reinterpret_cast<void* (*)(int)>(compiled[0]);
+  top = static_cast<SigFrame**>(addresses(0));
+  enabled = static_cast<int*>(addresses(1));
+  throwHook = reinterpret_cast<napi_value (**)(napi_env, int)>(addresses(2));
+  *throwHook = &throwSignalError;
+}
+
+// signalsAsExceptions(on, CppSignalError) -> previous setting
+Napi::Value signalsAsExceptions(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool on = info[0].ToBoolean().Value();
+  if (info.Length() > 1 && info[1].IsFunction() && errorClass.IsEmpty()) errorClass = Napi::Persistent(info[1].As<Napi::Function>());
+  locateGlobals(env);
+  bool was = *enabled != 0;
+  if (on && !installed) {
+    mainThread = pthread_self();
+    // Its own stack, so a stack overflow can still be reported.
+    stack_t ss{};
+    ss.ss_sp = altStack;
+    ss.ss_size = sizeof altStack;
+    sigaltstack(&ss, nullptr);
+    struct sigaction sa{};
+    sa.sa_sigaction = &handler;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : kSignals) sigaction(sig, &sa, &previous[sig]);
+    installed = true;
+  } else if (!on && installed) {
+    for (int sig : kSignals) sigaction(sig, &previous[sig], nullptr);
+    installed = false;
+  }
+  *enabled = on ? 1 : 0;
+  return Napi::Boolean::New(env, was);
+}
+
+}  // namespace
+
+void registerSignals(Napi::Env env, Napi::Object exports) {
+  exports.Set("signalsAsExceptions", Napi::Function::New(env, signalsAsExceptions, "signalsAsExceptions"));
+}
+
+}  // namespace cppjit
