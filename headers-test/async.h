@@ -38,6 +38,14 @@ inline bool ranOffMain(int ms) {
   return offMainThread();
 }
 inline void nap(int ms) { pause(ms); }
+// A C struct by value: a JS object literal converted before the call must outlive it.
+struct Span2 {
+  double from, to;
+};
+inline double slowLength(Span2 s, int ms) {
+  pause(ms);
+  return s.to - s.from;
+}
 inline std::string greet(const std::string& name, int ms = 10) {
   pause(ms);
   return "hello " + name;

@@ -61,6 +61,12 @@ describe('fn.async', () => {
     expect(await as.sleepy.async(1, 3)).toBe(3); // still usable
   });
 
+  it('keeps C struct literals intact while synchronous calls reuse their conversion space', async () => {
+    const pending = as.slowLength.async({ from: 1, to: 11 }, 80);
+    for (let i = 0; i < 50; i++) expect(as.slowLength({ from: i, to: 2 * i }, 0)).toBe(i);
+    expect(await pending).toBe(10);
+  });
+
   it('many concurrent calls are safe', async () => {
     const n = 200;
     const calls = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? as.greet.async(`n${i}`, 0) : as.sleepy.async(0, i)));

@@ -226,7 +226,7 @@ export function isPod(record: number): boolean {
 export function temporaryStruct(state: ClassState, literal: Record<string, unknown>): unknown {
   const layout = podLayout(state.info.scope);
   if (layout) {
-    const at = arenaAllocate(layout.size);
+    const at = arenaPaused ? -1 : arenaAllocate(layout.size);
     if (at >= 0) {
       writePod(state, layout, arena.view, at, literal);
       return arena.base + at;
@@ -247,7 +247,7 @@ export function temporaryStructArray(state: ClassState, values: ArrayLike<unknow
   const layout = podLayout(state.info.scope);
   if (!layout) throw new TypeError(`an array of ${state.info.spelling} can only be made from literals of a C struct`);
   const size = layout.size;
-  const at = arenaAllocate(size * values.length);
+  const at = arenaPaused ? -1 : arenaAllocate(size * values.length);
   const bytes = at >= 0 ? null : new Uint8Array(Math.max(size * values.length, 1));
   const view = bytes ? new DataView(bytes.buffer) : arena.view;
   const start = bytes ? 0 : at;
@@ -281,6 +281,25 @@ function arenaAllocate(size: number): number {
   arena.top = at + size;
   arena.bytes.fill(0, at, at + size);
   return at;
+}
+
+// fn.async: the call outlives the conversion, so its literals get bytes of their own (kept alive by
+// the caller with the converted arguments) and its temporaries are handed over, not released here.
+let arenaPaused = false;
+
+export function convertingForLater<T>(convert: () => T): { value: T; made: CppObject[] } {
+  const mark = temporaries.length;
+  const paused = arenaPaused;
+  arenaPaused = true;
+  try {
+    const value = convert();
+    return { value, made: temporaries.splice(mark) };
+  } catch (e) {
+    for (const tmp of temporaries.splice(mark)) if (tmp[OWNED]) (tmp as unknown as { delete(): void }).delete();
+    throw e;
+  } finally {
+    arenaPaused = paused;
+  }
 }
 
 /** Releases the temporaries a call's argument conversion made, however the call ends. */

@@ -9,7 +9,7 @@ import { releasingTemporaries, temporaries, temporaryConversion, temporarySequen
 import type { Temporary } from '../convert/temporaries';
 import { objectAddress } from '../convert/objects';
 import { CppPointer, makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
-import { acceptsLiteral, isPlainObject, releasingStructs, structPointer, temporaryStruct, temporaryStructArray } from '../convert/structs';
+import { acceptsLiteral, convertingForLater, isPlainObject, releasingStructs, structPointer, temporaryStruct, temporaryStructArray } from '../convert/structs';
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
 import { ADDRESS, CLASS_STATE, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState, CppObject } from './classes';
@@ -206,25 +206,33 @@ function makeAsyncInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boole
     argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
   const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
   const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
+  let converted: unknown[] = [];
   const start = keepingCallbacks((...args: unknown[]) => {
     for (const i of indexes) {
       const at = i + offset;
       if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
     }
+    converted = args;
     return fn(...args);
   });
   return (...args: unknown[]) => {
+    // The JS arguments and what they became (buffers of struct literals) live until the call settles.
     let kept: unknown[] | null = args.slice();
     const mark = temporaries.length;
     const release = (made: Temporary[]) => { for (let i = made.length - 1; i >= 0; i--) made[i].delete(); };
     let promise: Promise<unknown>;
+    let structs: CppObject[];
     try {
-      promise = start(...args) as Promise<unknown>;
+      const started = convertingForLater(() => start(...args) as Promise<unknown>);
+      promise = started.value;
+      structs = started.made;
+      kept.push(...converted);
+      converted = [];
     } catch (e) {
       release(temporaries.splice(mark));
       throw e;
     }
-    const made = temporaries.splice(mark);
+    const made: Temporary[] = [...structs.map((s) => s as unknown as Temporary), ...temporaries.splice(mark)];
     const settled = convert ? promise.then(convert) : promise;
     return settled.finally(() => {
       release(made);
