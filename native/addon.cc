@@ -185,7 +185,8 @@ Napi::Value lookup(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value memberNames(const Napi::CallbackInfo& info) {
-  auto names = session(info.Env()).memberNames(scopeFrom(info[0]));
+  bool skipSystemHeaders = info.Length() > 1 && info[1].ToBoolean().Value();
+  auto names = session(info.Env()).memberNames(scopeFrom(info[0]), skipSystemHeaders);
   Napi::Array out = Napi::Array::New(info.Env(), names.size());
   for (size_t i = 0; i < names.size(); ++i) out.Set(i, names[i]);
   return out;

@@ -138,7 +138,9 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
   size_t offset = hasSelf ? 1 : 0;
   size_t maxArgs = f.params.size();
   size_t capacity = maxArgs + offset > 0 ? maxArgs + offset : 1;
-  out << "extern \"C\" napi_value " << symbol << "(napi_env env, napi_callback_info info) {\n"
+  // The body, then the N-API entry that calls it: signal guarding (ll.signalsAsExceptions) costs
+  // the entry one load and branch while it is off.
+  out << "static napi_value " << symbol << "_body(napi_env env, napi_callback_info info) {\n"
       << "  using namespace __cppjit;\n"
       << "  napi_value argv[" << capacity << "]; size_t argc = " << capacity << ";\n"
       << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n";
@@ -173,8 +175,6 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
     }
     return std::string("return undefined(env);");
   };
-  out << "  signal_guard sg;\n"
-      << "  if (signals_armed()) { if (sigsetjmp(sg.f.buf, 0)) return __cppjit_sig_throw(env, sg.f.signo); sg.enter(); }\n";
   out << "  try {\n";
   if (f.minArgs == maxArgs) {
     out << "    " << callWith(maxArgs) << "\n";
@@ -188,6 +188,15 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
   out << "  } catch (const js_exception& e) { return e.rethrow(env); }\n"
       << "  catch (...) { return __cppjit_hooks.exception(env); }\n"
       << "  return undefined(env);\n}\n";
+  out << "extern \"C\" napi_value " << symbol << "(napi_env env, napi_callback_info info) {\n"
+      << "  using namespace __cppjit;\n"
+      << "  if (__builtin_expect(signals_armed(), 0)) {\n"
+      << "    signal_guard sg;\n"
+      << "    if (sigsetjmp(sg.f.buf, 0)) return __cppjit_sig_throw(env, sg.f.signo);\n"
+      << "    sg.enter();\n"
+      << "    return " << symbol << "_body(env, info);\n"
+      << "  }\n"
+      << "  return " << symbol << "_body(env, info);\n}\n";
   return out.str();
 }
 

@@ -174,7 +174,7 @@ export interface NativeAddon {
   cppexec(code: string): void;
   globalScope(): number;
   lookup(scope: number, name: string): MemberInfo;
-  memberNames(scope: number): string[];
+  memberNames(scope: number, skipSystemHeaders?: boolean): string[];
   describeClass(scope: number, forDerivation?: boolean): ClassInfo;
   describeEnum(scope: number): EnumInfo;
   qualifiedName(scope: number): string;

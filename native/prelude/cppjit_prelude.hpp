@@ -2,6 +2,8 @@
 // Thunks are N-API callbacks generated per C++ callable; they read napi_values directly so a call
 // costs what a hand-written binding costs. N-API is a stable C ABI, so declaring the few functions
 // used here (instead of including Node's headers into the interpreter) is exact.
+#pragma GCC system_header  // its names are cppjit's, not the user's: not listed in cppyy.gbl
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>

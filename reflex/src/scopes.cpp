@@ -202,7 +202,7 @@ MemberDesc Session::lookup(ScopeRef scope, const std::string& name) {
   return m;
 }
 
-std::vector<std::string> Session::memberNames(ScopeRef scope) {
+std::vector<std::string> Session::memberNames(ScopeRef scope, bool skipSystemHeaders) {
   std::vector<std::string> names;
   std::set<std::string> seen;
   auto* dc = asDeclContext(scope);
@@ -262,7 +262,9 @@ std::vector<std::string> Session::memberNames(ScopeRef scope) {
       collect(redecl);
       cached = impl_->redeclMembers.emplace(redecl, std::move(found)).first;
     }
-    for (const clang::NamedDecl* nd : cached->second) add(nd);
+    const clang::SourceManager& sources = impl_->ci().getSourceManager();
+    for (const clang::NamedDecl* nd : cached->second)
+      if (!skipSystemHeaders || !sources.isInSystemHeader(sources.getExpansionLoc(nd->getLocation()))) add(nd);
   };
   if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(dc)) {
     for (auto* redecl : ns->redecls()) walkRedecl(redecl);

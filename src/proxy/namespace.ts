@@ -57,13 +57,14 @@ function defineLazyMember(state: NamespaceState, name: string) {
   Object.defineProperty(state.object, name, {
     configurable: true,
     enumerable: true,
+    // resolveMember redefines the property in place: a delete would turn the object into a
+    // dictionary, and every later lookup of its members would be a hash probe.
     get() {
-      delete state.object[name];
       const r = resolveMember(state, name);
+      if (!r.found) delete state.object[name];
       return r.found ? r.value : undefined;
     },
     set(value: unknown) {
-      delete state.object[name];
       const r = resolveMember(state, name);
       if (r.found) state.object[name] = value;
       else Object.defineProperty(state.object, name, { value, writable: true, configurable: true, enumerable: true });
@@ -73,7 +74,9 @@ function defineLazyMember(state: NamespaceState, name: string) {
 
 /** Adds lazily-resolving entries for names declared since the namespace object was made. */
 function refresh(state: NamespaceState) {
-  for (const name of native().memberNames(state.scope)) {
+  // The global scope lists what the user's code and headers declare, not the thousands of C
+  // library names every session has (those still resolve when used).
+  for (const name of native().memberNames(state.scope, state.name === '')) {
     if (state.declared.has(name)) continue;
     state.declared.add(name);
     defineLazyMember(state, name);

@@ -1,4 +1,5 @@
 // src/repl/complete.ts — Tab completion through C++ namespaces, classes, templates and objects (Node's completer stops at Proxies).
+import { native } from '../native';
 import { CLASS_STATE, NAMESPACE_STATE } from '../proxy/symbols';
 import type { ClassState } from '../proxy/classes';
 
@@ -30,6 +31,8 @@ export function memberNamesOf(value: unknown): string[] {
   const v = value as Record<string | symbol, unknown>;
   if (v[NAMESPACE_STATE]) {
     for (const k of Object.keys(v)) names.add(k);
+    // System headers' names too (cppyy.gbl lists only the user's).
+    for (const k of native().memberNames((v[NAMESPACE_STATE] as { scope: number }).scope)) names.add(k);
     return [...names];
   }
   const state = v[CLASS_STATE] as ClassState | undefined;

@@ -61,7 +61,9 @@ class Session {
   // --- Reflection ---------------------------------------------------------
   ScopeRef globalScope() const;
   MemberDesc lookup(ScopeRef scope, const std::string& name);
-  std::vector<std::string> memberNames(ScopeRef scope);
+  // Names declared in a scope. skipSystemHeaders leaves out what system headers (and the thunk
+  // prelude) declare: the global scope of a session holds thousands of C library names.
+  std::vector<std::string> memberNames(ScopeRef scope, bool skipSystemHeaders = false);
   // forDerivation: also list baseConstructors and virtuals (for a subclass made in JS).
   Result<ClassDesc> describeClass(ScopeRef record, bool forDerivation = false);
   Result<EnumDesc> describeEnum(ScopeRef enumeration);
