@@ -190,12 +190,7 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
       << "  return undefined(env);\n}\n";
   out << "extern \"C\" napi_value " << symbol << "(napi_env env, napi_callback_info info) {\n"
       << "  using namespace __cppjit;\n"
-      << "  if (__builtin_expect(signals_armed(), 0)) {\n"
-      << "    signal_guard sg;\n"
-      << "    if (sigsetjmp(sg.f.buf, 0)) return __cppjit_sig_throw(env, sg.f.signo);\n"
-      << "    sg.enter();\n"
-      << "    return " << symbol << "_body(env, info);\n"
-      << "  }\n"
+      << "  if (__builtin_expect(__cppjit_sig_on, 0)) return guarded_call(env, info, &" << symbol << "_body);\n"
       << "  return " << symbol << "_body(env, info);\n}\n";
   return out.str();
 }
