@@ -4,6 +4,7 @@ import cppyy, { CppCompileError, CppError } from '../esm/index.mjs';
 import { fixture } from './helpers';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { run } from './run';
 
 describe('session', () => {
   it('includes by absolute path, idempotently', () => {
@@ -64,6 +65,19 @@ describe('session', () => {
     expect(cppyy.gbl.session_decl.defined(1)).toBe(2);
     cppyy.cppdef('int session_ok_2() { return session_ok_1() + 1; }');
     expect(cppyy.gbl.session_ok_2()).toBe(42);
+  });
+
+  it('rolls back an undefined-symbol input that is the first of a fresh process (precompiled header loaded)', async () => {
+    const script = `
+      const { default: cppyy } = await import(${JSON.stringify(new URL('../esm/index.mjs', import.meta.url).href)});
+      try { cppyy.cppdef('int first_missing(); int first_gx = first_missing();'); } catch (e) { console.log(e.name); }
+      cppyy.cppdef('int first_gx = 7; int first_ok() { return first_gx; }');
+      console.log(cppyy.gbl.first_ok(), cppyy.info().pch !== null);
+    `;
+    const r = await run(process.execPath, ['--input-type=module', '-e', script]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(['CppCompileError', expect.stringMatching(/^7 (true|false)$/)]);
   });
 
   it('recovers from failed template instantiations: later inputs get the code the failed one took along', () => {

@@ -68,6 +68,7 @@ struct Session::Impl {
   std::vector<std::string> unresolvedSymbols(llvm::Module& module);
   void discardPartialCode();
   void undoInput(clang::TranslationUnitDecl* input);
+  void discardInput(clang::PartialTranslationUnit& unit);
   void forgetExternC(clang::TranslationUnitDecl* input);
   // Instantiated function templates whose code a failed input took with it (llvm #106833):
   // later inputs only declare them. Finds the ones behind these mangled names.

@@ -238,7 +238,25 @@ std::vector<std::string> Session::memberNames(ScopeRef scope, bool skipSystemHea
     }
   };
   // Namespaces and the global scope: per redeclaration, remembered (see Impl::redeclMembers).
+  const clang::SourceManager& sources = impl_->ci().getSourceManager();
   auto walkRedecl = [&](const clang::DeclContext* redecl) {
+    // Skipping system headers skips whole redeclarations that come from them (the precompiled
+    // header's above all) without deserializing their declarations.
+    if (skipSystemHeaders) {
+      auto* decl = llvm::cast<clang::Decl>(redecl);
+      if (decl->isFromASTFile()) return;
+      if (llvm::isa<clang::NamespaceDecl>(decl) && sources.isInSystemHeader(sources.getExpansionLoc(decl->getLocation())))
+        return;
+      // The first input's translation unit holds the precompiled header's declarations, loaded
+      // on demand: only those already loaded are looked at (the header's are all system ones).
+      if (redecl->hasExternalLexicalStorage()) {
+        for (const clang::Decl* d : redecl->noload_decls())
+          if (auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
+              nd && !nd->isImplicit() && !sources.isInSystemHeader(sources.getExpansionLoc(nd->getLocation())))
+            add(nd);
+        return;
+      }
+    }
     auto cached = impl_->redeclMembers.find(redecl);
     if (cached == impl_->redeclMembers.end()) {
       std::vector<const clang::NamedDecl*> found;
@@ -262,7 +280,6 @@ std::vector<std::string> Session::memberNames(ScopeRef scope, bool skipSystemHea
       collect(redecl);
       cached = impl_->redeclMembers.emplace(redecl, std::move(found)).first;
     }
-    const clang::SourceManager& sources = impl_->ci().getSourceManager();
     for (const clang::NamedDecl* nd : cached->second)
       if (!skipSystemHeaders || !sources.isInSystemHeader(sources.getExpansionLoc(nd->getLocation()))) add(nd);
   };

@@ -93,8 +93,9 @@ static void restoreShadowedDeclarations(clang::TranslationUnitDecl* failed, cons
     home->makeDeclVisibleInContext(decl);
   };
   std::function<void(clang::DeclContext*)> repair = [&](clang::DeclContext* dc) {
-    std::vector<clang::Decl*> decls(dc->decls_begin(), dc->decls_end());
+    std::vector<clang::Decl*> decls(dc->noload_decls_begin(), dc->noload_decls_end());
     for (clang::Decl* d : decls) {
+      if (d->isFromASTFile()) continue;  // the precompiled header's, loaded into this unit on demand
       if (auto* spec = llvm::dyn_cast<clang::LinkageSpecDecl>(d)) {
         repair(spec);
         continue;
@@ -132,7 +133,34 @@ static void restoreShadowedDeclarations(clang::TranslationUnitDecl* failed, cons
 // Interpreter::Undo drops an input's names from the translation unit's lookup table, but
 // extern "C" functions and variables are also registered in the ASTContext's extern "C" context,
 // where a later input defining the same name would find them and report a redefinition.
+// Rolls back an input that parsed but must not run, without Interpreter::Undo: with a precompiled
+// header loaded, Undo's cleanup crashes in Clang 19 (IncrementalParser::CleanUpPTU). The input's
+// declarations leave lookup (earlier ones they shadowed come back) and its module is dropped
+// unexecuted; the partial translation unit itself stays in the interpreter's list, empty of effect.
+void Session::Impl::discardInput(clang::PartialTranslationUnit& unit) {
+  clang::TranslationUnitDecl* input = unit.TUPart;
+  if (input) {
+    input->setHasExternalLexicalStorage(false);
+    forgetExternC(input);
+    clang::DeclContext* global = ast().getTranslationUnitDecl()->getPrimaryContext();
+    if (clang::StoredDeclsMap* map = global->getLookupPtr()) {
+      for (clang::Decl* d : input->noload_decls()) {
+        auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
+        if (!nd || !nd->getDeclName() || llvm::isa<clang::NamespaceDecl>(nd) || d->isFromASTFile()) continue;
+        auto found = map->find(nd->getDeclName());
+        if (found != map->end()) found->second.remove(nd);
+      }
+    }
+    restoreShadowedDeclarations(input, ci().getSourceManager());
+  }
+  unit.TheModule.reset();
+}
+
 void Session::Impl::undoInput(clang::TranslationUnitDecl* input) {
+  // With a precompiled header every input's translation unit can load the header's top-level
+  // declarations on demand; Undo walks the input's declarations, which would load them all into
+  // the dying unit (and crash on some). The input's own declarations are already loaded.
+  if (input) input->setHasExternalLexicalStorage(false);
   forgetExternC(input);
   if (auto err = interp->Undo()) llvm::consumeError(std::move(err));
 }
@@ -142,7 +170,8 @@ void Session::Impl::forgetExternC(clang::TranslationUnitDecl* input) {
     clang::ExternCContextDecl* externC = ast().getExternCContextDecl();
     clang::StoredDeclsMap* map = externC ? externC->getLookupPtr() : nullptr;
     std::function<void(clang::DeclContext*)> forget = [&](clang::DeclContext* dc) {
-      for (clang::Decl* d : dc->decls()) {
+      for (clang::Decl* d : dc->noload_decls()) {
+        if (d->isFromASTFile()) continue;
         if (auto* inner = llvm::dyn_cast<clang::LinkageSpecDecl>(d)) forget(inner);
         else if (auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(d)) forget(ns);
         auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
@@ -260,7 +289,7 @@ Outcome Session::Impl::run(const std::string& code) {
     auto more = instantiationsNamed(std::set<std::string>(missing.begin(), missing.end()));
     if (more.empty()) break;
     orphans.insert(orphans.end(), more.begin(), more.end());
-    undoInput(unit->TUPart);
+    discardInput(*unit);
     for (const clang::FunctionDecl* fn : orphans)
       ci().getASTConsumer().HandleTopLevelDecl(clang::DeclGroupRef(const_cast<clang::FunctionDecl*>(fn)));
     diagnostics.discard();
@@ -280,7 +309,7 @@ Outcome Session::Impl::run(const std::string& code) {
     auto missing = unresolvedSymbols(*unit->TheModule);
     if (!missing.empty()) {
       auto diags = diagnostics.take();
-        undoInput(unit->TUPart);
+      discardInput(*unit);
       std::string text = "undefined symbol" + std::string(missing.size() > 1 ? "s: " : ": ");
       for (size_t i = 0; i < missing.size(); ++i) text += (i ? ", " : "") + llvm::demangle(missing[i]);
       text += " (not defined by any earlier input, nor by the process or a library given to loadLibrary)";

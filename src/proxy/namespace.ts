@@ -10,6 +10,8 @@ interface NamespaceState {
   name: string; // qualified C++ name ('' for the global namespace)
   object: Record<string, unknown>;
   declared: Set<string>;
+  /** Whether the names from system headers are listed too (see refresh). */
+  listsSystemNames: boolean;
 }
 
 const namespaces = new Map<number, NamespaceState>();
@@ -75,8 +77,11 @@ function defineLazyMember(state: NamespaceState, name: string) {
 /** Adds lazily-resolving entries for names declared since the namespace object was made. */
 function refresh(state: NamespaceState) {
   // The global scope lists what the user's code and headers declare, not the thousands of C
-  // library names every session has (those still resolve when used).
-  for (const name of native().memberNames(state.scope, state.name === '')) {
+  // library names every session has (those still resolve when used). Other namespaces list the
+  // names from system headers from the turn of the event loop after their first use: for std,
+  // listing them deserializes all of the precompiled header's std (~50-100 ms), which a script
+  // that only calls std.vector need not wait for.
+  for (const name of native().memberNames(state.scope, !state.listsSystemNames)) {
     if (state.declared.has(name)) continue;
     state.declared.add(name);
     defineLazyMember(state, name);
@@ -93,7 +98,7 @@ export function namespaceFor(scope: number): Record<string, unknown> {
   if (known) return known.object;
   const object = Object.create(missProxy) as Record<string, unknown>;
   const name = native().qualifiedName(scope);
-  const state: NamespaceState = { scope, name, object, declared: new Set() };
+  const state: NamespaceState = { scope, name, object, declared: new Set(), listsSystemNames: false };
   Object.defineProperty(object, NAMESPACE_STATE, { value: state });
   Object.defineProperty(object, CPP_NAME, { value: name });
   Object.defineProperty(object, inspect.custom, {
@@ -102,5 +107,12 @@ export function namespaceFor(scope: number): Record<string, unknown> {
   Object.defineProperty(object, Symbol.toStringTag, { value: `C++ namespace ${name || '(global)'}` });
   namespaces.set(scope, state);
   refresh(state);
+  if (name) {
+    const later = setImmediate(() => {
+      state.listsSystemNames = true;
+      refresh(state);
+    });
+    later.unref();
+  }
   return object;
 }
