@@ -138,10 +138,12 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
   size_t offset = hasSelf ? 1 : 0;
   size_t maxArgs = f.params.size();
   size_t capacity = maxArgs + offset > 0 ? maxArgs + offset : 1;
-  // The body, then the N-API entry that calls it: signal guarding (ll.signalsAsExceptions) costs
-  // the entry one load and branch while it is off.
-  out << "static napi_value " << symbol << "_body(napi_env env, napi_callback_info info) {\n"
+  // Signal guarding (ll.signalsAsExceptions) costs one load and branch while it is off; when on,
+  // guarded_call sets the guard and calls this thunk again, which then runs (one function per
+  // thunk keeps its compile time down).
+  out << "extern \"C\" napi_value " << symbol << "(napi_env env, napi_callback_info info) {\n"
       << "  using namespace __cppjit;\n"
+      << "  if (__builtin_expect(__cppjit_sig_on, 0) && guard_wanted()) return guarded_call(env, info, &" << symbol << ");\n"
       << "  napi_value argv[" << capacity << "]; size_t argc = " << capacity << ";\n"
       << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n";
   if (!viaPointer.empty()) {
@@ -188,10 +190,6 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
   out << "  } catch (const js_exception& e) { return e.rethrow(env); }\n"
       << "  catch (...) { return __cppjit_hooks.exception(env); }\n"
       << "  return undefined(env);\n}\n";
-  out << "extern \"C\" napi_value " << symbol << "(napi_env env, napi_callback_info info) {\n"
-      << "  using namespace __cppjit;\n"
-      << "  if (__builtin_expect(__cppjit_sig_on, 0)) return guarded_call(env, info, &" << symbol << "_body);\n"
-      << "  return " << symbol << "_body(env, info);\n}\n";
   return out.str();
 }
 

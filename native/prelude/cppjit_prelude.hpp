@@ -200,6 +200,7 @@ inline bool signals_armed() { return __cppjit_sig_on && pthread_equal(pthread_se
 // Runs a thunk's body under a signal guard. Out of line (in the addon), so thunks hold no
 // sigsetjmp: a returns-twice call in every thunk made each one ~1.8 ms slower to compile.
 napi_value guarded_call(napi_env env, napi_callback_info info, napi_value (*body)(napi_env, napi_callback_info));
+bool guard_wanted();  // false right after guarded_call (the re-entered thunk then runs its call)
 
 // Spells any type-id in declarator position (function pointer types included): type_t<int (*)(int)> a;
 template <class T>
@@ -529,11 +530,23 @@ int address_in(napi_env env, napi_value v, void*& out) {
   return kWrongType;
 }
 
+static thread_local bool guard_entering = false;
+
+bool guard_wanted() {
+  if (!guard_entering) return true;
+  guard_entering = false;
+  return false;
+}
+
 napi_value guarded_call(napi_env env, napi_callback_info info, napi_value (*body)(napi_env, napi_callback_info)) {
-  if (!pthread_equal(pthread_self(), __cppjit_hooks.mainThread)) return body(env, info);
+  if (!pthread_equal(pthread_self(), __cppjit_hooks.mainThread)) {
+    guard_entering = true;
+    return body(env, info);
+  }
   signal_guard sg;
   if (sigsetjmp(sg.f.buf, 0)) return __cppjit_sig_throw(env, sg.f.signo);
   sg.enter();
+  guard_entering = true;
   return body(env, info);
 }
 
