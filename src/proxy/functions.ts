@@ -252,15 +252,8 @@ function ensureAsync(set: OverloadSet, c: Candidate): NativeFunction {
 /** fn.async(...args): resolves like a call (on this thread, compiling if needed), then runs the call on the pool. */
 function dispatchAsync(set: OverloadSet, args: unknown[], self: number | undefined): Promise<unknown> {
   try {
-    if (!set.compiled) compileSet(set);
     const n = effectiveCount(args);
-    const key = kindsKey(args, n);
-    let c = set.cache.get(key);
-    if (c === undefined) {
-      c = resolve(set, args, n);
-      set.cache.set(key, c);
-    }
-    const call = ensureAsync(set, c);
+    const call = ensureAsync(set, chosen(set, args, n));
     const given = args.slice(0, n);
     return (self === undefined ? call(...given) : call(self, ...given)) as Promise<unknown>;
   } catch (e) {
@@ -411,17 +404,22 @@ function instantiateFor(set: OverloadSet, args: unknown[], n: number): Candidate
   return made;
 }
 
-/** Resolves and calls; `self` is the subobject address for methods (undefined for functions). */
-function dispatch(set: OverloadSet, args: unknown[], self: number | undefined): unknown {
+/** The candidate for these `n` arguments: cached by their kinds, resolved (and compiled) on a miss. */
+function chosen(set: OverloadSet, args: unknown[], n: number): Candidate {
   if (!set.compiled) compileSet(set);
-  const n = effectiveCount(args);
   const key = kindsKey(args, n);
   let c = set.cache.get(key);
   if (c === undefined) {
     c = resolve(set, args, n);
     set.cache.set(key, c);
   }
-  const call = c.invoke!;
+  return c;
+}
+
+/** Resolves and calls; `self` is the subobject address for methods (undefined for functions). */
+function dispatch(set: OverloadSet, args: unknown[], self: number | undefined): unknown {
+  const n = effectiveCount(args);
+  const call = chosen(set, args, n).invoke!;
   if (self === undefined) return n === args.length ? call(...args) : call(...args.slice(0, n));
   return call(self, ...args.slice(0, n));
 }
