@@ -196,7 +196,6 @@ struct signal_guard {
     if (f.active) __cppjit_sig_top = f.prev;
   }
 };
-inline bool signals_armed() { return __cppjit_sig_on && pthread_equal(pthread_self(), __cppjit_hooks.mainThread); }
 // Runs a thunk's body under a signal guard. Out of line (in the addon), so thunks hold no
 // sigsetjmp: a returns-twice call in every thunk made each one ~1.8 ms slower to compile.
 napi_value guarded_call(napi_env env, napi_callback_info info, napi_value (*body)(napi_env, napi_callback_info));
