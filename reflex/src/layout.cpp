@@ -41,6 +41,25 @@ void collectVirtuals(Session::Impl& s, const clang::CXXRecordDecl* rd, std::set<
     if (auto* b = base.getType()->getAsCXXRecordDecl(); b && b->hasDefinition()) collectVirtuals(s, b->getDefinition(), seen, out);
 }
 
+// Whether Clang can lay the class out: valid, and every base and field type complete and valid.
+// getASTRecordLayout has no error path; it crashes on an invalid or incomplete part (seen with
+// Eigen's expression templates when listing everything a header declares).
+bool hasComputableLayout(const clang::CXXRecordDecl* rd) {
+  if (!rd || rd->isInvalidDecl() || !rd->hasDefinition() || rd->isDependentType()) return false;
+  rd = rd->getDefinition();
+  for (const clang::CXXBaseSpecifier& base : rd->bases()) {
+    auto* b = base.getType()->getAsCXXRecordDecl();
+    if (!b || !hasComputableLayout(b)) return false;
+  }
+  for (const clang::FieldDecl* field : rd->fields()) {
+    if (field->isInvalidDecl()) return false;
+    clang::QualType t = field->getType();
+    if (t->isDependentType() || (t->isIncompleteType() && !t->isIncompleteArrayType())) return false;
+    if (auto* inner = t->getBaseElementTypeUnsafe()->getAsCXXRecordDecl(); inner && !hasComputableLayout(inner)) return false;
+  }
+  return true;
+}
+
 // Members of anonymous structs and unions are members of the enclosing class, as in C: they are
 // flattened into it with their offsets. Offsets and bit positions are Clang's own layout
 // (#pragma pack, alignas and bit-field packing included).
@@ -98,6 +117,10 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
     return c;  // incomplete (opaque) classes are still usable through pointers
   }
   rd = rd->getDefinition();
+  if (!hasComputableLayout(rd)) {
+    c.isComplete = false;
+    return c;  // Clang would crash computing it (an invalid or incomplete part): opaque, like incomplete
+  }
   c.ref = scopeOf(rd);
   c.isComplete = true;
   // Implicit special members (default/copy constructors, destructor) exist only once asked for.
