@@ -207,17 +207,25 @@ Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
   o.Set("isAggregate", c.isAggregate);
   o.Set("hasPublicDestructor", c.hasPublicDestructor);
   o.Set("typeinfoName", c.typeinfoName);
-  Napi::Array bases = Napi::Array::New(env, c.bases.size());
-  for (size_t i = 0; i < c.bases.size(); ++i) {
-    Napi::Object b = Napi::Object::New(env);
-    b.Set("scope", scopeId(env, c.bases[i].record));
-    b.Set("spelling", c.bases[i].spelling);
-    b.Set("offset", static_cast<double>(c.bases[i].offset));
-    b.Set("isVirtual", c.bases[i].isVirtual);
-    b.Set("isPublic", c.bases[i].isPublic);
-    bases.Set(i, b);
-  }
-  o.Set("bases", bases);
+  auto baseList = [&](const std::vector<reflex::BaseDesc>& list) {
+    Napi::Array a = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      Napi::Object b = Napi::Object::New(env);
+      b.Set("scope", scopeId(env, list[i].record));
+      b.Set("spelling", list[i].spelling);
+      b.Set("offset", static_cast<double>(list[i].offset));
+      b.Set("isVirtual", list[i].isVirtual);
+      b.Set("isPublic", list[i].isPublic);
+      a.Set(i, b);
+    }
+    return a;
+  };
+  auto functions = [&](const std::vector<reflex::FunctionDesc>& list) {
+    Napi::Array a = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) a.Set(i, describeFunction(env, list[i]));
+    return a;
+  };
+  o.Set("bases", baseList(c.bases));
   Napi::Array fields = Napi::Array::New(env, c.fields.size());
   for (size_t i = 0; i < c.fields.size(); ++i) {
     Napi::Object f = Napi::Object::New(env);
@@ -234,32 +242,16 @@ Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
     fields.Set(i, f);
   }
   o.Set("fields", fields);
-  Napi::Array ctors = Napi::Array::New(env, c.constructors.size());
-  for (size_t i = 0; i < c.constructors.size(); ++i) ctors.Set(i, describeFunction(env, c.constructors[i]));
-  o.Set("constructors", ctors);
+  o.Set("constructors", functions(c.constructors));
   o.Set("hasConstructorTemplates", c.hasConstructorTemplates);
   o.Set("displayName", c.displayName);
   Napi::Array hidden = Napi::Array::New(env, c.hiddenConstructors.size());
   for (size_t i = 0; i < c.hiddenConstructors.size(); ++i) hidden.Set(i, c.hiddenConstructors[i]);
   o.Set("hiddenConstructors", hidden);
-  auto functions = [&](const std::vector<reflex::FunctionDesc>& list) {
-    Napi::Array a = Napi::Array::New(env, list.size());
-    for (size_t i = 0; i < list.size(); ++i) a.Set(i, describeFunction(env, list[i]));
-    return a;
-  };
   o.Set("baseConstructors", functions(c.baseConstructors));
   o.Set("virtuals", functions(c.virtuals));
   o.Set("isFinal", c.isFinal);
-  Napi::Array vbases = Napi::Array::New(env, c.virtualBases.size());
-  for (size_t i = 0; i < c.virtualBases.size(); ++i) {
-    Napi::Object b = Napi::Object::New(env);
-    b.Set("scope", scopeId(env, c.virtualBases[i].record));
-    b.Set("spelling", c.virtualBases[i].spelling);
-    b.Set("offset", static_cast<double>(c.virtualBases[i].offset));
-    b.Set("isPublic", c.virtualBases[i].isPublic);
-    vbases.Set(i, b);
-  }
-  o.Set("virtualBases", vbases);
+  o.Set("virtualBases", baseList(c.virtualBases));
   Napi::Array conversions = Napi::Array::New(env, c.conversions.size());
   for (size_t i = 0; i < c.conversions.size(); ++i) {
     Napi::Object conv = Napi::Object::New(env);

@@ -7,18 +7,9 @@
 namespace reflex {
 namespace {
 
-bool isStdString(const clang::CXXRecordDecl* rd) {
-  if (!rd || !rd->isInStdNamespace() || rd->getName() != "basic_string") return false;
-  auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rd);
-  if (!spec || spec->getTemplateArgs().size() < 1) return false;
-  const auto& arg = spec->getTemplateArgs()[0];
-  if (arg.getKind() != clang::TemplateArgument::Type) return false;
-  return arg.getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_S) ||
-         arg.getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_U);
-}
-
-bool isStringView(const clang::CXXRecordDecl* rd) {
-  if (!rd || !rd->isInStdNamespace() || rd->getName() != "basic_string_view") return false;
+// std::<name><char, ...>: the standard library's char instantiation of a string-like template.
+bool isStdCharTemplate(const clang::CXXRecordDecl* rd, llvm::StringRef name) {
+  if (!rd || !rd->isInStdNamespace() || rd->getName() != name) return false;
   auto* spec = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rd);
   if (!spec || spec->getTemplateArgs().size() < 1) return false;
   const auto& arg = spec->getTemplateArgs()[0];
@@ -26,6 +17,9 @@ bool isStringView(const clang::CXXRecordDecl* rd) {
          (arg.getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_S) ||
           arg.getAsType()->isSpecificBuiltinType(clang::BuiltinType::Char_U));
 }
+
+bool isStdString(const clang::CXXRecordDecl* rd) { return isStdCharTemplate(rd, "basic_string"); }
+bool isStringView(const clang::CXXRecordDecl* rd) { return isStdCharTemplate(rd, "basic_string_view"); }
 
 bool isPlainChar(clang::QualType t) {
   return t->isSpecificBuiltinType(clang::BuiltinType::Char_S) || t->isSpecificBuiltinType(clang::BuiltinType::Char_U);
