@@ -1,12 +1,12 @@
 // native/addon.cc — the N-API module: interpreter lifetime, loading entry points and reflection queries.
-#include <mutex>
-
 #include "Native.h"
+
 #include <dlfcn.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 
 namespace cppjit {
 
