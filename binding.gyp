@@ -21,6 +21,7 @@
         "reflex/src/functions.cpp",
         "reflex/src/layout.cpp",
         "reflex/src/templates.cpp",
+        "reflex/src/objcache.cpp",
         "reflex/src/pch.cpp",
         "reflex/src/scopes.cpp",
         "reflex/src/session.cpp",

@@ -146,6 +146,15 @@ Napi::Value precompiledHeader(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value objectCache(const Napi::CallbackInfo& info) {
+  auto status = session(info.Env()).objectCache();
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("directory", status.directory.empty() ? info.Env().Null() : Napi::String::New(info.Env(), status.directory));
+  out.Set("hits", status.hits);
+  out.Set("stored", status.stored);
+  return out;
+}
+
 // Runs in a separate process (dist/pch-build.js): slow, and needs no interpreter.
 Napi::Value buildPrecompiledHeader(const Napi::CallbackInfo& info) {
   check(info.Env(), reflex::Session::buildPrecompiledHeader(sessionOptions(info[0])));
@@ -264,6 +273,7 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("setErrorClasses", setErrorClasses);
   fn("start", start);
   fn("precompiledHeader", precompiledHeader);
+  fn("objectCache", objectCache);
   fn("buildPrecompiledHeader", buildPrecompiledHeader);
   fn("include", include);
   fn("addIncludePath", addIncludePath);

@@ -226,7 +226,7 @@ void growSlots(Napi::Env env, int id) {
   size_t count = std::min<size_t>(size_t(32) << std::min(sig.batches, 4u), 512);
   std::vector<std::string> symbols;
   std::string text = emitTrampolines(*sig.desc, id, ++sig.batches, count, symbols);
-  auto addresses = unwrap(env, session(env).compile(text, symbols, /*quick=*/true));
+  auto addresses = unwrap(env, session(env).compile(text, symbols, /*quick=*/true, /*sealed=*/true));
   void** cells = static_cast<void**>(addresses[0]);
   std::vector<void*> trampolines(count);
   reinterpret_cast<void (*)(void**)>(addresses[1])(trampolines.data());

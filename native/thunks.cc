@@ -330,7 +330,7 @@ std::vector<reflex::Result<void*>> compileBatch(reflex::Session& s, const std::v
     text += code;
     symbols.push_back(symbol);
   }
-  auto batch = s.compile(text, symbols, /*quick=*/true);
+  auto batch = s.compile(text, symbols, /*quick=*/true, /*sealed=*/true);
   if (batch.ok()) {
     for (void* p : batch.value()) results.emplace_back(p);
     return results;
@@ -471,7 +471,7 @@ Napi::Value variableAddress(const Napi::CallbackInfo& info) {
   std::string name = info[0].As<Napi::String>().Utf8Value();
   std::string symbol = "__cppjit_v" + std::to_string(++st.thunkCounter);
   std::string text = "extern \"C\" void* " + symbol + "() { return (void*)__builtin_addressof(" + name + "); }\n";
-  auto compiled = unwrap(env, s.compile(text, {symbol}));
+  auto compiled = unwrap(env, s.compile(text, {symbol}, /*quick=*/false, /*sealed=*/true));
   void* address = reinterpret_cast<void* (*)()>(compiled[0])();
   return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(address)));
 }
@@ -493,7 +493,7 @@ Napi::Value functionAddress(const Napi::CallbackInfo& info) {
     // The cast picks the overload (and template specialization) this description is.
     std::string text = "extern \"C\" void* " + symbol + "() { return reinterpret_cast<void*>(static_cast<__cppjit::type_t<" +
                        f.functionType + ">*>(&" + f.qualifiedName + ")); }\n";
-    auto compiled = unwrap(env, s.compile(text, {symbol}, /*quick=*/true));
+    auto compiled = unwrap(env, s.compile(text, {symbol}, /*quick=*/true, /*sealed=*/true));
     found = addresses.emplace(fid, reinterpret_cast<void* (*)()>(compiled[0])()).first;
   }
   return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(found->second)));
@@ -537,7 +537,7 @@ Napi::Value pointerCaller(const Napi::CallbackInfo& info) {
     int fid = static_cast<int>(st.functions.size());
     st.functions.push_back(f);
     std::string symbol = "__cppjit_p" + std::to_string(++st.thunkCounter);
-    auto compiled = unwrap(env, s.compile(emitFunction(f, fid, symbol, pointerType), {symbol}, /*quick=*/true));
+    auto compiled = unwrap(env, s.compile(emitFunction(f, fid, symbol, pointerType), {symbol}, /*quick=*/true, /*sealed=*/true));
     found = callers.emplace(key, std::make_pair(fid, compiled[0])).first;
   }
   Napi::Object out = Napi::Object::New(env);
@@ -571,7 +571,7 @@ Napi::Value compileVariadic(const Napi::CallbackInfo& info) {
   int vfid = static_cast<int>(st.functions.size());
   st.functions.push_back(f);
   std::string symbol = "__cppjit_va" + std::to_string(++st.thunkCounter);
-  auto compiled = unwrap(env, s.compile(emitFunction(f, vfid, symbol), {symbol}, /*quick=*/true));
+  auto compiled = unwrap(env, s.compile(emitFunction(f, vfid, symbol), {symbol}, /*quick=*/true, /*sealed=*/true));
   Napi::Object out = Napi::Object::New(env);
   out.Set("info", describeFunction(env, st.functions[vfid], vfid));
   out.Set("call", makeJsFunction(env, f.name, compiled[0]));

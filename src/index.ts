@@ -86,12 +86,18 @@ export interface CppjitInfo {
   pch: string | null;
   /** Why, in a few words (also printed at start with CPPJIT_DEBUG=1). */
   pchStatus: string;
+  /**
+   * The on-disk cache of compiled call wrappers: a process that repeats an earlier one's steps
+   * (same flags, headers and definitions, in the same order) links them instead of compiling.
+   * directory is null when the cache is off; hits and stored count this process's uses so far.
+   */
+  objectCache: { directory: string | null; hits: number; stored: number };
 }
 
 /** Start-up facts (starts the interpreter if needed). */
 export function info(): CppjitInfo {
   const pch = native().precompiledHeader();
-  return { pch: pch.path, pchStatus: pch.detail };
+  return { pch: pch.path, pchStatus: pch.detail, objectCache: native().objectCache() };
 }
 
 let globalNamespace: CppGlobal | undefined;

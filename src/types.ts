@@ -165,6 +165,7 @@ export interface NativeAddon {
   start(options: StartOptions): Float64Array;
   /** The precompiled header as found at start: the file loaded (or null) and why. */
   precompiledHeader(): { path: string | null; detail: string; shouldBuild: boolean };
+  objectCache(): { directory: string | null; hits: number; stored: number };
   /** Builds the precompiled header unless a usable one exists (slow: meant for a separate process). */
   buildPrecompiledHeader(options: StartOptions): void;
   include(header: string): void;

@@ -103,7 +103,7 @@ describe('startup: precompiled header cache', () => {
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     const [name] = await settled(dir);
     const second = run(dir);
-    expect(second).toEqual({ result: 2, pch: path.join(dir, name), pchStatus: `loaded ${path.join(dir, name)}` });
+    expect(second).toMatchObject({ result: 2, pch: path.join(dir, name), pchStatus: `loaded ${path.join(dir, name)}` });
   });
 
   it('lets two processes start at once: both succeed, one build happens', async () => {
@@ -232,5 +232,93 @@ console.log(JSON.stringify({ out, ...cppyy.info() }));
     expect(withPch.out[3]).toBe(3);
     expect(withPch.out[7]).toBe(5);
     expect(withPch.out[8]).toMatchObject({ error: 'CppError' });
+  });
+});
+
+describe('startup: compiled-wrapper (object) cache', () => {
+  interface CacheReport extends Report {
+    out: unknown[];
+    objectCache: { directory: string | null; hits: number; stored: number };
+  }
+  // A script that uses a header of its own, a std class template, a method, a free function and
+  // an exception: each needs wrappers compiled, which the second process should link instead.
+  const script = (header: string) => `
+const cppyy = require(${JSON.stringify(entry)}).default;
+cppyy.include('<vector>');
+cppyy.include(${JSON.stringify(header)});
+const out = [];
+out.push(cppyy.gbl.objc.answer());
+const v = new cppyy.gbl.std.vector['int']();
+v.push_back(4); v.push_back(5);
+out.push(v.size(), v[1]);
+const b = new cppyy.gbl.objc.Box(7);
+out.push(b.twice());
+try { cppyy.gbl.objc.fail(); } catch (e) { out.push(e.constructor.name + ': ' + e.message); }
+console.log(JSON.stringify({ out, result: 0, ...cppyy.info() }));
+`;
+  const header = (answer: number) =>
+    `#pragma once\n#include <stdexcept>\nnamespace objc {\ninline int answer() { return ${answer}; }\n` +
+    `struct Box { int v; explicit Box(int v) : v(v) {} int twice() const { return 2 * v; } };\n` +
+    `inline void fail() { throw std::runtime_error("objc"); }\n}\n`;
+
+  it('a second process with the same steps links the stored wrappers and behaves the same', () => {
+    const dir = path.join(scratch(), 'cache');
+    const file = path.join(scratch(), 'objc.h');
+    fs.writeFileSync(file, header(1));
+    const first = run(dir, script(file)) as CacheReport;
+    expect(first.out).toEqual([1, 2, 5, 14, 'CppError: std::runtime_error: objc']);
+    expect(first.objectCache.directory).toBe(path.join(dir, 'objects'));
+    expect(first.objectCache.hits).toBe(0);
+    expect(first.objectCache.stored).toBeGreaterThanOrEqual(5);
+    expect((fs.statSync(first.objectCache.directory!).mode & 0o777).toString(8)).toBe('700');
+    const second = run(dir, script(file)) as CacheReport;
+    expect(second.out).toEqual(first.out);
+    expect(second.objectCache.hits).toBe(first.objectCache.stored);
+    expect(second.objectCache.stored).toBe(0);
+  });
+
+  it('an edited header (same size, same mtime second) is a new history: nothing stale is linked', () => {
+    const dir = path.join(scratch(), 'cache');
+    const file = path.join(scratch(), 'objc.h');
+    fs.writeFileSync(file, header(1));
+    const stamp = fs.statSync(file).mtime;
+    expect((run(dir, script(file)) as CacheReport).out[0]).toBe(1);
+    fs.writeFileSync(file, header(2));
+    fs.utimesSync(file, stamp, stamp);
+    const edited = run(dir, script(file)) as CacheReport;
+    expect(edited.out[0]).toBe(2);
+    expect(edited.objectCache.hits).toBe(0);
+  });
+
+  it('ignores damaged objects, and compiles (and stores) them again', () => {
+    const dir = path.join(scratch(), 'cache');
+    const file = path.join(scratch(), 'objc.h');
+    fs.writeFileSync(file, header(3));
+    const first = run(dir, script(file)) as CacheReport;
+    const objects = first.objectCache.directory!;
+    const names = fs.readdirSync(objects);
+    expect(names.length).toBe(first.objectCache.stored);
+    names.forEach((name, i) => {
+      const target = path.join(objects, name);
+      const bytes = fs.readFileSync(target);
+      if (i % 2) fs.writeFileSync(target, bytes.subarray(0, bytes.length >> 1));  // truncated
+      else fs.writeFileSync(target, Buffer.concat([Buffer.from([bytes[0] ^ 0xff]), bytes.subarray(1)]));  // flipped
+    });
+    const again = run(dir, script(file)) as CacheReport;
+    expect(again.out).toEqual([3, 2, 5, 14, 'CppError: std::runtime_error: objc']);
+    expect(again.objectCache.hits).toBe(0);
+    expect(again.objectCache.stored).toBe(first.objectCache.stored);
+  });
+
+  it('is off, silently, where the cache directory is unusable', () => {
+    const shared = path.join(scratch(), 'shared');
+    fs.mkdirSync(shared);
+    fs.chmodSync(shared, 0o777);
+    const file = path.join(scratch(), 'objc.h');
+    fs.writeFileSync(file, header(4));
+    const report = run(shared, script(file)) as CacheReport;
+    expect(report.out[0]).toBe(4);
+    expect(report.objectCache).toEqual({ directory: null, hits: 0, stored: 0 });
+    expect(fs.readdirSync(shared)).toEqual([]);
   });
 });

@@ -13,11 +13,13 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "Compat.h"
+#include "ObjectCache.h"
 #include "Pch.h"
 #include "reflex/Session.h"
 
@@ -54,6 +56,18 @@ struct Session::Impl {
   // it (std: ~50 ms), so namespaces are listed again after every input by their new parts only.
   std::map<const clang::DeclContext*, std::vector<const clang::NamedDecl*>> redeclMembers;  // external symbols already found once (JIT or process)
 
+  // Object code of sealed inputs on disk (objcache.cpp). While a sealed input compiles, it is left
+  // out of the history, and its object is captured as the JIT produces it.
+  std::unique_ptr<ObjectCache> objects;
+  bool sealedInput = false;
+  std::string captureSymbol;
+  std::unique_ptr<llvm::MemoryBuffer> captured;
+  void startObjectCache(const SessionOptions& options);
+  void observeObject(const llvm::MemoryBuffer& object);
+  // Links a cached object and returns the symbols' addresses; nothing when it cannot link here.
+  std::optional<std::vector<void*>> linkObject(std::unique_ptr<llvm::MemoryBuffer> object,
+                                               const std::vector<std::string>& symbols);
+
   clang::CompilerInstance& ci() { return compat::compilerInstance(*interp); }
   clang::ASTContext& ast() { return ci().getASTContext(); }
   clang::Sema& sema() { return ci().getSema(); }
@@ -66,6 +80,7 @@ struct Session::Impl {
   // External symbols an input's module references that nothing provides. Checked before the
   // module reaches the JIT: a module that fails to link there poisons every later input.
   std::vector<std::string> unresolvedSymbols(llvm::Module& module);
+  std::vector<std::string> unresolvedNames(const std::vector<std::string>& names);
   void discardPartialCode();
   void undoInput(clang::TranslationUnitDecl* input);
   void discardInput(clang::PartialTranslationUnit& unit);

@@ -12,6 +12,10 @@
 
 namespace reflex::pch {
 
+// Creates a cache directory (0700) if needed; refuses one that others could write into, since
+// what it holds is loaded as compiler input or machine code. Returns why it is unusable, or "".
+std::string prepareCacheDirectory(const std::string& directory);
+
 // Looks in options.cacheDirectory for a precompiled header that matches `args` (the interpreter's
 // compiler arguments) and is intact and up to date. When one is found it is registered with `ci`
 // (created from `args`, not yet used) so that the interpreter loads exactly the verified bytes.

@@ -81,19 +81,6 @@ struct Place {
   std::string lock() const { return directory + "/std-" + key + ".lock"; }
 };
 
-// Creates the directory (0700) if needed; refuses one that others could write into, since
-// whatever it holds is loaded as compiler input. Returns why it is unusable, or "".
-std::string prepareDirectory(const std::string& directory) {
-  if (auto err = llvm::sys::fs::create_directories(directory, /*IgnoreExisting=*/true, llvm::sys::fs::owner_all))
-    return "cannot create " + directory + ": " + err.message();
-  struct stat st;
-  if (::stat(directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return directory + " is not a directory";
-  if (st.st_uid != ::geteuid()) return directory + " belongs to another user";
-  if (st.st_mode & (S_IWGRP | S_IWOTH)) return directory + " is writable by other users";
-  if (::access(directory.c_str(), W_OK | X_OK) != 0) return directory + " is not writable";
-  return "";
-}
-
 struct Candidate {
   std::string path;
   std::string hash;
@@ -278,6 +265,17 @@ std::string runCompiler(const std::vector<std::string>& argv) {
 
 }  // namespace
 
+std::string prepareCacheDirectory(const std::string& directory) {
+  if (auto err = llvm::sys::fs::create_directories(directory, /*IgnoreExisting=*/true, llvm::sys::fs::owner_all))
+    return "cannot create " + directory + ": " + err.message();
+  struct stat st;
+  if (::stat(directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return directory + " is not a directory";
+  if (st.st_uid != ::geteuid()) return directory + " belongs to another user";
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return directory + " is writable by other users";
+  if (::access(directory.c_str(), W_OK | X_OK) != 0) return directory + " is not writable";
+  return "";
+}
+
 PrecompiledHeaderStatus locate(const SessionOptions& options, const std::vector<std::string>& args,
                                clang::CompilerInstance& ci) {
   PrecompiledHeaderStatus status;
@@ -285,7 +283,7 @@ PrecompiledHeaderStatus locate(const SessionOptions& options, const std::vector<
     status.detail = "no cache directory";
     return status;
   }
-  std::string unusable = prepareDirectory(options.cacheDirectory);
+  std::string unusable = prepareCacheDirectory(options.cacheDirectory);
   if (!unusable.empty()) {
     status.detail = "cache directory unusable: " + unusable;
     return status;
@@ -310,7 +308,7 @@ PrecompiledHeaderStatus locate(const SessionOptions& options, const std::vector<
 
 Outcome build(const SessionOptions& options, const std::vector<std::string>& args, clang::CompilerInstance& ci) {
   if (options.cacheDirectory.empty()) return Outcome::failure(Status::Failed, "no cache directory");
-  std::string unusable = prepareDirectory(options.cacheDirectory);
+  std::string unusable = prepareCacheDirectory(options.cacheDirectory);
   if (!unusable.empty()) return Outcome::failure(Status::Failed, "cache directory unusable: " + unusable);
   Place place{options.cacheDirectory, cacheKey(args)};
   auto list = candidates(place);

@@ -277,6 +277,7 @@ Outcome Session::Impl::run(const std::string& code) {
   if (auto unclosed = unclosedBrace(code, ast().getLangOpts()))
     return Outcome::failure(Status::CompileError, unclosed->message, {*unclosed});
   if (readerFeed) readerFeed->flush();
+  if (objects && !sealedInput) objects->recordInput(code);
   diagnostics.discard();
   auto unit = interp->Parse(code);
   // The input may need code that an earlier, failed input instantiated: hand those functions
@@ -320,6 +321,11 @@ Outcome Session::Impl::run(const std::string& code) {
       return Outcome::failure(Status::CompileError, text, std::move(diags));
     }
   }
+  // Static initialisers are run by the JIT's platform for compiled modules only, not for objects
+  // linked from the cache: such an input's object is not kept.
+  if (!captureSymbol.empty() && unit->TheModule &&
+      (unit->TheModule->getNamedGlobal("llvm.global_ctors") || unit->TheModule->getNamedGlobal("llvm.global_dtors")))
+    captureSymbol.clear();
   if (auto err = interp->Execute(*unit)) {
     std::string text = errorText(std::move(err));
     auto diags = diagnostics.take();
@@ -337,6 +343,16 @@ Outcome Session::Impl::run(const std::string& code) {
 }
 
 std::vector<std::string> Session::Impl::unresolvedSymbols(llvm::Module& module) {
+  std::vector<std::string> names;
+  for (llvm::GlobalValue& value : module.global_values()) {
+    if (!value.isDeclaration() || value.hasExternalWeakLinkage() || value.use_empty()) continue;
+    if (auto* fn = llvm::dyn_cast<llvm::Function>(&value); fn && fn->isIntrinsic()) continue;
+    names.push_back(value.getName().str());
+  }
+  return unresolvedNames(names);
+}
+
+std::vector<std::string> Session::Impl::unresolvedNames(const std::vector<std::string>& names) {
   std::vector<std::string> missing;
   auto engine = interp->getExecutionEngine();
   if (!engine) {
@@ -349,10 +365,7 @@ std::vector<std::string> Session::Impl::unresolvedSymbols(llvm::Module& module) 
   bool hasMain = false;
   for (auto& entry : order) hasMain |= entry.first == &jit.getMainJITDylib();
   if (!hasMain) order.insert(order.begin(), {&jit.getMainJITDylib(), llvm::orc::JITDylibLookupFlags::MatchAllSymbols});
-  for (llvm::GlobalValue& value : module.global_values()) {
-    if (!value.isDeclaration() || value.hasExternalWeakLinkage() || value.use_empty()) continue;
-    if (auto* fn = llvm::dyn_cast<llvm::Function>(&value); fn && fn->isIntrinsic()) continue;
-    std::string name = value.getName().str();
+  for (const std::string& name : names) {
     if (name.empty() || linkableSymbols.count(name)) continue;
     // The lookup the linker will do, minus the materialisation failure it would leave behind.
     auto found = jit.getExecutionSession().lookup(order, jit.mangleAndIntern(name));
@@ -447,6 +460,7 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
   impl->interp = std::move(*interp);
   if (auto err = exposeHostLibrary(*impl->interp, options))
     return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(std::move(err)));
+  impl->startObjectCache(options);
   if (auto engine = impl->interp->getExecutionEngine()) bridgeThreadLocals(*engine);
   else llvm::consumeError(engine.takeError());
   impl->ci().getDiagnostics().setClient(&impl->diagnostics, /*ShouldOwnClient=*/false);
@@ -472,6 +486,15 @@ Outcome Session::buildPrecompiledHeader(const SessionOptions& options) {
 }
 
 const PrecompiledHeaderStatus& Session::precompiledHeader() const { return impl_->pch; }
+
+ObjectCacheStatus Session::objectCache() const {
+  ObjectCacheStatus status;
+  if (!impl_->objects) return status;
+  status.directory = impl_->objects->directory();
+  status.hits = impl_->objects->hits;
+  status.stored = impl_->objects->stored;
+  return status;
+}
 
 Outcome Session::include(const std::string& header) {
   std::string spelled = header;
@@ -600,7 +623,29 @@ Outcome Session::execute(const std::string& code) {
 }
 
 Result<std::vector<void*>> Session::compile(const std::string& code, const std::vector<std::string>& symbols,
-                                            bool quick) {
+                                            bool quick, bool sealed) {
+  std::string key;
+  auto& objects = impl_->objects;
+  if (sealed && objects && !symbols.empty()) {
+    key = objects->keyFor(code, symbols, quick);
+    if (auto object = objects->load(key)) {
+      if (auto addresses = impl_->linkObject(std::move(object), symbols)) {
+        ++objects->hits;
+        return std::move(*addresses);
+      }
+      objects->forget(key);
+    }
+  }
+  struct SealedScope {
+    Impl& impl;
+    ~SealedScope() {
+      impl.sealedInput = false;
+      impl.captureSymbol.clear();
+      impl.captured.reset();
+    }
+  } scope{*impl_};
+  impl_->sealedInput = sealed;
+  if (!key.empty()) impl_->captureSymbol = symbols[0];
   // Thunks are a few lines of calls: compiling them without optimisation (optnone, fast
   // instruction selection) costs a fraction of the optimising backend and loses almost nothing.
   auto& codegen = impl_->ci().getCodeGenOpts();
@@ -620,6 +665,7 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
                                                                      " (" + errorText(address.takeError()) + ")");
     addresses.push_back(address->toPtr<void*>());
   }
+  if (impl_->captured) objects->store(key, impl_->captured->getBuffer());
   return addresses;
 }
 

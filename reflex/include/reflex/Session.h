@@ -31,6 +31,13 @@ struct PrecompiledHeaderStatus {
                              // should run buildPrecompiledHeader, preferably in another process
 };
 
+// The on-disk cache of thunks' machine code, for this session so far.
+struct ObjectCacheStatus {
+  std::string directory;  // "" when the cache is off (no usable cache directory)
+  unsigned hits = 0;      // compiles served by linking a stored object
+  unsigned stored = 0;    // objects written
+};
+
 class Session {
  public:
   static Result<std::unique_ptr<Session>> create(const SessionOptions& options);
@@ -42,6 +49,7 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   const PrecompiledHeaderStatus& precompiledHeader() const;
+  ObjectCacheStatus objectCache() const;
 
   // --- Loading code -------------------------------------------------------
   // "foo.h" (quoted search), "<vector>" (angled search) or "/abs/foo.h". Idempotent per file.
@@ -55,8 +63,11 @@ class Session {
   // Compiles generated code and returns the addresses of the requested symbols (extern "C"),
   // in order. A failure rolls the input back and reports Clang's diagnostics.
   // quick: compile without optimisation (thunks); otherwise at the session's level.
+  // sealed: the code defines only the symbols asked for and no later input names anything it
+  // declares; its object code may then come from (and go to) the on-disk cache, which serves a
+  // later process that reached the same state (same flags, PCH and earlier inputs).
   Result<std::vector<void*>> compile(const std::string& code, const std::vector<std::string>& symbols,
-                                     bool quick = false);
+                                     bool quick = false, bool sealed = false);
 
   // --- Reflection ---------------------------------------------------------
   ScopeRef globalScope() const;

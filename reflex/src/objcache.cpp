@@ -1,0 +1,282 @@
+// reflex/src/objcache.cpp — the on-disk cache of thunks' object code: keys, checked reads, atomic writes, trimming.
+#include "ObjectCache.h"
+
+#include <clang/Basic/Version.h>
+#include <clang/Lex/PPCallbacks.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
+#include <llvm/Object/ObjectFile.h>
+#include <llvm/Support/xxhash.h>
+#include <llvm/TargetParser/Host.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "Internal.h"
+#include "Pch.h"
+
+namespace reflex {
+namespace {
+
+// Bump when the file layout or what a key covers changes.
+const char kLayout[] = "cppjit-objects-1";
+// Each file ends with the xxh3 of the object before it, then this tag.
+const char kTrailerTag[8] = {'c', 'p', 'p', 'j', 'i', 't', 'o', '1'};
+constexpr size_t kTrailerSize = 16;
+// Past either bound, the least recently used objects go until three quarters remain.
+constexpr size_t kMaxFiles = 4096;
+constexpr uint64_t kMaxBytes = 256ull << 20;
+
+uint64_t mix(uint64_t state, llvm::StringRef text) {
+  std::string joined(reinterpret_cast<const char*>(&state), sizeof state);
+  joined.append(text.data(), text.size());
+  return llvm::xxh3_64bits(joined);
+}
+
+std::string hex(uint64_t value) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
+  return buffer;
+}
+
+}  // namespace
+
+ObjectCache::ObjectCache(const std::string& directory, const std::string& salt) {
+  if (directory.empty()) return;
+  // The parent too: whoever can write there can swap the objects directory.
+  std::string objects = directory + "/objects";
+  if (!pch::prepareCacheDirectory(directory).empty() || !pch::prepareCacheDirectory(objects).empty()) return;
+  directory_ = objects;
+  salt_ = mix(0, std::string(kLayout) + '\0' + salt);
+  history_ = salt_;
+}
+
+void ObjectCache::recordInput(llvm::StringRef text) { history_ = mix(history_, text); }
+
+void ObjectCache::recordFile(llvm::StringRef path, uint64_t contentHash) {
+  history_ = mix(history_, "\1file\1" + path.str() + '\0' + hex(contentHash));
+}
+
+std::string ObjectCache::keyFor(llvm::StringRef code, const std::vector<std::string>& symbols, bool quick) const {
+  std::string text = quick ? "quick\1" : "full\1";
+  for (const auto& symbol : symbols) text += symbol + '\1';
+  text.append(code.data(), code.size());
+  uint64_t first = mix(history_, text);
+  // Two 64-bit halves: a collision would link the wrong code, so make it unthinkable.
+  return hex(first) + hex(mix(first ^ 0x9e3779b97f4a7c15ull, text));
+}
+
+std::string ObjectCache::path(const std::string& key) const { return directory_ + "/" + key + ".o"; }
+
+std::unique_ptr<llvm::MemoryBuffer> ObjectCache::load(const std::string& key) {
+  if (!enabled()) return nullptr;
+  auto file = llvm::MemoryBuffer::getFile(path(key), /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!file) return nullptr;
+  llvm::StringRef bytes = (*file)->getBuffer();
+  if (bytes.size() <= kTrailerSize || std::memcmp(bytes.end() - 8, kTrailerTag, 8) != 0) return nullptr;
+  llvm::StringRef object = bytes.drop_back(kTrailerSize);
+  uint64_t sum;
+  std::memcpy(&sum, bytes.end() - kTrailerSize, sizeof sum);
+  if (sum != llvm::xxh3_64bits(object)) return nullptr;
+  ::utimensat(AT_FDCWD, path(key).c_str(), nullptr, 0);  // recently used: trimmed last
+  return llvm::MemoryBuffer::getMemBufferCopy(object, key);
+}
+
+void ObjectCache::store(const std::string& key, llvm::StringRef object) {
+  if (!enabled()) return;
+  trimIfLarge();
+  std::string temporary = directory_ + "/" + key + "." + std::to_string(::getpid()) + ".tmp";
+  int fd = ::open(temporary.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  uint64_t sum = llvm::xxh3_64bits(object);
+  std::string bytes = object.str();
+  bytes.append(reinterpret_cast<const char*>(&sum), sizeof sum);
+  bytes.append(kTrailerTag, sizeof kTrailerTag);
+  bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  ::close(fd);
+  // The rename makes the file appear whole; a reader never sees a partial object.
+  if (written && ::rename(temporary.c_str(), path(key).c_str()) == 0) ++stored;
+  else ::unlink(temporary.c_str());
+}
+
+void ObjectCache::forget(const std::string& key) {
+  if (enabled()) ::unlink(path(key).c_str());
+}
+
+void ObjectCache::trimIfLarge() {
+  if (trimmed_) return;  // once per process: the directory is listed on the first store only
+  trimmed_ = true;
+  struct Entry {
+    std::string path;
+    struct timespec used;
+    uint64_t size;
+  };
+  std::vector<Entry> entries;
+  uint64_t total = 0;
+  DIR* dir = ::opendir(directory_.c_str());
+  if (!dir) return;
+  while (struct dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    std::string full = directory_ + "/" + name;
+    struct stat st;
+    if (::stat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    // A temporary older than a minute belongs to a writer that died.
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) {
+      if (::time(nullptr) - st.st_mtim.tv_sec > 60) ::unlink(full.c_str());
+      continue;
+    }
+    entries.push_back({full, st.st_mtim, static_cast<uint64_t>(st.st_size)});
+    total += st.st_size;
+  }
+  ::closedir(dir);
+  if (entries.size() <= kMaxFiles && total <= kMaxBytes) return;
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.used.tv_sec != b.used.tv_sec ? a.used.tv_sec < b.used.tv_sec : a.used.tv_nsec < b.used.tv_nsec;
+  });
+  size_t files = entries.size();
+  for (const auto& entry : entries) {
+    if (files <= kMaxFiles * 3 / 4 && total <= kMaxBytes * 3 / 4) break;
+    if (::unlink(entry.path.c_str()) == 0) {
+      --files;
+      total -= entry.size;
+    }
+  }
+}
+
+}  // namespace reflex
+
+// --- The cache's place in the session ------------------------------------------------------
+
+namespace reflex {
+namespace {
+
+// Files an input enters are part of the history by content: an edited header is a new history.
+class RecordEnteredFiles : public clang::PPCallbacks {
+ public:
+  explicit RecordEnteredFiles(Session::Impl& session) : session_(session) {}
+  void FileChanged(clang::SourceLocation at, FileChangeReason reason, clang::SrcMgr::CharacteristicKind,
+                   clang::FileID) override {
+    if (reason != EnterFile || session_.sealedInput || !session_.objects) return;
+    auto& sources = session_.ci().getSourceManager();
+    clang::FileID file = sources.getFileID(at);
+    auto entry = sources.getFileEntryRefForID(file);
+    if (!entry) return;  // an input's own text, recorded as such
+    std::optional<llvm::StringRef> contents = sources.getBufferDataOrNone(file);
+    session_.objects->recordFile(entry->getName(), contents ? llvm::xxh3_64bits(*contents) : 0);
+  }
+
+ private:
+  Session::Impl& session_;
+};
+
+std::string hostLibraryIdentity(const std::string& path) {
+  struct stat st;
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return path;
+  return path + '\0' + std::to_string(st.st_size) + '\0' + std::to_string(st.st_mtim.tv_sec) + '.' +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
+}  // namespace
+
+void Session::Impl::startObjectCache(const SessionOptions& options) {
+  // What shapes machine code besides the inputs: compiler, target, flags, the PCH (its name holds
+  // its checksum) and the host library whose functions thunks call.
+  std::string salt = clang::getClangFullVersion() + '\0' + llvm::sys::getProcessTriple() + '\0' +
+                     llvm::sys::getHostCPUName().str() + '\0' + (pch.path.empty() ? "no pch" : pch.path) + '\0' +
+                     hostLibraryIdentity(options.hostLibrary) + '\0';
+  for (const auto& arg : argStorage) salt += arg + '\0';
+  objects = std::make_unique<ObjectCache>(options.cacheDirectory, salt);
+  if (!objects->enabled()) return;
+  pp().addPPCallbacks(std::make_unique<RecordEnteredFiles>(*this));
+  auto engine = interp->getExecutionEngine();
+  if (!engine) {
+    llvm::consumeError(engine.takeError());
+    objects.reset();
+    return;
+  }
+  engine->getObjTransformLayer().setTransform(
+      [this](std::unique_ptr<llvm::MemoryBuffer> object) -> llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> {
+        observeObject(*object);
+        return object;
+      });
+}
+
+// Materialising a sealed input's module can bring earlier modules along: the input's object is
+// the one that defines the first symbol asked for.
+void Session::Impl::observeObject(const llvm::MemoryBuffer& object) {
+  if (captureSymbol.empty() || captured) return;
+  auto file = llvm::object::ObjectFile::createObjectFile(object.getMemBufferRef());
+  if (!file) {
+    llvm::consumeError(file.takeError());
+    return;
+  }
+  for (const llvm::object::SymbolRef& symbol : (*file)->symbols()) {
+    auto name = symbol.getName();
+    auto flags = symbol.getFlags();
+    if (!name || !flags) {
+      if (!name) llvm::consumeError(name.takeError());
+      if (!flags) llvm::consumeError(flags.takeError());
+      continue;
+    }
+    if (*name == captureSymbol && !(*flags & llvm::object::SymbolRef::SF_Undefined)) {
+      captured = llvm::MemoryBuffer::getMemBufferCopy(object.getBuffer(), captureSymbol);
+      return;
+    }
+  }
+}
+
+std::optional<std::vector<void*>> Session::Impl::linkObject(std::unique_ptr<llvm::MemoryBuffer> object,
+                                                            const std::vector<std::string>& symbols) {
+  // Every name it needs must resolve before it reaches the JIT: a failed link would report to
+  // stderr and leave its symbols unusable for the compile that replaces it.
+  auto file = llvm::object::ObjectFile::createObjectFile(object->getMemBufferRef());
+  if (!file) {
+    llvm::consumeError(file.takeError());
+    return std::nullopt;
+  }
+  std::vector<std::string> needed;
+  for (const llvm::object::SymbolRef& symbol : (*file)->symbols()) {
+    auto flags = symbol.getFlags();
+    auto name = symbol.getName();
+    if (!flags || !name) {
+      if (!flags) llvm::consumeError(flags.takeError());
+      if (!name) llvm::consumeError(name.takeError());
+      return std::nullopt;
+    }
+    if (!(*flags & llvm::object::SymbolRef::SF_Undefined) || (*flags & llvm::object::SymbolRef::SF_Weak)) continue;
+    if (name->empty() || *name == "_GLOBAL_OFFSET_TABLE_") continue;  // the linker's own
+    needed.push_back(name->str());
+  }
+  if (!unresolvedNames(needed).empty()) return std::nullopt;
+  auto engine = interp->getExecutionEngine();
+  if (!engine) {
+    llvm::consumeError(engine.takeError());
+    return std::nullopt;
+  }
+  auto tracker = engine->getMainJITDylib().createResourceTracker();
+  if (auto err = engine->addObjectFile(tracker, std::move(object))) {
+    llvm::consumeError(std::move(err));
+    llvm::consumeError(tracker->remove());
+    return std::nullopt;
+  }
+  std::vector<void*> addresses;
+  for (const auto& symbol : symbols) {
+    auto address = engine->lookup(symbol);
+    if (!address) {
+      llvm::consumeError(address.takeError());
+      llvm::consumeError(tracker->remove());
+      return std::nullopt;
+    }
+    addresses.push_back(address->toPtr<void*>());
+  }
+  return addresses;
+}
+
+}  // namespace reflex
