@@ -160,6 +160,36 @@ v.push_back('x');
     expect(r.output).toContain('vecbad.mts(5,');
   });
 
+  it('std::optional, std::span and string_view parameters and results are typed as they convert', async () => {
+    const { text } = await dts('stl.d.ts', fixture('stl.h'), '-I', fixture('.'), '--scope', 'stl');
+    expect(text).toMatch(/half: \{ \(x\?: number \| I_std\$optional_double \| null \| undefined\): number \| undefined; \}/);
+    expect(text).toContain('parse_digit: { (s: string): number | undefined; }');
+    expect(text).toMatch(/find_item: \{ \(id: number\): I_std\$optional_stl\$Item; \}/);
+    writeFileSync(path.join(dir, 'stl.mts'), `
+import cppyy from 'cppjit';
+import './stl.js';
+const { stl } = cppyy.gbl;
+const h: number | undefined = stl.half() ?? stl.half(2) ?? stl.half(null);
+const d: number | undefined = stl.parse_digit('7');
+const g: string = stl.greet('ann') + stl.greet(undefined, 2);
+const peeked: number = stl.write_then_peek(new Int32Array(2), (i) => i);
+const found: boolean = stl.find_item(1).has_value();
+export { h, d, g, peeked, found };
+`);
+    let r = await typecheck('stl', ['stl.mts', 'stl.d.ts']);
+    expect(r.output).toBe('');
+    writeFileSync(path.join(dir, 'stlbad.mts'), `
+import cppyy from 'cppjit';
+import './stl.js';
+const n: number = cppyy.gbl.stl.parse_digit('7');
+cppyy.gbl.stl.half('x');
+export { n };
+`);
+    r = await typecheck('stlbad', ['stlbad.mts', 'stl.d.ts']);
+    expect(r.output).toContain('stlbad.mts(4,');
+    expect(r.output).toContain('stlbad.mts(5,');
+  });
+
   it('nlohmann/json: declarations in seconds that tsc accepts', async () => {
     const { text, ms } = await dts('json.d.ts', '<nlohmann/json.hpp>', '--scope', 'nlohmann');
     expect(ms).toBeLessThan(45_000);

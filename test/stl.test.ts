@@ -234,7 +234,9 @@ describe('std::optional', () => {
   });
 
   it('keeps class T as an object: has_value()/value(), inspect, and no leaked temporaries', () => {
-    expect(stl.item_id(new stl.Item(5))).toBe(5);
+    const five = new stl.Item(5);
+    expect(stl.item_id(five)).toBe(5);
+    five.delete();
     expect(stl.item_id(undefined)).toBe(-1);
     expect(stl.item_id()).toBe(-1);
     const found = stl.find_item(3);

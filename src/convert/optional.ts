@@ -1,7 +1,7 @@
 // src/convert/optional.ts — std::optional<T> as JS expects: parameters take undefined/null or a T, plain results become the value or undefined.
 import { native } from '../native';
 import type { NativeFunction, TypeInfo } from '../types';
-import type { ClassState, CppObject } from '../proxy/classes';
+import type { ClassState } from '../proxy/classes';
 import { classFor } from '../proxy/classes';
 import { defineHelpers } from '../proxy/protocols';
 import { memoryAccess, type MemoryAccess } from './fields';
@@ -18,6 +18,7 @@ interface Optional {
   inner: TypeInfo;
   /** Helpers, compiled on first use. */
   make?: NativeFunction; // (T) -> address of a new std::optional<T>
+  empty?: NativeFunction; // () -> address of a new empty std::optional<T>
   at?: NativeFunction; // (address) -> address of the value, or 0 after deleting an empty one
   free?: NativeFunction; // (address) -> deletes the optional
   access?: MemoryAccess;
@@ -62,13 +63,14 @@ function helpers(o: Optional): Required<Optional> {
     const O = o.state.info.spelling;
     const T = o.inner.spelling;
     // The helper's parameter is a T, so an engaged value converts exactly as a T argument does.
-    [o.make, o.at, o.free] = defineHelpers(
+    [o.make, o.empty, o.at, o.free] = defineHelpers(
       `inline unsigned long opt_make_${n}(${T} v) { return (unsigned long)new ${O}(std::move(v)); }\n` +
+        `inline unsigned long opt_empty_${n}() { return (unsigned long)new ${O}(); }\n` +
         `inline unsigned long opt_at_${n}(unsigned long p) {\n` +
         `  auto* o = (${O}*)p; if (o->has_value()) return (unsigned long)__builtin_addressof(**o);\n` +
         `  delete o; return 0;\n}\n` +
         `inline void opt_free_${n}(unsigned long p) { delete (${O}*)p; }\n`,
-      [`opt_make_${n}`, `opt_at_${n}`, `opt_free_${n}`],
+      [`opt_make_${n}`, `opt_empty_${n}`, `opt_at_${n}`, `opt_free_${n}`],
     );
     o.access = memoryAccess(o.inner);
   }
@@ -77,13 +79,8 @@ function helpers(o: Optional): Required<Optional> {
 
 /** A std::optional<T> made for one call (destroyed when it returns): empty, or holding `value` as a T. */
 function temporaryOptional(o: Optional, value: unknown): number {
-  if (value === undefined || value === null) {
-    const empty = new (o.state.cls as unknown as new () => CppObject)();
-    temporaries.push(empty as unknown as Temporary);
-    return objectAddress(empty, o.state, o.state.info.spelling);
-  }
   const h = helpers(o);
-  const made = h.make(value) as number;
+  const made = (value === undefined || value === null ? h.empty() : h.make(value)) as number;
   temporaries.push({ delete: () => h.free(made) });
   return made;
 }

@@ -191,7 +191,7 @@ class Generator {
     // A template cppjit did not describe (an older addon) is any call.
     if (m.hasTemplates && !m.templates) sigs.push('(...args: any[]): any;');
     if (!fs.length && !shapes.length && !(m.hasTemplates && !m.templates)) return null;
-    return `{ ${sigs.join(' ')} }`;
+    return sigs.length ? `{ ${sigs.join(' ')} }` : '{ }';
   }
 
   /**

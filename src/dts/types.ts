@@ -8,8 +8,10 @@ export type ClassNamer = (scope: number) => string | null;
 const INT64 = 'number | bigint';
 const POINTER_IN = 'CppPointer | CppInstance | ArrayBuffer | ArrayBufferView | bigint | null';
 
-function isVector(t: TypeInfo): boolean {
-  return /^(const )?std::vector</.test(t.spelling.replace(/^const /, '')) || /^std::vector</.test(t.display ?? '');
+/** Parameters a JS array or TypedArray converts to: std::vector, std::array, std::span. */
+function isSequence(t: TypeInfo): boolean {
+  const sequence = /^std::(vector|array|span)</;
+  return sequence.test(t.spelling.replace(/^const /, '')) || sequence.test(t.display ?? '');
 }
 
 function callbackType(t: TypeInfo, cls: ClassNamer, nullable: boolean): string {
@@ -55,7 +57,7 @@ export function tsType(t: TypeInfo, dir: 'in' | 'out', cls: ClassNamer): string 
     case 'float': return 'number';
     case 'enum': return 'number';
     case 'cstring': return 'string | null';
-    case 'string': return 'string';
+    case 'string': case 'stringview': return 'string';
     case 'object':
     case 'objectref':
     case 'objectptr': {
@@ -63,7 +65,7 @@ export function tsType(t: TypeInfo, dir: 'in' | 'out', cls: ClassNamer): string 
       if (optional) return optional;
       const name = t.record !== null ? cls(t.record) : null;
       let ts = name ?? 'CppInstance';
-      if (dir === 'in' && t.kind !== 'objectptr' && isVector(t)) ts += ' | readonly any[] | ArrayBufferView';
+      if (dir === 'in' && t.kind !== 'objectptr' && isSequence(t)) ts += ' | readonly any[] | ArrayBufferView';
       if (t.signature) return callbackType(t, cls, true);
       return t.kind === 'objectptr' ? `${ts} | null` : ts;
     }
