@@ -227,6 +227,12 @@ describe('std::optional', () => {
     expect(() => stl.greet(5)).toThrow(/argument 1|no overload/);
   });
 
+  it('converts the same way for fn.async', async () => {
+    expect(await stl.half.async(4)).toBe(2);
+    expect(await stl.half.async()).toBeUndefined();
+    expect(await stl.greet.async('cy')).toBe('hello cy');
+  });
+
   it('ranks an optional parameter by its T, and empties it for undefined', () => {
     expect(stl.which_optional(1)).toBe(1);
     expect(stl.which_optional('text')).toBe(2);

@@ -8,7 +8,6 @@ import { memoryAccess, type MemoryAccess } from './fields';
 import { setOptionalCheck } from './kinds';
 import { objectAddress } from './objects';
 import { temporaries } from './temporaries';
-import type { Temporary } from './temporaries';
 
 const OPTIONAL = /^std::optional<(.*)>$/;
 
