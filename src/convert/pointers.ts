@@ -50,12 +50,12 @@ export class CppPointer {
   /** The pointee's C++ spelling. */
   readonly type: string;
   /** Element count of an ll.array view (undefined for a plain C pointer, which has no bound). */
-  readonly length?: number;
+  declare readonly length?: number;
   private access?: ElementAccess;
   constructor(address: number | bigint, type: string, length?: number) {
     this.address = BigInt(address);
     this.type = type;
-    if (length !== undefined) this.length = length;
+    if (length !== undefined) Object.defineProperty(this, 'length', { value: length, enumerable: true });
     return new Proxy(this, indexing);
   }
   get isNull(): boolean {
