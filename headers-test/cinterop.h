@@ -63,6 +63,21 @@ inline double vec_sum(const Vec2* vs, int n) {
   return s;
 }
 
+// A table of structs returned as a pointer to its first element, and pointer out parameters of struct type.
+inline Vec2* vec_table(int* count) {
+  static Vec2 table[3] = {{1, 2}, {3, 4}, {5, 6}};
+  if (count) *count = 3;
+  return table;
+}
+inline int vec_lookup(int i, Vec2** out) {
+  int n = 0;
+  Vec2* table = vec_table(&n);
+  *out = i >= 0 && i < n ? &table[i] : nullptr;
+  return *out != nullptr;
+}
+inline void vec_advance(Vec2*& p) { ++p; }
+inline double vec_x_of(Vec2** p) { return *p ? (*p)->x : -1; }
+
 // Out parameters.
 inline void divmod(int a, int b, int* q, int* r) {
   *q = a / b;

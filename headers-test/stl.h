@@ -109,6 +109,43 @@ inline std::optional<std::string> maybe_name(bool present) {
   return std::nullopt;
 }
 
+// std::optional parameters take undefined/null or a T; plain results become the value or undefined.
+enum class Level { Low = 1, High = 2 };
+inline std::optional<int> parse_digit(std::string_view s) {
+  if (s.size() == 1 && s[0] >= '0' && s[0] <= '9') return s[0] - '0';
+  return std::nullopt;
+}
+inline std::optional<double> half(std::optional<double> x) {
+  if (!x) return std::nullopt;
+  return *x / 2;
+}
+inline std::optional<Level> level_of(int n) {
+  if (n == 1) return Level::Low;
+  if (n == 2) return Level::High;
+  return std::nullopt;
+}
+inline std::optional<bool> parity(int n) { return n % 2 == 0; }
+inline std::string greet(const std::optional<std::string>& name, std::optional<int> times) {
+  std::string out;
+  for (int i = 0; i < times.value_or(1); ++i) out += "hello " + name.value_or("nobody") + (i + 1 < times.value_or(1) ? ", " : "");
+  return out;
+}
+inline int item_id(std::optional<Item> item) { return item ? item->id : -1; }
+inline std::optional<Item> find_item(int id) {
+  if (id > 0) return Item(id);
+  return std::nullopt;
+}
+inline int which_optional(std::optional<int>) { return 1; }
+inline int which_optional(const std::string&) { return 2; }
+
+// A span over a TypedArray is the TypedArray's own memory: a write is visible to JS during the call.
+inline int write_then_peek(std::span<int> s, int (*peek)(int)) {
+  for (size_t i = 0; i < s.size(); ++i) s[i] = static_cast<int>(100 + i);
+  return peek(static_cast<int>(s.size()) - 1);
+}
+inline unsigned long span_data(std::span<const double> s) { return reinterpret_cast<unsigned long>(s.data()); }
+inline unsigned long fixed_span_data(std::span<const int, 2> s) { return reinterpret_cast<unsigned long>(s.data()); }
+
 inline void print_both(int n) {
   std::cout << "cout " << n << "\n";
   std::printf("printf %d\n", n);

@@ -149,6 +149,40 @@ Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f, int 
   return o;
 }
 
+namespace {
+
+Napi::Array describeTemplates(Napi::Env env, const std::vector<reflex::TemplateShape>& shapes) {
+  Napi::Array list = Napi::Array::New(env, shapes.size());
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    const reflex::TemplateShape& t = shapes[i];
+    Napi::Object o = Napi::Object::New(env);
+    Napi::Array names = Napi::Array::New(env, t.typeParams.size());
+    for (size_t k = 0; k < t.typeParams.size(); ++k) names.Set(k, t.typeParams[k]);
+    o.Set("typeParams", names);
+    Napi::Array params = Napi::Array::New(env, t.params.size());
+    for (size_t k = 0; k < t.params.size(); ++k) {
+      const reflex::TemplateParamShape& p = t.params[k];
+      Napi::Object po = Napi::Object::New(env);
+      po.Set("name", p.name);
+      if (p.typeParam >= 0) po.Set("typeParam", p.typeParam);
+      if (p.dependent) po.Set("dependent", true);
+      if (p.isPack) po.Set("isPack", true);
+      if (p.typeParam < 0 && !p.dependent) po.Set("type", describeType(env, p.type));
+      params.Set(k, po);
+    }
+    o.Set("params", params);
+    o.Set("minArgs", t.minArgs);
+    if (t.resultDependent) o.Set("resultDependent", true);
+    else o.Set("result", describeType(env, t.result));
+    o.Set("isStatic", t.isStatic);
+    if (t.needsExplicit) o.Set("needsExplicit", true);
+    list.Set(i, o);
+  }
+  return list;
+}
+
+}  // namespace
+
 Napi::Value describeMember(Napi::Env env, const reflex::MemberDesc& m) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("kind", memberKindName(m.kind));
@@ -166,6 +200,7 @@ Napi::Value describeMember(Napi::Env env, const reflex::MemberDesc& m) {
       if (m.hasTemplates) {
         o.Set("hasTemplates", true);
         o.Set("qualifiedName", m.qualifiedName);
+        o.Set("templates", describeTemplates(env, m.templates));
       }
       break;
     }

@@ -11,7 +11,7 @@ import { ll } from './ll';
 
 export { CppError, CppCompileError, CppSignalError };
 export type { CppDiagnostic };
-export { CppPointer } from './convert/pointers';
+export { CppArray, CppPointer } from './convert/pointers';
 export { CppInstance } from './proxy/classes';
 
 /** The global C++ namespace. Augment this interface (see `cppjit dts`) to type your headers. */

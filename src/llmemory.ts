@@ -1,6 +1,6 @@
 // src/llmemory.ts — the raw-memory half of cppyy.ll: boxes for out parameters, malloc/free, casts, C strings, views, signals.
 import { native } from './native';
-import { CppPointer, CppRef, elementAccessOf, pointerAddress, typedArrayNames } from './convert/pointers';
+import { CppArray, CppPointer, CppRef, elementAccessOf, pointerAddress, typedArrayNames } from './convert/pointers';
 import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS } from './proxy/symbols';
 import type { ClassState, CppObject } from './proxy/classes';
 import { liveView } from './convert/structs';
@@ -66,7 +66,13 @@ export const llMemory = {
    * A `{ value }` box of C++ type `type` in memory of its own, passed where C++ takes `T&` or `T*`
    * (out parameters): `ll.ref('int', 0)`, `ll.ref('sqlite3*', null)` for a `sqlite3**`.
    */
-  ref(type: string, initial?: unknown): CppRef {
+  ref(type: unknown, initial?: unknown): CppRef {
+    // ll.ref(obj): a `T*` box holding the object, for C++ taking `T*&` or `T**`.
+    if (type !== null && typeof type === 'object' && (type as CppObject)[CLASS_STATE] && initial === undefined) {
+      const state = (type as CppObject)[CLASS_STATE] as ClassState;
+      return llMemory.ref(`${state.info.spelling}*`, type);
+    }
+    if (typeof type !== 'string') throw new TypeError('ref expects a C++ type spelling (and an initial value) or a cppjit object');
     const t = parse(type);
     const access = elementAccessOf(t.spelling);
     if (typeof access === 'string') throw new TypeError(`cannot make a ref of ${type}: ${access}`);
@@ -78,6 +84,22 @@ export const llMemory = {
     const t = parse(type);
     const size = native().sizeOf(t.spelling);
     return new CppPointer(native().memory.malloc(size * count) as number, t.spelling);
+  },
+  /**
+   * `length` elements of the pointee at a pointer, as a pointer object with bounds: `p[i]` (an
+   * instance for a class type, live), iteration, `.length`; accepted wherever C++ takes `T*`.
+   * `p` is a pointer object, or an instance (a `T*` C++ returned points at its first element).
+   */
+  array(p: unknown, length: number): CppArray {
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`array: length must be a non-negative integer, got ${length}`);
+    if (p instanceof CppPointer) {
+      if (p.isNull) throw new TypeError('array: null pointer');
+      return new CppArray(p.address, p.type, length);
+    }
+    if (p !== null && typeof p === 'object' && (p as CppObject)[CLASS_STATE]) {
+      return new CppArray(BigInt(llAddress(p)), ((p as CppObject)[CLASS_STATE] as ClassState).info.spelling, length);
+    }
+    throw new TypeError('array expects a pointer object or a cppjit object (what a T* result became)');
   },
   /** Releases memory from `malloc` (or any C `malloc`ed pointer). */
   free(p: unknown): void {

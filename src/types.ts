@@ -76,6 +76,29 @@ export interface MemberInfo {
   value?: number | bigint;
   /** Functions: the set also has function templates (instantiated per call through Clang). */
   hasTemplates?: boolean;
+  /** Functions with templates: each template's call shape (for declarations). */
+  templates?: TemplateShapeInfo[];
+}
+
+/** A function template parameter: exactly a template type parameter, dependent otherwise, or a fixed type. */
+export interface TemplateParamShapeInfo {
+  name: string;
+  typeParam?: number;
+  dependent?: boolean;
+  isPack?: boolean;
+  type?: TypeInfo;
+}
+
+export interface TemplateShapeInfo {
+  /** Every template parameter's name, in order (typeParam indexes this). */
+  typeParams: string[];
+  params: TemplateParamShapeInfo[];
+  minArgs: number;
+  resultDependent?: boolean;
+  result?: TypeInfo;
+  isStatic: boolean;
+  /** A template parameter is neither deduced from the arguments nor defaulted: callable only with explicit arguments. */
+  needsExplicit?: boolean;
 }
 
 export interface FieldInfo {

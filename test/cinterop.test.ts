@@ -1,4 +1,5 @@
 // test/cinterop.test.ts — C interop: structs by value and from literals, C arrays in structs, pointers from TypedArrays/strings, out parameters, opaque handles, variadics, bit-fields, unions, layouts, ll.
+import { inspect } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import cppyy from '../esm/index.mjs';
 import { fixture } from './helpers';
@@ -204,6 +205,52 @@ describe('pointers', () => {
     expect(g.vec_sum(vs, 3)).toBe(7);
     expect(() => g.vec_sum(ll.malloc('int', 2), 1)).toThrow(/argument 1.*int\* pointer/);
     ll.free(vs);
+  });
+});
+
+describe('pointers to structs returned by C', () => {
+  it('ll.array(p, n) indexes a returned T* as ll.malloc pointers are indexed, with bounds and iteration', () => {
+    const count = ll.ref('int', 0);
+    const first = g.vec_table(count);
+    expect(first).toBeInstanceOf(g.Vec2); // the pointee, as before
+    const table = ll.array(first, count.value);
+    expect(table.length).toBe(3);
+    expect(table.type).toBe('Vec2');
+    expect(table[2].y).toBe(6);
+    expect(table[3]).toBeUndefined();
+    expect([...table].map((v: any) => v.x)).toEqual([1, 3, 5]);
+    table[1].x = 30;
+    expect(g.vec_table(null)[0]).toBe(undefined); // an instance has no index access...
+    expect(ll.array(g.vec_table(null), 3)[1].x).toBe(30); // ...ll.array gives it
+    table[1] = { x: 3, y: 4 };
+    expect(g.vec_sum(table, 3)).toBe(21);
+    expect(() => { table[3] = { x: 0 }; }).toThrow(RangeError);
+    expect(inspect(table)).toMatch(/^<Vec2\[3\] 0x[0-9a-f]+>$/);
+    const ints = ll.array(g.int_buffer(4), 4);
+    expect([...ints]).toEqual([0, 1, 4, 9]);
+    expect(() => ll.array(first, -1)).toThrow(RangeError);
+    expect(() => ll.array(5, 1)).toThrow(TypeError);
+  });
+
+  it('ll.ref of a class pointer: Point** and Point*& out parameters', () => {
+    const out = ll.ref('Vec2*', null);
+    expect(g.vec_lookup(1, out)).toBe(1);
+    expect(out.value).toBeInstanceOf(g.Vec2);
+    expect(out.value.x).toBe(3);
+    expect(g.vec_lookup(7, out)).toBe(0);
+    expect(out.value).toBe(null);
+    const start = g.vec_table(null);
+    const cursor = ll.ref(start); // a Vec2* box holding the object
+    expect(cursor.value).toBe(start);
+    expect(g.vec_x_of(cursor)).toBe(1);
+    g.vec_advance(cursor); // Vec2*&
+    expect(cursor.value.x).toBe(3);
+    g.vec_advance(cursor);
+    expect(ll.addressof(cursor.value) - ll.addressof(start)).toBe(32n);
+    cursor.value = null;
+    expect(g.vec_x_of(cursor)).toBe(-1);
+    expect(() => g.vec_advance(ll.ref('int', 0))).toThrow(/ref of int/);
+    expect(() => g.vec_advance(start)).toThrow(TypeError);
   });
 });
 

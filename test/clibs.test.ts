@@ -33,6 +33,16 @@ describe('zlib', () => {
     expect(g.uncompress(Buffer.alloc(4), small, packed, packedLen.value)).toBe(cppyy.macro('Z_BUF_ERROR'));
   });
 
+  it('crc32 over a std::span<const unsigned char> that views a Buffer in place', () => {
+    cppyy.include('<span>');
+    cppyy.cppdef(`
+      inline unsigned long crc_of(std::span<const unsigned char> s) { return crc32(0, s.data(), s.size()); }
+      inline unsigned long data_of(std::span<const unsigned char> s) { return (unsigned long)s.data(); }`);
+    const data = Buffer.from('123456789');
+    expect(g.crc_of(data)).toBe(0xcbf43926);
+    expect(BigInt(g.data_of(data))).toBe(ll.addressof(data));
+  });
+
   it('crc32, version string and macros', () => {
     const data = Buffer.from('123456789');
     expect(g.crc32(0, data, data.length)).toBe(0xcbf43926);
@@ -129,6 +139,30 @@ describe('libc', () => {
     expect(ll.cstring(end.value)).toBe('xyz');
     expect(g.strtol(Buffer.from('ff\0'), null, 16)).toBe(255);
     expect(g.strtol('0x10', null, 0)).toBe(16);
+  });
+});
+
+describe('libc structs through pointers', () => {
+  it('getaddrinfo: a struct addrinfo** out parameter (ll.ref of a class pointer) and its linked list', () => {
+    cppyy.include('<netdb.h>');
+    cppyy.include('<arpa/inet.h>');
+    const hints = { ai_flags: cppyy.macro('AI_NUMERICHOST') | cppyy.macro('AI_NUMERICSERV'), ai_family: cppyy.macro('AF_INET') };
+    const res = ll.ref('addrinfo*', null);
+    expect(g.getaddrinfo('127.0.0.1', '8080', hints, res)).toBe(0);
+    const first = res.value;
+    expect(first).toBeInstanceOf(g.addrinfo);
+    const kinds: number[] = [];
+    for (let ai = first; ai !== null; ai = ai.ai_next) {
+      expect(ai.ai_family).toBe(cppyy.macro('AF_INET'));
+      const sin = ll.cast(ll.addressof(ai.ai_addr), 'sockaddr_in*'); // C's reinterpreting cast, from the address
+      expect(g.ntohs(sin.sin_port)).toBe(8080);
+      expect(g.ntohl(sin.sin_addr.s_addr)).toBe(0x7f000001);
+      kinds.push(ai.ai_socktype);
+    }
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(kinds).toContain(cppyy.macro('SOCK_STREAM'));
+    g.freeaddrinfo(first);
+    expect(g.getaddrinfo('not an address', null, hints, res)).not.toBe(0);
   });
 });
 

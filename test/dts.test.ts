@@ -39,11 +39,11 @@ async function typecheck(name: string, files: string[]): Promise<{ status: numbe
 }
 
 describe('cppjit dts', { timeout: 240_000 }, () => {
-  const headers = ['basics.h', 'objects.h', 'callbacks.h'].map(fixture);
+  const headers = ['basics.h', 'objects.h', 'callbacks.h', 'templates.h'].map(fixture);
   let generated = '';
 
   it('declares functions, overloads, classes, enums, variables and namespaces', async () => {
-    generated = (await dts('fixtures.d.ts', ...headers, '-I', fixture('.'))).text;
+    generated = (await dts('fixtures.d.ts', ...headers, '-I', fixture('.'), '--instantiate', 'tpl::Box<int>')).text;
     expect(generated).toContain("declare module 'cppjit'");
     expect(generated).toContain('interface CppGlobal');
     expect(generated).toContain('add: { (a: number, b: number): number; } & CppFunction;');
@@ -51,6 +51,16 @@ describe('cppjit dts', { timeout: 240_000 }, () => {
     expect(generated).toContain('scaled: { (a: number, factor?: number, offset?: number): number; } & CppFunction;');
     expect(generated).toMatch(/readonly Green: 5;/);
     expect(generated).toMatch(/new\(x_: number, y_: number\): I_objects\$Point;/);
+    // Function templates: a type parameter used as an argument type is a TS type parameter.
+    expect(generated).toContain('twice: { <T>(x: T): any; } & CppFunction & CppExplicitArgs;');
+    expect(generated).toContain('describe: { (arg0: number): string; <T>(arg0: T): string; } & CppFunction & CppExplicitArgs;');
+    expect(generated).toContain('norm: { <T>(p: T): number; } & CppFunction & CppExplicitArgs;');
+    expect(generated).toContain('mix: { <A, B>(a: A, b: B): any; } & CppFunction & CppExplicitArgs;');
+    expect(generated).toContain('total: { (values: any): any; } & CppFunction & CppExplicitArgs;');
+    // Member templates too; one whose parameter is not deduced is called with explicit arguments only.
+    expect(generated).toContain('as: { } & CppExplicitArgs;');
+    // Only explicit arguments can call it: no call signature.
+    expect(generated).toContain('power_of_two: { } & CppFunction & CppExplicitArgs;');
     // Only what the headers add: nothing from the prelude's <string> is re-declared.
     expect(generated).not.toMatch(/\bto_string\b/);
     expect(generated).not.toMatch(/PTHREAD_CREATE_JOINABLE|readonly FILE:/);
@@ -84,7 +94,16 @@ const integral: number = cb.integrate((x) => x * x, 0, 1, 10);
 const sigs: readonly string[] = basics.add.signatures;
 const total: number = objects.Point.instances();
 p.delete();
+const { tpl } = cppyy.gbl;
+const described: string = tpl.describe(1.5) + tpl.describe('x') + tpl.describe(2);
+const normed: number = tpl.norm(new tpl.Point(3, 4));
+const doubled: number = tpl.twice(2) + tpl.twice['double'](1.5);
+const mixed: number = tpl.mix(2, 1.5);
+const pow: number = tpl.power_of_two['3']();
+const summed: number = tpl.total([1, 2]);
+const boxed: number = new tpl.Box['int'](3).as['double']() + new tpl.Box['int'](3).scaled();
 export { n, s, big, p1, green, c, where, depth, sum, mid, area, name, a2, viaNull, applied, integral, sigs, total };
+export { described, normed, doubled, mixed, pow, summed, boxed };
 `);
     const r = await typecheck('good', ['good.mts', 'fixtures.d.ts']);
     expect(r.output).toBe('');
@@ -105,11 +124,14 @@ export { n, s, big, p1, green, c, where, depth, sum, mid, area, name, a2, viaNul
       'new objects.Abstract();',                              // 10: abstract class
       'basics.missing();',                                    // 11: unknown member of a namespace
       'const big: number = basics.pick64(1);',                // 12: 64-bit result may be a bigint
+      'const t: number = cppyy.gbl.tpl.describe(1.5);',       // 13: a template's fixed result type
+      'cppyy.gbl.tpl.power_of_two();',                        // 14: needs explicit template arguments
+      'cppyy.gbl.tpl.twice();',                               // 15: missing argument
     ];
-    writeFileSync(path.join(dir, 'bad.mts'), `${lines.join('\n')}\nexport { wrong, big };\n`);
+    writeFileSync(path.join(dir, 'bad.mts'), `${lines.join('\n')}\nexport { wrong, big, t };\n`);
     const r = await typecheck('bad', ['bad.mts', 'fixtures.d.ts']);
     expect(r.status).not.toBe(0);
-    for (let line = 4; line <= 12; line++) expect(r.output).toContain(`bad.mts(${line},`);
+    for (let line = 4; line <= 15; line++) expect(r.output).toContain(`bad.mts(${line},`);
   });
 
   it('<vector> with a known instantiation: typed methods; in seconds', async () => {
@@ -136,6 +158,36 @@ v.push_back('x');
 `);
     r = await typecheck('vecbad', ['vecbad.mts', 'vector.d.ts']);
     expect(r.output).toContain('vecbad.mts(5,');
+  });
+
+  it('std::optional, std::span and string_view parameters and results are typed as they convert', async () => {
+    const { text } = await dts('stl.d.ts', fixture('stl.h'), '-I', fixture('.'), '--scope', 'stl');
+    expect(text).toMatch(/half: \{ \(x\?: number \| I_std\$optional_double \| null \| undefined\): number \| undefined; \}/);
+    expect(text).toContain('parse_digit: { (s: string): number | undefined; }');
+    expect(text).toMatch(/find_item: \{ \(id: number\): I_std\$optional_stl\$Item; \}/);
+    writeFileSync(path.join(dir, 'stl.mts'), `
+import cppyy from 'cppjit';
+import './stl.js';
+const { stl } = cppyy.gbl;
+const h: number | undefined = stl.half() ?? stl.half(2) ?? stl.half(null);
+const d: number | undefined = stl.parse_digit('7');
+const g: string = stl.greet('ann') + stl.greet(undefined, 2);
+const peeked: number = stl.write_then_peek(new Int32Array(2), (i) => i);
+const found: boolean = stl.find_item(1).has_value();
+export { h, d, g, peeked, found };
+`);
+    let r = await typecheck('stl', ['stl.mts', 'stl.d.ts']);
+    expect(r.output).toBe('');
+    writeFileSync(path.join(dir, 'stlbad.mts'), `
+import cppyy from 'cppjit';
+import './stl.js';
+const n: number = cppyy.gbl.stl.parse_digit('7');
+cppyy.gbl.stl.half('x');
+export { n };
+`);
+    r = await typecheck('stlbad', ['stlbad.mts', 'stl.d.ts']);
+    expect(r.output).toContain('stlbad.mts(4,');
+    expect(r.output).toContain('stlbad.mts(5,');
   });
 
   it('nlohmann/json: declarations in seconds that tsc accepts', async () => {

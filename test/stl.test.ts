@@ -1,5 +1,6 @@
 // test/stl.test.ts — std containers as JS-friendly objects, arrays to vectors, smart pointers, output order.
 import { execFileSync } from 'node:child_process';
+import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import cppyy, { CppError } from '../esm/index.mjs';
@@ -169,7 +170,7 @@ describe('views and fixed-size sequences', () => {
     expect(() => stl.sum_array([1, 2])).toThrow(/expected 3 elements/);
   });
 
-  it('gives std::tuple elements by index and iteration, std::pair destructuring, std::optional methods', () => {
+  it('gives std::tuple elements by index and iteration, std::pair destructuring', () => {
     const r = stl.record();
     expect([r[0], r[1], r[2], r.length]).toEqual([1, 2.5, 'one', 3]);
     r[1] = 4.5;
@@ -180,8 +181,8 @@ describe('views and fixed-size sequences', () => {
     expect(n[1].id).toBe(7);
     const [key, value] = stl.labelled(3);
     expect([key, value]).toEqual([3, 'n=3']);
-    expect(stl.maybe_name(true).value()).toBe('named');
-    expect(stl.maybe_name(false).has_value()).toBe(false);
+    expect(stl.maybe_name(true)).toBe('named');
+    expect(stl.maybe_name(false)).toBeUndefined();
     r.delete();
     n.delete();
     expect(lifetimes.alive()).toBe(0);
@@ -196,6 +197,91 @@ describe('views and fixed-size sequences', () => {
     expect([...f]).toEqual([true, true, true]);
     expect(() => { f[5] = false; }).toThrow(RangeError);
     f.delete();
+  });
+});
+
+describe('std::optional', () => {
+  it('returns the value, or undefined when empty, for arithmetic, enum, bool and string T', () => {
+    expect(stl.parse_digit('7')).toBe(7);
+    expect(stl.parse_digit('x')).toBeUndefined();
+    expect(stl.level_of(2)).toBe(stl.Level.High);
+    expect(stl.level_of(9)).toBeUndefined();
+    expect(stl.parity(4)).toBe(true);
+    expect(stl.parity(3)).toBe(false);
+    expect(stl.maybe_name(true)).toBe('named');
+  });
+
+  it('takes undefined/null (empty), a T, or an optional object for a parameter; trailing ones may be left out', () => {
+    expect(stl.half(3)).toBe(1.5);
+    expect(stl.half(undefined)).toBeUndefined();
+    expect(stl.half(null)).toBeUndefined();
+    expect(stl.half()).toBeUndefined();
+    expect(stl.greet('ann', 2)).toBe('hello ann, hello ann');
+    expect(stl.greet(undefined, 2)).toBe('hello nobody, hello nobody');
+    expect(stl.greet('bo')).toBe('hello bo');
+    expect(stl.greet()).toBe('hello nobody');
+    const engaged = new (std.optional['double'])(8);
+    expect(stl.half(engaged)).toBe(4);
+    engaged.delete();
+    expect(() => stl.half('x')).toThrow(TypeError);
+    expect(() => stl.greet(5)).toThrow(/argument 1|no overload/);
+  });
+
+  it('converts the same way for fn.async', async () => {
+    expect(await stl.half.async(4)).toBe(2);
+    expect(await stl.half.async()).toBeUndefined();
+    expect(await stl.greet.async('cy')).toBe('hello cy');
+  });
+
+  it('ranks an optional parameter by its T, and empties it for undefined', () => {
+    expect(stl.which_optional(1)).toBe(1);
+    expect(stl.which_optional('text')).toBe(2);
+    expect(stl.which_optional(null)).toBe(1);
+  });
+
+  it('keeps class T as an object: has_value()/value(), inspect, and no leaked temporaries', () => {
+    const five = new stl.Item(5);
+    expect(stl.item_id(five)).toBe(5);
+    five.delete();
+    expect(stl.item_id(undefined)).toBe(-1);
+    expect(stl.item_id()).toBe(-1);
+    const found = stl.find_item(3);
+    expect(found.has_value()).toBe(true);
+    expect(found.value().id).toBe(3);
+    expect(inspect(found)).toBe('std::optional<stl::Item> stl::Item { id: 3 }');
+    const missing = stl.find_item(0);
+    expect(missing.has_value()).toBe(false);
+    expect(inspect(missing)).toBe('std::optional<stl::Item> empty');
+    found.delete();
+    missing.delete();
+    expect(lifetimes.alive()).toBe(0);
+  });
+});
+
+describe('std::span over a TypedArray', () => {
+  it('is the TypedArray\'s own memory: a C++ write is visible to a callback during the call', () => {
+    const values = new Int32Array(4);
+    let seen: number[] = [];
+    const peeked = stl.write_then_peek(values, (i: number) => {
+      seen = [...values];
+      return values[i];
+    });
+    expect(seen).toEqual([100, 101, 102, 103]);
+    expect(peeked).toBe(103);
+    expect([...values]).toEqual([100, 101, 102, 103]);
+  });
+
+  it('views const spans in place too (also fixed extents); other element types and arrays are copied', () => {
+    const doubles = new Float64Array([1, 2, 3]);
+    expect(BigInt(stl.span_data(doubles))).toBe(cppyy.ll.addressof(doubles));
+    const ints = new Int32Array([1, 2]);
+    expect(BigInt(stl.fixed_span_data(ints))).toBe(cppyy.ll.addressof(ints));
+    expect(() => stl.fixed_span_data(new Int32Array(3))).toThrow(/expected 2 elements/);
+    expect(BigInt(stl.span_data([1, 2]))).not.toBe(0n);
+    expect(stl.sum_span(new Int16Array([1, 2]))).toBe(3);
+    const sub = new Int32Array([0, 0, 0, 0]).subarray(2);
+    stl.write_then_peek(sub, () => 0);
+    expect([...sub]).toEqual([100, 101]);
   });
 });
 

@@ -2,6 +2,8 @@
 #include <clang/AST/DeclFriend.h>
 #include <clang/AST/RawCommentList.h>
 #include <clang/Sema/Lookup.h>
+#include <clang/Sema/Sema.h>
+#include <llvm/ADT/SmallBitVector.h>
 
 #include <cxxabi.h>
 
@@ -38,6 +40,47 @@ void addFunction(Session::Impl& s, MemberDesc& m, const clang::FunctionDecl* fn,
   FunctionDesc desc = describeFunction(s, fn);
   desc.isProtected = isProtected;
   m.functions.push_back(std::move(desc));
+}
+
+// Only what a declaration generator needs: dependent types are never described (they have no
+// layout), a parameter that is exactly a template type parameter is named by its index.
+TemplateShape describeTemplate(Session::Impl& s, const clang::FunctionTemplateDecl* ft) {
+  TemplateShape shape;
+  const clang::TemplateParameterList* tps = ft->getTemplateParameters();
+  for (const clang::NamedDecl* p : *tps) shape.typeParams.push_back(p->getName().str());
+  const clang::FunctionDecl* fn = ft->getTemplatedDecl();
+  if (auto* md = llvm::dyn_cast<clang::CXXMethodDecl>(fn)) shape.isStatic = md->isStatic();
+  bool seenDefault = false;
+  for (const clang::ParmVarDecl* p : fn->parameters()) {
+    TemplateParamShape ps;
+    ps.name = p->getName().str();
+    ps.isPack = p->isParameterPack();
+    clang::QualType bare = p->getType().getNonReferenceType().getUnqualifiedType();
+    auto* tt = bare->getAs<clang::TemplateTypeParmType>();
+    if (!ps.isPack && tt && tt->getDepth() == tps->getDepth() && tt->getIndex() < shape.typeParams.size())
+      ps.typeParam = static_cast<int>(tt->getIndex());
+    else if (p->getType()->isDependentType() || p->getType()->isUndeducedType() || ps.isPack)
+      ps.dependent = true;
+    else
+      ps.type = describeType(s, p->getType());
+    if (p->hasDefaultArg() || ps.isPack) seenDefault = true;
+    if (!seenDefault) ++shape.minArgs;
+    shape.params.push_back(std::move(ps));
+  }
+  llvm::SmallBitVector deduced;
+  clang::Sema::MarkDeducedTemplateParameters(s.ast(), ft, deduced);
+  for (unsigned i = 0; i < tps->size(); ++i) {
+    const clang::NamedDecl* p = tps->getParam(i);
+    bool defaulted = false;
+    if (auto* t = llvm::dyn_cast<clang::TemplateTypeParmDecl>(p)) defaulted = t->hasDefaultArgument();
+    else if (auto* n = llvm::dyn_cast<clang::NonTypeTemplateParmDecl>(p)) defaulted = n->hasDefaultArgument();
+    else if (auto* tt = llvm::dyn_cast<clang::TemplateTemplateParmDecl>(p)) defaulted = tt->hasDefaultArgument();
+    if (!defaulted && !p->isTemplateParameterPack() && (i >= deduced.size() || !deduced[i])) shape.needsExplicit = true;
+  }
+  clang::QualType result = fn->getReturnType();
+  shape.resultDependent = result->isDependentType() || result->isUndeducedType();
+  if (!shape.resultDependent) shape.result = describeType(s, result);
+  return shape;
 }
 
 }  // namespace
@@ -134,6 +177,7 @@ MemberDesc Session::lookup(ScopeRef scope, const std::string& name) {
       if (llvm::isa<clang::CXXConstructorDecl>(ft->getTemplatedDecl())) continue;
       m.kind = MemberKind::Functions;
       m.hasTemplates = true;
+      if (!isProtected) m.templates.push_back(describeTemplate(s, ft));
       if (m.qualifiedName.empty()) {
         llvm::raw_string_ostream os(m.qualifiedName);
         ft->printQualifiedName(os, s.policy());

@@ -227,6 +227,15 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
       inner.display = d.display;
       return inner;
     }
+    if (pointeeCanon->isPointerType() && !pointeeCanon->getPointeeType()->isFunctionType() && !d.isRvalueRef) {
+      // T*& (a C++ out parameter): passed like T& of an arithmetic T, as the address of an
+      // ll.ref box of T* (the thunk dereferences it).
+      d.kind = TypeKind::ArithRef;
+      auto* rd = recordOf(pointeeCanon->getPointeeType().getCanonicalType());
+      d.pointeeKind = rd && rd->hasDefinition() ? TypeKind::ObjectPtr : TypeKind::Pointer;
+      d.pointeeBits = static_cast<uint16_t>(s.ast().getTypeSize(pointeeCanon));
+      return d;
+    }
     d.kind = TypeKind::Unsupported;
     return d;
   }

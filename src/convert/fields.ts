@@ -5,9 +5,9 @@ import { ADDRESS, OFFSETS } from '../proxy/symbols';
 import type { ClassState, CppObject } from '../proxy/classes';
 import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
 import { objectAddress } from './objects';
-import { makePointer, pointerAddress, setElementAccess } from './pointers';
+import { CppPointer, makePointer, pointerAddress, setElementAccess } from './pointers';
 import type { ElementAccess } from './pointers';
-import { arrayAccess, assignStruct } from './structs';
+import { arrayAccess, assignStruct, structPointer } from './structs';
 import { functionFromPointer, functionPointerAddress } from './callbacks';
 import { callOperator } from '../proxy/operators';
 
@@ -65,7 +65,7 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
       const state = classFor(t.record!);
       return {
         read: (a) => wrapBorrowed(state, mem.peek_ptr(a) as number),
-        write: (a, v) => mem.poke_ptr(a, v === null || v === undefined ? 0 : objectAddress(v, state, t.display)),
+        write: (a, v) => mem.poke_ptr(a, v === null || v === undefined ? 0 : v instanceof CppPointer ? structPointer(v, state) : objectAddress(v, state, t.display)),
       };
     }
     case 'funcptr':

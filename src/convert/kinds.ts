@@ -30,6 +30,18 @@ export function setLiteralCheck(fn: (t: TypeInfo) => boolean): void {
   literalCheck = fn;
 }
 
+// The engaged type of a std::optional<T> parameter (by value or const&), else null; supplied by
+// convert/optional.ts.
+let optionalCheck: (t: TypeInfo) => TypeInfo | null = () => null;
+export function setOptionalCheck(fn: (t: TypeInfo) => TypeInfo | null): void {
+  optionalCheck = fn;
+}
+
+/** Whether `undefined` (or leaving the argument out) can stand for this parameter: an empty std::optional. */
+export function acceptsUndefined(t: TypeInfo): boolean {
+  return (t.kind === 'object' || t.kind === 'objectref') && t.record !== null && optionalCheck(t) !== null;
+}
+
 export function kindOf(value: unknown): number {
   switch (typeof value) {
     case 'number':
@@ -154,6 +166,14 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
     case 'object':
     case 'objectref':
     case 'objectptr': {
+      // std::optional<T>: undefined/null (empty), or what a T takes (engaged), after an optional itself.
+      const inner = t.kind !== 'objectptr' && t.record !== null ? optionalCheck(t) : null;
+      if (inner) {
+        if (kind === K_UNDEFINED || kind === K_NULL) return 2;
+        if (kind >= FIRST_CLASS && derivation(kind - FIRST_CLASS, t.record!) === 0) return 0;
+        const s = score(inner, kind, derivation, conversion);
+        return s === IMPOSSIBLE ? IMPOSSIBLE : s + 1;
+      }
       // std::function<R(A...)>: a function (JS or C++) or null (empty) besides an instance.
       if (t.signature && !t.signature.unsupported) {
         if (kind === K_FUNCTION) return 1;

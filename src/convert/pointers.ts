@@ -20,10 +20,12 @@ export function setElementAccess(fn: (pointee: string) => ElementAccess | string
 
 const INDEX = /^(?:0|[1-9]\d*)$/;
 
-// p[i] reads and writes the i-th element (no bounds: a C pointer has none), as C's *(p + i).
+// p[i] reads and writes the i-th element (no bounds: a C pointer has none), as C's *(p + i); an
+// ll.array has its length as bound (undefined / RangeError past it, as for a std::vector).
 const indexing: ProxyHandler<CppPointer> = {
   get(target, key, receiver) {
     if (typeof key === 'string' && INDEX.test(key)) {
+      if (target.length !== undefined && Number(key) >= target.length) return undefined;
       const access = target.elements();
       return access.read(Number(target.address) + Number(key) * access.size);
     }
@@ -31,6 +33,7 @@ const indexing: ProxyHandler<CppPointer> = {
   },
   set(target, key, value, receiver) {
     if (typeof key === 'string' && INDEX.test(key)) {
+      if (target.length !== undefined && Number(key) >= target.length) throw new RangeError(`index ${key} is out of range for ${target.type}[${target.length}]`);
       const access = target.elements();
       if (!access.write) throw new TypeError(`elements of ${target.type}* cannot be assigned`);
       access.write(Number(target.address) + Number(key) * access.size, value);
@@ -46,10 +49,13 @@ export class CppPointer {
   readonly address: bigint;
   /** The pointee's C++ spelling. */
   readonly type: string;
+  /** Element count of an ll.array view (undefined for a plain C pointer, which has no bound). */
+  declare readonly length?: number;
   private access?: ElementAccess;
-  constructor(address: number | bigint, type: string) {
+  constructor(address: number | bigint, type: string, length?: number) {
     this.address = BigInt(address);
     this.type = type;
+    if (length !== undefined) Object.defineProperty(this, 'length', { value: length, enumerable: true });
     return new Proxy(this, indexing);
   }
   get isNull(): boolean {
@@ -65,7 +71,19 @@ export class CppPointer {
     return this.access;
   }
   [inspect.custom]() {
+    if (this.length !== undefined) return `<${this.type}[${this.length}] 0x${this.address.toString(16)}>`;
     return `<${this.type}* 0x${this.address.toString(16)}>`;
+  }
+}
+
+/** `length` elements at a pointer (ll.array): indexable within bounds, iterable, and still a pointer wherever C++ takes `T*`. */
+export class CppArray extends CppPointer {
+  declare readonly length: number;
+  constructor(address: number | bigint, type: string, length: number) {
+    super(address, type, length);
+  }
+  *[Symbol.iterator](): Generator<unknown> {
+    for (let i = 0; i < this.length; i++) yield (this as unknown as Record<number, unknown>)[i];
   }
 }
 

@@ -1,10 +1,11 @@
-// src/convert/temporaries.ts — C++ objects made for one call from JS values (arrays → vector/array/span, implicit conversions), released when it returns.
+// src/convert/temporaries.ts — C++ objects made for one call from JS values (arrays → vector/array, spans over TypedArrays, implicit conversions), released when it returns.
 import { native } from '../native';
 import type { NativeFunction } from '../types';
 import type { ClassState, CppObject } from '../proxy/classes';
 import { classFor } from '../proxy/classes';
 import { defineHelpers } from '../proxy/protocols';
 import { ADDRESS } from '../proxy/symbols';
+import { typedArrayNames } from './pointers';
 
 /** Something to undo when the call that made it returns (or, for fn.async, settles). */
 export interface Temporary {
@@ -60,14 +61,43 @@ function temporaryArray(state: ClassState, values: ArrayLike<unknown>, length: n
   return tmp[ADDRESS] as number;
 }
 
-// A span views a std::vector made for the call; a span of non-const elements is copied back into
-// the JS array or TypedArray afterwards, so the callee's writes land where the caller sees them.
+// A TypedArray of exactly the element type is viewed in place: the span points into its memory, so
+// a write through it is visible in JS at once (a callback during the call sees it). Anything else
+// (a JS array, another element type) goes through a std::vector made for the call; a span of
+// non-const elements is then copied back into the array afterwards.
 const spanMakers = new Map<ClassState, { vector: ClassState; make: NativeFunction }>();
+const spanViews = new Map<ClassState, { typed: Function[]; view: NativeFunction } | null>();
 let spanCounter = 0;
+
+function spanView(state: ClassState, element: string, isConst: boolean): { typed: Function[]; view: NativeFunction } | null {
+  let found = spanViews.get(state);
+  if (found === undefined) {
+    found = null;
+    const t = native().parseType(element);
+    const names = typedArrayNames(t.kind, t.bits, t.signed);
+    if (names.length) {
+      const name = `spanv_${++spanCounter}`;
+      const S = state.info.spelling;
+      const [view] = defineHelpers(
+        `inline ${S} ${name}(${isConst ? 'const ' : ''}${element}* p, unsigned long n) { return ${S}(p, n); }\n`, [name]);
+      found = { typed: names.map((n) => (globalThis as unknown as Record<string, Function>)[n]), view };
+    }
+    spanViews.set(state, found);
+  }
+  return found;
+}
 
 function temporarySpan(state: ClassState, values: ArrayLike<unknown>, element: string, isConst: boolean, extent: number): number {
   const dynamic = extent === Number.MAX_SAFE_INTEGER || extent > 0xffffffff;
   if (!dynamic && values.length !== extent) throw new RangeError(`expected ${extent} elements for ${state.info.spelling}, got ${values.length}`);
+  if (ArrayBuffer.isView(values)) {
+    const inPlace = spanView(state, element, isConst);
+    if (inPlace && inPlace.typed.some((T) => values instanceof T)) {
+      const span = inPlace.view(values, values.length) as CppObject;
+      temporaries.push(span as unknown as Temporary);
+      return span[ADDRESS] as number;
+    }
+  }
   let maker = spanMakers.get(state);
   if (!maker) {
     const vectorSpelling = `std::vector<${element}>`;

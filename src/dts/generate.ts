@@ -1,7 +1,7 @@
 // src/dts/generate.ts — walks what headers declared (namespaces, classes, functions, enums, templates) and writes a .d.ts augmenting CppGlobal.
 import { native } from '../native';
-import type { FunctionInfo, MemberInfo } from '../types';
-import { paramName, propertyKey, tsType } from './types';
+import type { FunctionInfo, MemberInfo, TemplateShapeInfo } from '../types';
+import { isOptionalParam, paramName, propertyKey, tsType } from './types';
 
 /**
  * Names each namespace held before the headers were included: those are not re-declared. Keyed by
@@ -110,15 +110,17 @@ class Generator {
       for (const name of info.methodNames) {
         const m = native().lookup(scope, name);
         if (m.kind !== 'functions') continue;
+        if (m.hasTemplates) {
+          // One property per side holding every call signature and the explicit form (obj.as['int']()).
+          for (const isStatic of [false, true]) {
+            const sigs = this.overloads(m, (kind) => (kind === 'static') === isStatic);
+            if (sigs) (isStatic ? statics : own).push(`${propertyKey(name)}: ${sigs} & CppExplicitArgs;`);
+          }
+          continue;
+        }
         for (const f of m.functions ?? []) {
           if (f.isProtected) continue;
           (f.kind === 'static' ? statics : own).push(`${this.jsdoc('function', f.fid)}${propertyKey(name)}${this.signature(f)};`);
-        }
-        // A member template: any call (the same key cannot also be a property holding the explicit form).
-        if (m.hasTemplates) {
-          const fs = m.functions ?? [];
-          if (!fs.length || fs.some((f) => f.kind === 'static')) statics.push(`${propertyKey(name)}(...args: any[]): any;`);
-          if (!fs.length || fs.some((f) => f.kind !== 'static')) own.push(`${propertyKey(name)}(...args: any[]): any;`);
         }
       }
       for (const name of info.staticNames) {
@@ -163,19 +165,75 @@ class Generator {
   /** `(a: number, b?: number): number` (a construct signature when `constructs` names the instance type). */
   private signature(f: FunctionInfo, constructs?: string): string {
     const used = new Set<string>();
+    // Trailing std::optional parameters may be left out (an empty optional), like defaulted ones.
+    let least = f.minArgs;
+    while (least > 0 && isOptionalParam(f.params[least - 1].type)) least--;
     const params = f.params.map((p, i) => {
-      const optional = i >= f.minArgs ? '?' : '';
+      const optional = i >= least ? '?' : '';
       return `${paramName(p.name, i, used)}${optional}: ${tsType(p.type, 'in', this.classType)}`;
     });
     const result = constructs ?? tsType(f.result, 'out', this.classType);
     return `(${params.join(', ')}): ${result}`;
   }
 
+  /**
+   * `{ sig; sig; }` for the functions and function templates of a set that `side` selects (by
+   * kind, 'static' for templates that are static members); null when none.
+   */
+  private overloads(m: MemberInfo, side: (kind: string) => boolean = () => true): string | null {
+    const fs = (m.functions ?? []).filter((f) => !f.isProtected && side(f.kind));
+    const sigs = fs.map((f) => `${this.jsdoc('function', f.fid)}${this.signature(f)};`);
+    const shapes = (m.templates ?? []).filter((t) => side(t.isStatic ? 'static' : 'method'));
+    for (const t of shapes) {
+      const sig = this.templateSignature(t);
+      if (sig) sigs.push(`${sig};`);
+    }
+    // A template cppjit did not describe (an older addon) is any call.
+    if (m.hasTemplates && !m.templates) sigs.push('(...args: any[]): any;');
+    if (!fs.length && !shapes.length && !(m.hasTemplates && !m.templates)) return null;
+    return sigs.length ? `{ ${sigs.join(' ')} }` : '{ }';
+  }
+
+  /**
+   * A function template as a generic call signature: a parameter that is exactly one of its type
+   * parameters (cv/ref T) takes a TS type parameter, one of a fixed type that type, any other
+   * dependent one `any`; the result is `any` when it depends on the template's parameters (what
+   * cppjit deduces from a JS value is not knowable here). Null when it needs explicit arguments.
+   */
+  private templateSignature(t: TemplateShapeInfo): string | null {
+    if (t.needsExplicit) return null;
+    const used = new Set<string>();
+    const generics = new Map<number, string>();
+    const params = t.params.map((p, i) => {
+      const name = paramName(p.name, i, used);
+      if (p.isPack) return `...${name}: any[]`;
+      let type = 'any';
+      if (p.typeParam !== undefined) {
+        if (!generics.has(p.typeParam)) generics.set(p.typeParam, '');
+        type = `\u0000${p.typeParam}\u0000`;
+      } else if (p.type) {
+        type = tsType(p.type, 'in', this.classType);
+      }
+      return `${name}${i >= t.minArgs ? '?' : ''}: ${type}`;
+    });
+    const result = t.resultDependent || !t.result ? 'any' : tsType(t.result, 'out', this.classType);
+    let text = `(${params.join(', ')}): ${result}`;
+    // C++'s names when they are identifiers the signature does not otherwise mention.
+    const taken = new Set(used);
+    for (const index of generics.keys()) {
+      const cpp = t.typeParams[index] ?? '';
+      let name = /^[A-Za-z_$][\w$]*$/.test(cpp) && !new RegExp(`\\b${cpp}\\b`).test(text) && !taken.has(cpp) ? cpp : `T${index}`;
+      while (taken.has(name)) name = `${name}_`;
+      taken.add(name);
+      generics.set(index, name);
+      text = text.split(`\u0000${index}\u0000`).join(name);
+    }
+    return generics.size ? `<${[...generics.values()].join(', ')}>${text}` : text;
+  }
+
   private functions(m: MemberInfo): string {
-    const sigs = (m.functions ?? []).filter((f) => !f.isProtected).map((f) => `${this.jsdoc('function', f.fid)}${this.signature(f)};`);
-    if (m.hasTemplates) sigs.push('(...args: any[]): any;');
-    const callable = `{ ${sigs.join(' ')} }`;
-    return m.hasTemplates ? `${callable} & CppFunction & { readonly [explicitArgs: string]: any }` : `${callable} & CppFunction`;
+    const callable = this.overloads(m) ?? '{ }';
+    return m.hasTemplates ? `${callable} & CppFunction & CppExplicitArgs` : `${callable} & CppFunction`;
   }
 
   /** One property line for a member of a namespace or a class; null when it declares nothing. */
@@ -264,6 +322,8 @@ class Generator {
     out.push('  }', '}', '');
     out.push('/** What every overload set has besides its call signatures. */');
     out.push('export interface CppFunction { readonly signatures: readonly string[]; overload(parameterTypes: string): (...args: any[]) => any; }');
+    out.push('/** A function template\'s explicit instantiations by subscript: fn[\'double\'](x). */');
+    out.push('export interface CppExplicitArgs { readonly [explicitArgs: string]: any; }');
     out.push('export type CppAnyClass = new (...args: any[]) => CppInstance;');
     out.push('export type CppClassTemplateCall = (...args: any[]) => CppAnyClass;');
     out.push('/** A typedef of a non-class type: usable wherever cppjit takes a type. */');

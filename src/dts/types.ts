@@ -1,4 +1,5 @@
 // src/dts/types.ts — C++ types (as the addon describes them) spelled as TypeScript, for arguments and for results.
+import { native } from '../native';
 import type { TypeInfo } from '../types';
 
 /** Names the TS type of a class (by scope id); null when the class cannot be declared. */
@@ -7,8 +8,10 @@ export type ClassNamer = (scope: number) => string | null;
 const INT64 = 'number | bigint';
 const POINTER_IN = 'CppPointer | CppInstance | ArrayBuffer | ArrayBufferView | bigint | null';
 
-function isVector(t: TypeInfo): boolean {
-  return /^(const )?std::vector</.test(t.spelling.replace(/^const /, '')) || /^std::vector</.test(t.display ?? '');
+/** Parameters a JS array or TypedArray converts to: std::vector, std::array, std::span. */
+function isSequence(t: TypeInfo): boolean {
+  const sequence = /^std::(vector|array|span)</;
+  return sequence.test(t.spelling.replace(/^const /, '')) || sequence.test(t.display ?? '');
 }
 
 function callbackType(t: TypeInfo, cls: ClassNamer, nullable: boolean): string {
@@ -18,6 +21,30 @@ function callbackType(t: TypeInfo, cls: ClassNamer, nullable: boolean): string {
   const params = sig.params.map((p, i) => `a${i}: ${tsType(p, 'out', cls)}`).join(', ');
   const fn = `((${params}) => ${tsType(sig.result, 'in', cls)})`;
   return nullable ? `${fn} | null` : fn;
+}
+
+const OPTIONAL = /^std::optional<(.*)>$/;
+const PLAIN = new Set(['bool', 'char', 'int', 'float', 'enum', 'string']);
+
+/** Whether a parameter is a std::optional by value or const& (JS may leave it out or pass undefined). */
+export function isOptionalParam(t: TypeInfo): boolean {
+  return (t.kind === 'object' || (t.kind === 'objectref' && t.isConst)) && OPTIONAL.test(t.kind === 'object' ? t.spelling : t.pointee);
+}
+
+/** std::optional<T> as the conversions treat it; null when `t` is no such parameter or result. */
+function optionalType(t: TypeInfo, dir: 'in' | 'out', cls: ClassNamer): string | null {
+  const m = OPTIONAL.exec(t.kind === 'object' ? t.spelling : t.pointee);
+  if (!m || t.record === null) return null;
+  let inner: TypeInfo;
+  try {
+    inner = native().parseType(m[1]);
+  } catch {
+    return null;
+  }
+  const self = cls(t.record) ?? 'CppInstance';
+  if (dir === 'in' && isOptionalParam(t)) return `${tsType(inner, 'in', cls)} | ${self} | null | undefined`;
+  if (dir === 'out' && t.kind === 'object' && PLAIN.has(inner.kind)) return `${tsType(inner, 'out', cls)} | undefined`;
+  return null;
 }
 
 /** `dir` 'in': what JS may pass; 'out': what JS gets back. */
@@ -30,13 +57,15 @@ export function tsType(t: TypeInfo, dir: 'in' | 'out', cls: ClassNamer): string 
     case 'float': return 'number';
     case 'enum': return 'number';
     case 'cstring': return 'string | null';
-    case 'string': return 'string';
+    case 'string': case 'stringview': return 'string';
     case 'object':
     case 'objectref':
     case 'objectptr': {
+      const optional = optionalType(t, dir, cls);
+      if (optional) return optional;
       const name = t.record !== null ? cls(t.record) : null;
       let ts = name ?? 'CppInstance';
-      if (dir === 'in' && t.kind !== 'objectptr' && isVector(t)) ts += ' | readonly any[] | ArrayBufferView';
+      if (dir === 'in' && t.kind !== 'objectptr' && isSequence(t)) ts += ' | readonly any[] | ArrayBufferView';
       if (t.signature) return callbackType(t, cls, true);
       return t.kind === 'objectptr' ? `${ts} | null` : ts;
     }

@@ -3,7 +3,7 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, acceptsUndefined, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
 import { convertsImplicitly, implicitConversion } from '../convert/implicit';
 import { releasingTemporaries, temporaries, temporaryConversion, temporarySequence } from '../convert/temporaries';
 import type { Temporary } from '../convert/temporaries';
@@ -16,6 +16,7 @@ import type { ClassState, CppObject } from './classes';
 import { classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
 import { deducedType } from './templates';
 import { variadicInvoker } from '../convert/variadic';
+import { optionalArgument, optionalResult } from '../convert/optional';
 
 /** One C++ callable, described once; `invoke` is set when it is compiled. */
 export interface Candidate {
@@ -64,6 +65,17 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
   switch (t.kind) {
     case 'object':
     case 'objectref': {
+      const optional = optionalArgument(t);
+      if (optional) {
+        return (v) => {
+          try {
+            return optional(v);
+          } catch (e) {
+            (e as Error).message = `${where}: ${(e as Error).message}`;
+            throw e;
+          }
+        };
+      }
       const state = classFor(t.record!);
       const sequence = acceptsSequence(t);
       const temporary = takesTemporary(t);
@@ -121,6 +133,8 @@ function resultConverter(t: TypeInfo): Converter | null {
   if (callable) return callable;
   switch (t.kind) {
     case 'object': {
+      const optional = optionalResult(t);
+      if (optional) return optional;
       const state = classFor(t.record!);
       return (address) => wrap(state, address as number, true);
     }
@@ -172,6 +186,18 @@ function compileSet(set: OverloadSet) {
   }
 }
 
+/** Per parameter: a std::optional without a default argument, which an omitted or undefined argument leaves empty. */
+function emptyable(info: FunctionInfo): boolean[] {
+  return info.params.map((p) => !p.hasDefault && acceptsUndefined(p.type));
+}
+
+/** The fewest arguments a call needs: trailing std::optional parameters may be left out too. */
+function requiredArgs(info: FunctionInfo): number {
+  let n = info.minArgs;
+  while (n > 0 && acceptsUndefined(info.params[n - 1].type)) n--;
+  return n;
+}
+
 export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
   const offset = hasSelf ? 1 : 0;
   const converters = info.params.map((p, i) =>
@@ -179,10 +205,13 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
   const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
   const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
   if (!indexes.length && !convert) return fn;
+  // std::optional parameters without a default: left out or undefined is an empty optional.
+  const empties = emptyable(info);
   let invoke: NativeFunction = (...args: unknown[]) => {
     for (const i of indexes) {
       const at = i + offset;
       if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
+      else if (empties[i]) args[at] = converters[i]!(undefined);
     }
     const r = fn(...args);
     return convert ? convert(r) : r;
@@ -206,11 +235,13 @@ function makeAsyncInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boole
     argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
   const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
   const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
+  const empties = emptyable(info);
   let converted: unknown[] = [];
   const start = keepingCallbacks((...args: unknown[]) => {
     for (const i of indexes) {
       const at = i + offset;
       if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
+      else if (empties[i]) args[at] = converters[i]!(undefined);
     }
     converted = args;
     return fn(...args);
@@ -328,8 +359,9 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
       reasons.push(`  ${info.signature}: ${c.failure ?? 'not callable'}`);
       continue;
     }
-    if (n < info.minArgs || (n > info.params.length && !info.isVariadic)) {
-      const expected = info.minArgs === info.params.length ? `${info.minArgs}` : `${info.minArgs} to ${info.params.length}`;
+    const least = requiredArgs(info);
+    if (n < least || (n > info.params.length && !info.isVariadic)) {
+      const expected = least === info.params.length ? `${least}` : `${least} to ${info.params.length}`;
       reasons.push(`  ${info.signature}: takes ${expected} argument(s), got ${n}`);
       continue;
     }
@@ -343,7 +375,7 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
         continue;
       }
       // An undefined before the last given argument cannot stand for a C++ value.
-      const s = k === K_UNDEFINED ? IMPOSSIBLE : score(info.params[i].type, k, derivationDepth, convertsImplicitly);
+      const s = k === K_UNDEFINED && !acceptsUndefined(info.params[i].type) ? IMPOSSIBLE : score(info.params[i].type, k, derivationDepth, convertsImplicitly);
       if (s === IMPOSSIBLE) {
         mismatch = `argument ${i + 1}: ${describeMismatch(info.params[i], k)}`;
         break;
@@ -460,7 +492,7 @@ function pick(set: OverloadSet, n: number, key: number, args: unknown[]): Native
 function makeDispatcher(set: OverloadSet, isMethod: boolean): Function {
   // Templates may be instantiated for any argument count later.
   const most = set.templates ? FAST_ARITY : Math.min(FAST_ARITY, Math.max(...set.candidates.map((c) => c.info.params.length)));
-  const least = set.templates ? 0 : Math.min(...set.candidates.map((c) => c.info.minArgs));
+  const least = set.templates ? 0 : Math.min(...set.candidates.map((c) => requiredArgs(c.info)));
   const params = Array.from({ length: most }, (_, i) => `a${i}`);
   const self = isMethod ? 's, ' : '';
   const lines: string[] = ["'use strict';"];

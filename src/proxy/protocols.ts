@@ -1,4 +1,5 @@
 // src/proxy/protocols.ts — JS protocols for C++ containers: for..of from begin()/end(), v[i] from operator[], Map-like get/set/has.
+import { inspect } from 'node:util';
 import { native } from '../native';
 import type { FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import type { ClassState, CppObject } from './classes';
@@ -376,6 +377,20 @@ export function installProtocols(state: ClassState): void {
       value: function* (this: { first: unknown; second: unknown }) {
         yield this.first;
         yield this.second;
+      },
+    });
+  }
+  // std::optional shows its value, or that it is empty (what a JS user checks first).
+  if (/^std::optional</.test(state.info.spelling) && methods.has('has_value')) {
+    Object.defineProperty(proto, inspect.custom, {
+      configurable: true,
+      writable: true,
+      value: function (this: CppObject & { has_value(): boolean; value(): unknown }, depth: number, options: object, show: typeof inspect) {
+        const label = state.info.displayName || state.info.spelling;
+        if (!this[ADDRESS]) return `${label} <deleted>`;
+        if (!this.has_value()) return `${label} empty`;
+        const inner = { ...options, depth: (options as { depth?: number | null }).depth === null ? null : depth - 1 };
+        return `${label} ${(show ?? inspect)(this.value(), inner as never)}`;
       },
     });
   }

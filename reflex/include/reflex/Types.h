@@ -177,6 +177,26 @@ struct EnumConstantDesc {
   bool isUnsignedBig = false;  // value must be read as uint64
 };
 
+// A function template's call shape, for typed declarations (cppjit dts): which parameters are
+// exactly one of its type parameters (deduced from the JS argument) and which have a fixed type.
+struct TemplateParamShape {
+  std::string name;
+  int typeParam = -1;      // (cv/ref) T: index of T in TemplateShape::typeParams; -1 otherwise
+  bool dependent = false;  // depends on the template's parameters some other way (std::vector<T>)
+  bool isPack = false;     // a function parameter pack (Args&&... args)
+  TypeDesc type;           // neither dependent nor a type parameter: the parameter's type
+};
+
+struct TemplateShape {
+  std::vector<std::string> typeParams;  // names of all template parameters, in order
+  std::vector<TemplateParamShape> params;
+  unsigned minArgs = 0;
+  bool resultDependent = false;  // the result names a template parameter (or is deduced: auto)
+  TypeDesc result;
+  bool isStatic = false;         // a static member template
+  bool needsExplicit = false;    // a template parameter is neither deduced from the arguments nor defaulted
+};
+
 struct MemberDesc {
   MemberKind kind = MemberKind::None;
   std::string name;
@@ -188,6 +208,7 @@ struct MemberDesc {
   EnumConstantDesc enumConstant;
   bool isConst = false;              // Variable: read-only
   bool hasTemplates = false;         // Functions: the set also has function templates
+  std::vector<TemplateShape> templates;  // Functions: the shapes of those templates
   // Variable: what generated code names; ClassTemplate and Functions with templates: the
   // qualified name to spell an instantiation or a call with.
 };
