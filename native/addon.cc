@@ -92,6 +92,7 @@ reflex::SessionOptions sessionOptions(const Napi::Value& value) {
   so.extraArgs = stringList(options.Get("extraArgs"));
   so.includePaths = stringList(options.Get("includePaths"));
   if (options.Get("cacheDir").IsString()) so.cacheDirectory = options.Get("cacheDir").As<Napi::String>().Utf8Value();
+  if (options.Get("prelude").IsString()) so.pchExtraHeaders.push_back(options.Get("prelude").As<Napi::String>().Utf8Value());
   return so;
 }
 

@@ -2,6 +2,7 @@
 // Thunks are N-API callbacks generated per C++ callable; they read napi_values directly so a call
 // costs what a hand-written binding costs. N-API is a stable C ABI, so declaring the few functions
 // used here (instead of including Node's headers into the interpreter) is exact.
+#pragma once  // also built into the precompiled header: the session's #include of it is then free
 #pragma GCC system_header  // its names are cppjit's, not the user's: not listed in cppyy.gbl
 
 #include <cstddef>

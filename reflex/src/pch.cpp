@@ -48,9 +48,10 @@ constexpr time_t kLockExpirySeconds = 600;
 // that chose the older one just before the newer appeared has long since loaded it.
 constexpr time_t kSupersededGraceSeconds = 60;
 
-std::string headerText() {
+std::string headerText(const SessionOptions& options) {
   std::string text;
   for (const char* header : kHeaders) text += std::string("#include <") + header + ">\n";
+  for (const auto& header : options.pchExtraHeaders) text += "#include \"" + header + "\"\n";
   return text;
 }
 
@@ -63,9 +64,9 @@ std::string hex(uint64_t value) {
 // Everything that decides what the PCH contains: the compiler and its version, the target, the
 // header list, every compiler argument (standard, -O level, -I, CPPJIT_EXTRA_ARGS, resource dir),
 // and the environment variables the driver turns into include paths.
-std::string cacheKey(const std::vector<std::string>& args) {
+std::string cacheKey(const SessionOptions& options, const std::vector<std::string>& args) {
   std::string text = std::string(kLayout) + '\0' + clang::getClangFullVersion() + '\0' +
-                     llvm::sys::getProcessTriple() + '\0' + headerText() + '\0';
+                     llvm::sys::getProcessTriple() + '\0' + headerText(options) + '\0';
   for (const char* variable : {"CPATH", "CPLUS_INCLUDE_PATH", "C_INCLUDE_PATH"}) {
     const char* value = std::getenv(variable);
     text += std::string(variable) + '=' + (value ? value : "") + '\0';
@@ -231,8 +232,7 @@ std::string clangExecutable(const std::string& resourceDir) {
 }
 
 // Runs clang++ with the header text on stdin; returns why it failed, or "".
-std::string runCompiler(const std::vector<std::string>& argv) {
-  std::string text = headerText();
+std::string runCompiler(const std::vector<std::string>& argv, const std::string& text) {
   int pipeEnds[2];
   if (::pipe2(pipeEnds, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
   // The text is far below the pipe's capacity: writing it all before clang++ starts cannot block,
@@ -288,7 +288,7 @@ PrecompiledHeaderStatus locate(const SessionOptions& options, const std::vector<
     status.detail = "cache directory unusable: " + unusable;
     return status;
   }
-  Place place{options.cacheDirectory, cacheKey(args)};
+  Place place{options.cacheDirectory, cacheKey(options, args)};
   auto list = candidates(place);
   if (list.empty()) {
     status.detail = "not built yet";
@@ -310,7 +310,7 @@ Outcome build(const SessionOptions& options, const std::vector<std::string>& arg
   if (options.cacheDirectory.empty()) return Outcome::failure(Status::Failed, "no cache directory");
   std::string unusable = prepareCacheDirectory(options.cacheDirectory);
   if (!unusable.empty()) return Outcome::failure(Status::Failed, "cache directory unusable: " + unusable);
-  Place place{options.cacheDirectory, cacheKey(args)};
+  Place place{options.cacheDirectory, cacheKey(options, args)};
   auto list = candidates(place);
   if (!list.empty() && verify(list[0], ci).empty()) {
     ::unlink(place.lock().c_str());
@@ -326,7 +326,7 @@ Outcome build(const SessionOptions& options, const std::vector<std::string>& arg
   for (const char* arg : {"-Xclang", "-fincremental-extensions", "-fpch-instantiate-templates", "-", "-o"})
     argv.push_back(arg);
   argv.push_back(temporary);
-  std::string failed = runCompiler(argv);
+  std::string failed = runCompiler(argv, headerText(options));
   if (failed.empty()) {
     auto built = llvm::MemoryBuffer::getFile(temporary, /*IsText=*/false, /*RequiresNullTerminator=*/false);
     if (!built) {

@@ -17,6 +17,9 @@ struct SessionOptions {
   std::string optimization = "-O2";      // thunks are tiny; -O2 lets them inline the call
   // Where the precompiled header of the standard headers is kept (created 0700); "" = no cache.
   std::string cacheDirectory;
+  // Headers (absolute paths, #pragma once) built into that precompiled header after the standard
+  // ones, so that including them later costs nothing: the thunk prelude.
+  std::vector<std::string> pchExtraHeaders;
   // A library already loaded in this process (by path) that defines functions the JIT-ed code calls
   // by name; only its symbols whose name contains hostSymbolMarker are visible to the JIT.
   std::string hostLibrary;
