@@ -7,8 +7,10 @@
 // `__cppjit_super_f` call Base's own implementation non-virtually (super.f(), and protected
 // methods); a "bridge" prototype inserted between the first JS class and Base.prototype maps
 // `f` to them, and exposes protected fields. Lifetimes: JS owns the object after `new`, so the
-// C++ object dies with the JS one; after `cppyy.ll.disown(obj)` C++ owns it, and the JS object is
-// kept alive until C++ deletes it (its destructor tells JS, and later use of the JS object throws).
+// C++ object dies with the JS one; after `cppyy.ll.disown(obj)` (or passing it to a
+// std::unique_ptr parameter, see convert/ownership.ts) C++ owns it, and the JS object is kept
+// alive until C++ deletes it (its destructor tells JS, and later use of the JS object throws).
+// Overrides of noexcept virtuals catch what the JS method throws and leave it pending in JS.
 import { native } from '../native';
 import type { ClassInfo, FunctionInfo } from '../types';
 import { pinnedCallback } from '../convert/callbacks';
