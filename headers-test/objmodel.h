@@ -75,6 +75,15 @@ struct OnlyMove {
   std::unique_ptr<int> p = std::make_unique<int>(9);
 };
 inline int sink(OnlyMove o) { return o.p ? *o.p : -1; }
+// Neither copyable nor movable: no call can pass it by value (the && overload works).
+struct Pinned {
+  std::unique_ptr<int> p = std::make_unique<int>(4);
+  Pinned() = default;
+  Pinned(const Pinned&) = delete;
+  Pinned(Pinned&&) = delete;
+};
+inline int usePinned(Pinned p) { return *p.p; }
+inline int usePinnedRef(Pinned&& p) { return *p.p; }
 
 // Ownership handed to C++ through std::unique_ptr parameters.
 struct Widget {

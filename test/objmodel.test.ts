@@ -95,6 +95,14 @@ describe('copies, moves and construction errors', () => {
     expect(lifetimes.alive()).toBe(0);
   });
 
+  it('a class that can be neither copied nor moved is a clear error by value, and later calls still work', () => {
+    const { std } = cppyy.gbl;
+    const p = new om.Pinned();
+    expect(() => om.usePinned(std.move(p))).toThrow(/neither copied nor moved cannot be passed by value/);
+    // The failed compile took instantiations along; rolling it back once aborted the process.
+    expect(om.usePinnedRef(std.move(p))).toBe(4);
+  });
+
   it('overloads rank std.move(x) like C++ ranks an xvalue', () => {
     const { std } = cppyy.gbl;
     const m = new om.Movable(1);

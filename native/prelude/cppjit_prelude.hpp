@@ -201,6 +201,7 @@ inline T take(T* p, bool moved) {
   } else if constexpr (std::is_move_constructible_v<T>) {
     return T(std::move(*p));
   } else {
+    static_assert(std::is_copy_constructible_v<T>, "a class that can be neither copied nor moved cannot be passed by value");
     return T(*p);
   }
 }
