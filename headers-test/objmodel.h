@@ -97,6 +97,8 @@ struct Gadget : Widget {
 inline int sinkWidget(std::unique_ptr<Widget> w) { return w ? w->id : -1; }  // deletes it on return
 inline int sinkWidgetAnd(std::unique_ptr<Widget> w, int add) { return w->id + add; }
 inline std::unique_ptr<Widget> makeWidget(int id) { return std::make_unique<Widget>(id); }
+inline std::unique_ptr<Gadget> makeGadget(int id) { return std::make_unique<Gadget>(id); }
+inline int sinkWidgetRef(std::unique_ptr<Widget>&& w) { return w ? w->id : -1; }  // leaves it
 struct WidgetBox {
   std::vector<std::unique_ptr<Widget>> items;
   void add(std::unique_ptr<Widget> w) { items.push_back(std::move(w)); }

@@ -218,4 +218,20 @@ describe('ownership handed to C++ through std::unique_ptr parameters', () => {
     c.delete();
     expect(lifetimes.alive()).toBe(0);
   });
+
+  it('std.move(a std::unique_ptr<Derived>) converts to std::unique_ptr<Base> as in C++', () => {
+    const { std } = cppyy.gbl;
+    const box = new om.WidgetBox();
+    const g = om.makeGadget(4);
+    expect(() => box.add(g)).toThrow(TypeError); // only by moving
+    box.add(std.move(g));
+    expect(g.get()).toBe(null);
+    expect(box.total()).toBe(40);
+    expect(lifetimes.alive()).toBe(1);
+    // A && parameter binds to the converted temporary, which dies with the call (as in C++).
+    expect(om.sinkWidgetRef(std.move(om.makeGadget(5)))).toBe(50);
+    expect(lifetimes.alive()).toBe(1);
+    box.clear();
+    expect(lifetimes.alive()).toBe(0);
+  });
 });

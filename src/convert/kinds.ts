@@ -120,7 +120,7 @@ export function kindName(kind: number): string {
 /** Relationship query supplied by the class layer: depth of `argClass` below `paramRecord`, or -1. */
 export type Derivation = (argClassId: number, paramRecord: number) => number;
 /** Whether an instance of `argClassId` converts implicitly (converting constructor or operator) to the class at `paramRecord`. */
-export type Conversion = (argClassId: number, paramRecord: number) => boolean;
+export type Conversion = (argClassId: number, paramRecord: number, moved: boolean) => boolean;
 /** Depth of `argClassId` below T when the class at `paramRecord` is std::unique_ptr<T> (C++ takes the object), or -1. */
 export type Adoption = (argClassId: number, paramRecord: number) => number;
 
@@ -185,7 +185,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       const depth = derivation(id, t.record);
       if (depth >= 0) return (depth === 0 ? 0 : 2 + depth) + penalty;
       // A temporary made by C++'s implicit conversion binds to a value or const reference only.
-      if (conversion && takesTemporary(t) && conversion(id, t.record)) return 20;
+      // From std.move(x) also to T&& (a temporary binds to it), moving from x.
+      if (conversion && (takesTemporary(t) || (moved && t.isRvalueRef)) && conversion(id, t.record, moved)) return 20;
       // A JS-owned object handed to a std::unique_ptr<T> parameter (by value or &&).
       if (adoption && (t.kind === 'object' || t.isRvalueRef)) {
         const below = adoption(id, t.record);

@@ -90,7 +90,7 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
           }
           if (v instanceof Object && !(v instanceof state.cls) && (v as CppObject)[CLASS_STATE]) {
             if (element && v instanceof element.cls) return adoptedAddress(v as unknown as CppObject, state, element, byValue);
-            const convert = temporary ? implicitConversion((v as CppObject)[CLASS_STATE] as ClassState, state) : null;
+            const convert = temporary || (moved && t.isRvalueRef) ? implicitConversion((v as CppObject)[CLASS_STATE] as ClassState, state, moved) : null;
             if (convert) return movable(temporaryConversion(convert, v));
           }
           const address = objectAddress(v, state, expected);
@@ -207,7 +207,7 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
     return convert ? convert(r) : r;
   };
   // Wrappers only for the callables that need them, so plain calls stay one closure deep.
-  if (info.params.some((p) => takesTemporary(p.type) || adoptsObjects(p.type))) invoke = releasingTemporaries(invoke);
+  if (info.params.some((p) => takesTemporary(p.type) || (p.type.kind === 'objectref' && p.type.isRvalueRef))) invoke = releasingTemporaries(invoke);
   if (info.params.some((p) => acceptsLiteral(p.type))) invoke = releasingStructs(invoke);
   if (info.params.some((p) => p.type.kind === 'funcptr')) invoke = keepingCallbacks(invoke);
   return invoke;
