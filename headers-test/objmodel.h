@@ -53,6 +53,16 @@ struct Movable {
   explicit Movable(int n) : data(n, 7) { ++lifetimes::constructed; }
   Movable(const Movable& o) : data(o.data) { ++lifetimes::constructed; ++copies; }
   Movable(Movable&& o) noexcept : data(std::move(o.data)) { ++lifetimes::constructed; ++moves; }
+  Movable& operator=(const Movable& o) {
+    data = o.data;
+    ++copies;
+    return *this;
+  }
+  Movable& operator=(Movable&& o) noexcept {
+    data = std::move(o.data);
+    ++moves;
+    return *this;
+  }
   ~Movable() { ++lifetimes::destroyed; }
   size_t size() const { return data.size(); }
   static inline int copies = 0;

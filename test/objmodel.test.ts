@@ -89,9 +89,19 @@ describe('copies, moves and construction errors', () => {
     expect(() => om.sink(o)).toThrow(/cannot be copied; pass cppyy\.gbl\.std\.move\(x\)/);
     expect(om.sink(std.move(o))).toBe(9);
     expect(om.sink(std.move(o))).toBe(-1); // o.p was moved out
+    // Assigning to a field copies (operator=), std.move(x) move-assigns.
+    const f = new om.Movable(6);
+    h.kept = f;
+    expect([om.Movable.copies, om.Movable.moves]).toEqual([1, 3]);
+    expect(f.size()).toBe(6);
+    h.kept = std.move(f);
+    expect([om.Movable.copies, om.Movable.moves]).toEqual([1, 4]);
+    expect(f.size()).toBe(0);
+    expect(h.kept.size()).toBe(6);
     h.delete();
     m.delete();
     n.delete();
+    f.delete();
     expect(lifetimes.alive()).toBe(0);
   });
 
