@@ -127,4 +127,48 @@ inline std::string catchInCpp(Thrower& t) {
   }
 }
 
+// noexcept virtuals: a JS override's exception cannot unwind through them.
+struct Quiet {
+  virtual ~Quiet() = default;
+  virtual int value(int x) const noexcept { return x; }
+  virtual void notify(int) noexcept {}
+  virtual Point where() const noexcept { return Point{1, 2}; }
+};
+inline int afterQuiet = 0;  // C++ code after the noexcept call ran
+inline int valueTwice(const Quiet& q, int x) noexcept {
+  int r = q.value(x) + q.value(x);
+  ++afterQuiet;
+  return r;
+}
+inline int notifyAll(Quiet& q, int n) {
+  for (int i = 0; i < n; ++i) q.notify(i);
+  return n;
+}
+inline double whereX(const Quiet& q) { return q.where().x; }
+struct NoDefault {
+  explicit NoDefault(int) {}
+};
+struct Strict {
+  virtual ~Strict() = default;
+  virtual NoDefault make() const noexcept { return NoDefault(1); }
+};
+
+// A C++ owner taking JS-derived objects through std::unique_ptr.
+struct Zoo {
+  std::vector<std::unique_ptr<Shape>> shapes;
+  void adopt(std::unique_ptr<Shape> s) { shapes.push_back(std::move(s)); }
+  bool offer(std::unique_ptr<Shape>&& s, bool take) {
+    if (take) shapes.push_back(std::move(s));
+    return take;
+  }
+  double total() const {
+    double t = 0;
+    for (const auto& s : shapes) t += s->area();
+    return t;
+  }
+  void clear() { shapes.clear(); }
+  size_t size() const { return shapes.size(); }
+};
+inline double consumeShape(std::unique_ptr<Shape> s) { return s->area(); }  // deletes it on return
+
 }  // namespace inh

@@ -53,6 +53,16 @@ struct Movable {
   explicit Movable(int n) : data(n, 7) { ++lifetimes::constructed; }
   Movable(const Movable& o) : data(o.data) { ++lifetimes::constructed; ++copies; }
   Movable(Movable&& o) noexcept : data(std::move(o.data)) { ++lifetimes::constructed; ++moves; }
+  Movable& operator=(const Movable& o) {
+    data = o.data;
+    ++copies;
+    return *this;
+  }
+  Movable& operator=(Movable&& o) noexcept {
+    data = std::move(o.data);
+    ++moves;
+    return *this;
+  }
   ~Movable() { ++lifetimes::destroyed; }
   size_t size() const { return data.size(); }
   static inline int copies = 0;
@@ -63,6 +73,66 @@ inline size_t consume(Movable&& m) {
   return taken.size();
 }
 inline size_t byValue(Movable m) { return m.size(); }
+inline std::string which(const Movable&) { return "const&"; }
+inline std::string which(Movable&&) { return "&&"; }
+inline size_t mutate(Movable& m) { return m.size(); }
+struct Holder {
+  Movable kept;
+  explicit Holder(Movable m) : kept(std::move(m)) {}
+};
+// Move-only: a by-value parameter must be moved into.
+struct OnlyMove {
+  std::unique_ptr<int> p = std::make_unique<int>(9);
+};
+inline int sink(OnlyMove o) { return o.p ? *o.p : -1; }
+// Neither copyable nor movable: no call can pass it by value (the && overload works).
+struct Pinned {
+  std::unique_ptr<int> p = std::make_unique<int>(4);
+  Pinned() = default;
+  Pinned(const Pinned&) = delete;
+  Pinned(Pinned&&) = delete;
+};
+inline int usePinned(Pinned p) { return *p.p; }
+inline int usePinnedRef(Pinned&& p) { return *p.p; }
+
+// Ownership handed to C++ through std::unique_ptr parameters.
+struct Widget {
+  int id;
+  explicit Widget(int i) : id(i) { ++lifetimes::constructed; }
+  virtual ~Widget() { ++lifetimes::destroyed; }
+};
+struct Gadget : Widget {
+  explicit Gadget(int i) : Widget(i * 10) {}
+};
+inline int sinkWidget(std::unique_ptr<Widget> w) { return w ? w->id : -1; }  // deletes it on return
+inline int sinkWidgetAnd(std::unique_ptr<Widget> w, int add) { return w->id + add; }
+inline std::unique_ptr<Widget> makeWidget(int id) { return std::make_unique<Widget>(id); }
+inline std::unique_ptr<Gadget> makeGadget(int id) { return std::make_unique<Gadget>(id); }
+inline int sinkWidgetRef(std::unique_ptr<Widget>&& w) { return w ? w->id : -1; }  // leaves it
+struct WidgetBox {
+  std::vector<std::unique_ptr<Widget>> items;
+  void add(std::unique_ptr<Widget> w) { items.push_back(std::move(w)); }
+  bool offer(std::unique_ptr<Widget>&& w, bool take) {
+    if (take) items.push_back(std::move(w));
+    return take;
+  }
+  void addRaw(Widget* w) { items.emplace_back(w); }  // takes a raw pointer it does not own by type
+  Widget* at(size_t i) { return items.at(i).get(); }
+  int total() const {
+    int t = 0;
+    for (const auto& w : items) t += w->id;
+    return t;
+  }
+  size_t size() const { return items.size(); }
+  void clear() { items.clear(); }
+};
+struct Plain {
+  int v = 3;
+  Plain() { ++lifetimes::constructed; }
+  ~Plain() { ++lifetimes::destroyed; }  // not virtual
+};
+struct PlainChild : Plain {};
+inline int sinkPlain(std::unique_ptr<Plain> p) { return p->v; }
 
 struct NoCopy {
   NoCopy() = default;

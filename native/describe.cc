@@ -75,6 +75,7 @@ Napi::Value describeType(Napi::Env env, const reflex::TypeDesc& t) {
   o.Set("bits", t.bits);
   o.Set("signed", t.isSigned);
   o.Set("isConst", t.isConst);
+  if (t.isRvalueRef) o.Set("isRvalueRef", true);
   o.Set("record", scopeId(env, t.record));
   o.Set("pointee", t.pointee);
   o.Set("pointeeKind", kindName(t.pointeeKind));

@@ -102,6 +102,9 @@ napi_value argErrorHook(napi_env env, int fid, int index, int code, napi_value v
       case 4:
         message = signature + ": " + which + ": null where an object of type " + typeName + " is required";
         break;
+      case 6:
+        message = signature + ": " + which + ": " + typeName + " cannot be copied; pass cppyy.gbl.std.move(x) to move from x";
+        break;
       default:
         message = signature + ": " + which + ": expected " + (p ? expectedFor(p->type) : "?") + ", got " +
                   typeofName(env, value);

@@ -82,6 +82,11 @@ std::string emitParam(std::ostringstream& decl, std::ostringstream& out, const T
       pass = "std::string_view(" + a + ")";
       break;
     case TypeKind::Object:
+      // Constructed in place from the source object: moved from when JS says it may be.
+      decl << "  " << t.pointee << "* " << a << " = nullptr; bool m" << i << " = false;\n";
+      conversion = "__cppjit::value_in(env, " + arg + ", " + a + ", m" + std::to_string(i) + ")";
+      pass = "__cppjit::take(" + a + ", m" + std::to_string(i) + ")";
+      break;
     case TypeKind::ObjectRef:
       decl << "  " << t.pointee << "* " << a << " = nullptr;\n";
       conversion = "object_in(env, " + arg + ", " + a + ")";

@@ -12,6 +12,8 @@ export interface TypeInfo {
   bits: number;
   signed: boolean;
   isConst: boolean;
+  /** References: T&& rather than T&. */
+  isRvalueRef?: boolean;
   record: number | null;
   pointee: string;
   pointeeKind: TypeKind;

@@ -134,6 +134,23 @@ export { described, normed, doubled, mixed, pow, summed, boxed };
     for (let line = 4; line <= 15; line++) expect(r.output).toContain(`bad.mts(${line},`);
   });
 
+  it('a std::unique_ptr<T> parameter also takes a T (C++ takes it over)', async () => {
+    const { text } = await dts('objmodel.d.ts', fixture('objmodel.h'), '-I', fixture('.'));
+    expect(text).toMatch(/sinkWidget: \{ \(w: I_std\$unique_ptr\S* \| I_om\$Widget\): number; \}/);
+    writeFileSync(path.join(dir, 'owned.mts'), `
+import cppyy from 'cppjit';
+import './objmodel.js';
+const { om } = cppyy.gbl;
+const box = new om.WidgetBox();
+box.add(new om.Widget(1));
+const n: number = om.sinkWidget(new om.Gadget(2)) + om.sinkWidget(om.makeWidget(3));
+export { n };
+`);
+    const r = await typecheck('owned', ['owned.mts', 'objmodel.d.ts']);
+    expect(r.output).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('<vector> with a known instantiation: typed methods; in seconds', async () => {
     const { ms } = await dts('vector.d.ts', '<vector>', '--scope', 'std', '--instantiate', 'std::vector<int>');
     expect(ms).toBeLessThan(45_000);

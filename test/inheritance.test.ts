@@ -1,4 +1,4 @@
-// test/inheritance.test.ts — JS classes extending C++ classes: overrides called from C++, super, base constructors, abstract bases, protected members, exceptions, lifetimes.
+// test/inheritance.test.ts — JS classes extending C++ classes: overrides called from C++, super, base constructors, abstract bases, protected members, exceptions, noexcept virtuals, lifetimes.
 import { inspect } from 'node:util';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import cppyy from '../esm/index.mjs';
@@ -288,6 +288,81 @@ describe('exceptions in overrides', () => {
   });
 });
 
+describe('noexcept virtuals', () => {
+  it('a JS override of a noexcept virtual runs when C++ calls it', () => {
+    class Loud extends inh.Quiet {
+      value(x: number) {
+        return 3 * x;
+      }
+      where() {
+        const p = new inh.Point();
+        p.x = 9;
+        return p;
+      }
+    }
+    expect(inh.valueTwice(new Loud(), 2)).toBe(12);
+    expect(inh.whereX(new Loud())).toBe(9);
+    class Same extends inh.Quiet {}
+    expect(inh.valueTwice(new Same(), 2)).toBe(4);
+  });
+
+  it('its exception does not unwind C++: C++ gets a value-initialised result, the JS caller gets the exception', () => {
+    const err = new RangeError('nope');
+    class Bad extends inh.Quiet {
+      value(): number {
+        throw err;
+      }
+      notify(i: number) {
+        if (i === 2) throw new Error(`notify ${i}`);
+      }
+      where(): unknown {
+        throw new Error('where');
+      }
+    }
+    inh.afterQuiet = 0;
+    let caught: unknown;
+    try {
+      inh.valueTwice(new Bad(), 1);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBe(err);
+    expect(inh.afterQuiet).toBe(1); // the noexcept caller ran to its end
+    expect(() => inh.notifyAll(new Bad(), 5)).toThrow('notify 2');
+    expect(() => inh.whereX(new Bad())).toThrow('where');
+    // The process goes on, and the next calls are normal.
+    class Fine extends inh.Quiet {
+      value(x: number) {
+        return x + 1;
+      }
+    }
+    expect(inh.valueTwice(new Fine(), 1)).toBe(4);
+  });
+
+  it('inside fn.async the exception rejects the promise', async () => {
+    const err = new Error('async nope');
+    class Bad extends inh.Quiet {
+      value(): number {
+        throw err;
+      }
+    }
+    const b = new Bad();
+    await expect(inh.valueTwice.async(b, 1)).rejects.toBe(err);
+  });
+
+  it('a noexcept virtual whose result type has no default constructor cannot be overridden', () => {
+    class Maker extends inh.Strict {
+      make() {
+        return null;
+      }
+    }
+    expect(() => new Maker()).toThrow(TypeError);
+    expect(() => new Maker()).toThrow(/noexcept and its result type .*NoDefault is not default-constructible/);
+    class Plain extends inh.Strict {}
+    expect(() => new Plain()).not.toThrow();
+  });
+});
+
 describe('lifetimes', () => {
   let Unit: any;
   beforeAll(() => {
@@ -338,5 +413,52 @@ describe('lifetimes', () => {
     expect(() => kept.delete()).not.toThrow();
     await collectGarbage();
     expect(collected.sort()).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  it('passing it to a std::unique_ptr parameter hands it to C++ without ll.disown', async () => {
+    const zoo = new inh.Zoo();
+    const collected: string[] = [];
+    const registry = new FinalizationRegistry((n: string) => collected.push(n));
+    (() => {
+      for (let i = 1; i <= 3; i++) {
+        const u = new Unit(i);
+        registry.register(u, `u${i}`);
+        zoo.adopt(u);
+      }
+    })();
+    await collectGarbage();
+    expect(collected).toEqual([]);
+    expect(lifetimes.alive()).toBe(3);
+    expect(zoo.total()).toBe(6); // the JS overrides still run, with their JS state
+    const kept = new Unit(10);
+    zoo.adopt(kept);
+    expect(cppyy.ll.isOwned(kept)).toBe(false);
+    expect(inh.areaOf(kept)).toBe(10);
+    zoo.clear(); // C++ deletes them
+    expect(lifetimes.alive()).toBe(0);
+    expect(lifetimes.destroyed).toBe(4);
+    expect(() => inh.areaOf(kept)).toThrow(/deleted/);
+    await collectGarbage();
+    expect(collected.sort()).toEqual(['u1', 'u2', 'u3']);
+    expect(lifetimes.destroyed).toBe(4);
+  });
+
+  it('a callee that drops it deletes it; one that leaves a && parameter alone gives it back', async () => {
+    const u = new Unit(4);
+    expect(inh.consumeShape(u)).toBe(4);
+    expect(lifetimes.alive()).toBe(0);
+    expect(() => u.describe()).toThrow(/deleted/);
+    const zoo = new inh.Zoo();
+    const v = new Unit(5);
+    expect(zoo.offer(v, false)).toBe(false);
+    expect(cppyy.ll.isOwned(v)).toBe(true);
+    expect(zoo.offer(v, true)).toBe(true);
+    expect(cppyy.ll.isOwned(v)).toBe(false);
+    expect(zoo.total()).toBe(5);
+    zoo.delete(); // its vector deletes v
+    expect(lifetimes.alive()).toBe(0);
+    expect(() => inh.areaOf(v)).toThrow(/deleted/);
+    await collectGarbage();
+    expect(lifetimes.destroyed).toBe(2);
   });
 });

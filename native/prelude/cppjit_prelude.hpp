@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -50,6 +51,7 @@ napi_status napi_is_arraybuffer(napi_env, napi_value, bool*);
 napi_status napi_get_arraybuffer_info(napi_env, napi_value, void**, size_t*);
 napi_status napi_get_typedarray_info(napi_env, napi_value, int*, size_t*, void**, napi_value*, size_t*);
 napi_status napi_close_handle_scope(napi_env, napi_handle_scope);
+napi_status napi_is_exception_pending(napi_env, bool*);
 }
 
 namespace __cppjit {
@@ -103,7 +105,7 @@ extern napi_value (*__cppjit_sig_throw)(napi_env, int);
 namespace __cppjit {
 
 // Conversion outcomes, reported to argError.
-enum : int { kOk = 0, kWrongType = 1, kOutOfRange = 2, kNotIntegral = 3, kNullObject = 4, kDeletedSelf = 5 };
+enum : int { kOk = 0, kWrongType = 1, kOutOfRange = 2, kNotIntegral = 3, kNullObject = 4, kDeletedSelf = 5, kNotCopyable = 6 };
 // Outcomes of Hooks::callJs.
 enum : int { kCallbackThrew = 1, kCallbackGone = 2 };
 constexpr int kUndefinedType = 0;  // napi_valuetype napi_undefined
@@ -135,6 +137,9 @@ int arg_in(napi_env, napi_value, std::string&);
 int cstring_in(napi_env, napi_value, std::string& storage, const char*& out);
 int address_in(napi_env, napi_value, void*& out);
 int bytes_in(napi_env, napi_value, void*& out);  // a TypedArray's data pointer (JS passes memory it keeps alive so)
+// A class parameter taken by value: JS passes the source object's address, negated when the callee
+// may move from it (std.move(x), or a temporary JS made for the call).
+int movable_in(napi_env, napi_value, void*& out, bool& moved);
 size_t given(napi_env, napi_value* argv, size_t argc, size_t minimum);
 napi_value undefined(napi_env);
 napi_value null_value(napi_env);
@@ -173,6 +178,33 @@ inline int object_in(napi_env env, napi_value v, T*& out) {
   if (!p) return kNullObject;
   out = static_cast<T*>(p);
   return kOk;
+}
+
+// The source of a by-value class parameter; a move-only class must be moved from.
+template <class T>
+inline int value_in(napi_env env, napi_value v, T*& out, bool& moved) {
+  void* p;
+  if (int e = movable_in(env, v, p, moved))
+    if (bytes_in(env, v, p)) return e;
+  if (!p) return kNullObject;
+  if constexpr (!std::is_copy_constructible_v<T>)
+    if (!moved) return kNotCopyable;
+  out = static_cast<T*>(p);
+  return kOk;
+}
+
+// The parameter itself: a prvalue, so it is constructed in place (one move or one copy).
+template <class T>
+inline T take(T* p, bool moved) {
+  if constexpr (std::is_copy_constructible_v<T> && std::is_move_constructible_v<T>) {
+    if (moved) return T(std::move(*p));
+    return T(*p);
+  } else if constexpr (std::is_move_constructible_v<T>) {
+    return T(std::move(*p));
+  } else {
+    static_assert(std::is_copy_constructible_v<T>, "a class that can be neither copied nor moved cannot be passed by value");
+    return T(*p);
+  }
 }
 
 template <class T>
@@ -296,6 +328,10 @@ struct async_call {
 napi_value queue_async(napi_env env, async_call* job);  // the job's promise; takes ownership
 napi_value call_js(napi_env, void* target, size_t argc, napi_value* argv);  // throws js_exception
 [[noreturn]] void result_error(napi_env, int signature, int code, napi_value value);
+// Called in a catch block of a JS override of a noexcept virtual: nothing may unwind through the
+// noexcept frame, so the exception is left pending in JS instead (the JS caller gets it when the
+// call that entered C++ returns; the first one wins); inside fn.async it fails the job.
+void defer_exception() noexcept;
 
 // A std::function parameter from what JS passes: a JS function (kept alive by the std::function's
 // copies), a bigint (the address of a C++ function of exactly this signature), a number (the
@@ -530,6 +566,18 @@ int address_in(napi_env env, napi_value v, void*& out) {
   return kWrongType;
 }
 
+int movable_in(napi_env env, napi_value v, void*& out, bool& moved) {
+  double d;
+  if (napi_get_value_double(env, v, &d) == 0 && d < 0) {
+    if (!(d > -18446744073709551616.0)) return kWrongType;
+    moved = true;
+    out = reinterpret_cast<void*>(static_cast<uintptr_t>(-d));
+    return kOk;
+  }
+  moved = false;
+  return address_in(env, v, out);
+}
+
 static thread_local bool guard_entering = false;
 
 bool guard_wanted() {
@@ -649,13 +697,52 @@ void result_error(napi_env env, int signature, int code, napi_value value) {
   throw js_exception(__cppjit_hooks.resultError(env, signature, code, value));
 }
 
+// Pool threads cannot throw into JS: what defer_exception() catches there fails the running job.
+static thread_local bool in_async_job = false;
+static thread_local std::exception_ptr deferred;
+
+void defer_exception() noexcept {
+  if (!on_main_thread()) {
+    if (in_async_job) {
+      if (!deferred) deferred = std::current_exception();
+      return;
+    }
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "cppjit: a JS override of a noexcept method threw on a non-JS thread; lost: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "cppjit: a JS override of a noexcept method threw on a non-JS thread; lost\n");
+    }
+    return;
+  }
+  napi_env env = __cppjit_hooks.env;
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != 0 || pending) return;
+  try {
+    throw;
+  } catch (const js_exception& e) {
+    e.rethrow(env);
+  } catch (...) {
+    try {
+      __cppjit_hooks.exception(env);
+    } catch (...) {
+    }
+  }
+}
+
 static void async_execute(void* p) {
   auto* job = static_cast<async_call*>(p);
+  in_async_job = true;
+  deferred = nullptr;
   try {
     job->run();
   } catch (...) {
     job->error = std::current_exception();
   }
+  if (deferred && !job->error) job->error = deferred;
+  deferred = nullptr;
+  in_async_job = false;
 }
 
 // A failure leaves a JS exception pending (the addon rejects the promise with it).

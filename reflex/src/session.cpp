@@ -148,7 +148,8 @@ void Session::Impl::discardInput(clang::PartialTranslationUnit& unit) {
         auto* nd = llvm::dyn_cast<clang::NamedDecl>(d);
         if (!nd || !nd->getDeclName() || llvm::isa<clang::NamespaceDecl>(nd) || d->isFromASTFile()) continue;
         auto found = map->find(nd->getDeclName());
-        if (found != map->end()) found->second.remove(nd);
+        // An entry emptied by an earlier rollback of the same input stays in the map, empty.
+        if (found != map->end() && !found->second.isNull()) found->second.remove(nd);
       }
     }
     restoreShadowedDeclarations(input, ci().getSourceManager());
@@ -180,7 +181,8 @@ void Session::Impl::forgetExternC(clang::TranslationUnitDecl* input) {
         if (auto* var = llvm::dyn_cast_or_null<clang::VarDecl>(nd)) isExternC = var->isExternC();
         if (!isExternC || !map) continue;
         auto found = map->find(nd->getDeclName());
-        if (found != map->end()) found->second.remove(nd);
+        // An entry emptied by an earlier rollback of the same input stays in the map, empty.
+        if (found != map->end() && !found->second.isNull()) found->second.remove(nd);
       }
     };
     forget(input);

@@ -8,6 +8,7 @@ import { objectAddress } from './objects';
 import { CppPointer, makePointer, pointerAddress, setElementAccess } from './pointers';
 import type { ElementAccess } from './pointers';
 import { arrayAccess, assignStruct, structPointer } from './structs';
+import { Rvalue } from './rvalues';
 import { functionFromPointer, functionPointerAddress } from './callbacks';
 import { callOperator } from '../proxy/operators';
 
@@ -51,10 +52,10 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
       return {
         // A live view into the enclosing object, keeping it alive.
         read: (a, owner) => wrap(state, a, false, owner),
-        // An instance copies through the class's operator= (as `obj.field = value` does in C++); an
-        // object literal sets the fields it names (C structs).
+        // An instance copies through the class's operator= (as `obj.field = value` does in C++),
+        // std.move(x) moves; an object literal sets the fields it names (C structs).
         write: (a, v) => {
-          if (v instanceof state.cls) callOperator('=', wrap(state, a, false), [v]);
+          if (v instanceof state.cls || (v instanceof Rvalue && v.object instanceof state.cls)) callOperator('=', wrap(state, a, false), [v]);
           else assignStruct(state, a, v);
         },
       };

@@ -10,20 +10,25 @@ import { defineHelpers } from '../proxy/protocols';
 const conversions = new Map<string, NativeFunction | null>();
 let counter = 0;
 
-export function implicitConversion(from: ClassState, to: ClassState): NativeFunction | null {
-  const key = `${from.id}>${to.id}`;
+// From std.move(x) (`moved`), the conversion may move from x: unique_ptr<Derived> → unique_ptr<Base>.
+export function implicitConversion(from: ClassState, to: ClassState, moved = false): NativeFunction | null {
+  const key = `${from.id}>${to.id}${moved ? '&&' : ''}`;
   let found = conversions.get(key);
   if (found !== undefined) return found;
   found = null;
   const source = from.info.spelling;
   const target = to.info.spelling;
   const n = ++counter;
+  const argument = moved ? `${source}&&` : `const ${source}&`;
   try {
     const [convertible] = defineHelpers(
-      `inline bool convertible_${n}() { return std::is_convertible_v<const ${source}&, ${target}> && std::is_destructible_v<${target}>; }\n`,
+      `inline bool convertible_${n}() { return std::is_convertible_v<${argument}, ${target}> && std::is_destructible_v<${target}>; }\n`,
       [`convertible_${n}`]);
-    if (convertible() === true)
-      found = defineHelpers(`inline ${target} convert_${n}(const ${source}& from) { return from; }\n`, [`convert_${n}`])[0];
+    if (convertible() === true) {
+      const body = moved ? `inline ${target} convert_${n}(${source}& from) { return static_cast<${source}&&>(from); }\n`
+        : `inline ${target} convert_${n}(const ${source}& from) { return from; }\n`;
+      found = defineHelpers(body, [`convert_${n}`])[0];
+    }
   } catch {
     found = null; // a class C++ cannot name here (a local or anonymous type): no conversion
   }
@@ -31,7 +36,7 @@ export function implicitConversion(from: ClassState, to: ClassState): NativeFunc
   return found;
 }
 
-/** For overload ranking: whether an instance of class `argId` converts implicitly to the class at `record`. */
-export function convertsImplicitly(argId: number, record: number): boolean {
-  return implicitConversion(classById(argId), classFor(record)) !== null;
+/** For overload ranking: whether an instance of class `argId` (std.move()d: `moved`) converts implicitly to the class at `record`. */
+export function convertsImplicitly(argId: number, record: number, moved = false): boolean {
+  return implicitConversion(classById(argId), classFor(record), moved) !== null;
 }

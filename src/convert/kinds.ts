@@ -20,6 +20,16 @@ export const K_ARRAY_INT = 13; // every element an int32 (or an integer TypedArr
 export const K_ARRAY_NUMBER = 14; // every element a number (or a float TypedArray)
 export const K_ARRAY_STRING = 15; // every element a string
 export const FIRST_CLASS = 16;
+/**
+ * Added to a class's kind for std.move(obj) (an xvalue). Kinds share 16 bits in the resolution
+ * cache key, so class ids stay below RVALUE_KIND - FIRST_CLASS.
+ */
+export const RVALUE_KIND = 0x8000;
+
+/** The class id of an instance kind (moved or not). */
+export function classOfKind(kind: number): number {
+  return (kind >= RVALUE_KIND ? kind - RVALUE_KIND : kind) - FIRST_CLASS;
+}
 
 export const IMPOSSIBLE = -1;
 
@@ -115,21 +125,23 @@ export function kindName(kind: number): string {
     case K_POINTER: return 'pointer';
     case K_OBJECT: return 'object';
     case K_ARRAY: case K_ARRAY_INT: case K_ARRAY_NUMBER: case K_ARRAY_STRING: return 'array';
-    default: return 'C++ object';
+    default: return kind >= RVALUE_KIND ? 'std.move(C++ object)' : 'C++ object';
   }
 }
 
 /** Relationship query supplied by the class layer: depth of `argClass` below `paramRecord`, or -1. */
 export type Derivation = (argClassId: number, paramRecord: number) => number;
 /** Whether an instance of `argClassId` converts implicitly (converting constructor or operator) to the class at `paramRecord`. */
-export type Conversion = (argClassId: number, paramRecord: number) => boolean;
+export type Conversion = (argClassId: number, paramRecord: number, moved: boolean) => boolean;
+/** Depth of `argClassId` below T when the class at `paramRecord` is std::unique_ptr<T> (C++ takes the object), or -1. */
+export type Adoption = (argClassId: number, paramRecord: number) => number;
 
 /**
  * Cost of passing a value of `kind` to a parameter of type `t` (lower is better), or IMPOSSIBLE.
  * Mirrors cppyy: integral numbers prefer integer parameters (int first), non-integral ones floating
  * point; an exact class beats a base class.
  */
-export function score(t: TypeInfo, kind: number, derivation: Derivation, conversion?: Conversion): number {
+export function score(t: TypeInfo, kind: number, derivation: Derivation, conversion?: Conversion, adoption?: Adoption): number {
   switch (t.kind) {
     case 'int':
       if (kind === K_INT32) return t.bits === 32 && t.signed ? 0 : t.bits === 64 ? 1 : 2;
@@ -184,10 +196,22 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       if (isArrayKind(kind) && t.kind === 'objectptr') return literalCheck(t) ? 6 : IMPOSSIBLE;
       if (isArrayKind(kind)) return sequenceScore(t, kind);
       if (kind < FIRST_CLASS || t.record === null) return IMPOSSIBLE;
-      const depth = derivation(kind - FIRST_CLASS, t.record);
-      if (depth >= 0) return depth === 0 ? 0 : 2 + depth;
+      const id = classOfKind(kind);
+      const moved = kind >= RVALUE_KIND;
+      // An xvalue binds to T, T&& and const T& (worse), never to T& or T*. An lvalue binding to
+      // T&& (allowed: JS cannot always say std.move) ranks after a const T& overload.
+      if (moved && (t.kind === 'objectptr' || (t.kind === 'objectref' && !t.isConst && !t.isRvalueRef))) return IMPOSSIBLE;
+      const penalty = moved ? (t.kind === 'objectref' && !t.isRvalueRef ? 1 : 0) : t.isRvalueRef ? 1 : 0;
+      const depth = derivation(id, t.record);
+      if (depth >= 0) return (depth === 0 ? 0 : 2 + depth) + penalty;
       // A temporary made by C++'s implicit conversion binds to a value or const reference only.
-      if (conversion && takesTemporary(t) && conversion(kind - FIRST_CLASS, t.record)) return 20;
+      // From std.move(x) also to T&& (a temporary binds to it), moving from x.
+      if (conversion && (takesTemporary(t) || (moved && t.isRvalueRef)) && conversion(id, t.record, moved)) return 20;
+      // A JS-owned object handed to a std::unique_ptr<T> parameter (by value or &&).
+      if (adoption && (t.kind === 'object' || t.isRvalueRef)) {
+        const below = adoption(id, t.record);
+        if (below >= 0) return 10 + below;
+      }
       return IMPOSSIBLE;
     }
     case 'funcptr':
@@ -201,7 +225,7 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       // A TypedArray in place (the element type is checked on conversion); a std::vector overload ranks first.
       if (isArrayKind(kind)) return 8;
       if ((kind === K_STRING || kind === K_CHAR) && t.pointeeKind === 'char') return 3;
-      if (kind >= FIRST_CLASS && t.pointeeKind === 'void') return 3;
+      if (kind >= FIRST_CLASS && kind < RVALUE_KIND && t.pointeeKind === 'void') return 3;
       if (kind === K_OBJECT && t.pointeeKind === 'void') return 7; // an ArrayBuffer (a struct literal ranks first)
       if (kind === K_BIGINT) return 4;
       return IMPOSSIBLE;

@@ -1,10 +1,13 @@
 // src/convert/objects.ts — JS instances to C++ addresses, with the class check C++ would do.
 import type { ClassState, CppObject } from '../proxy/classes';
 import { ADDRESS, CLASS_STATE, OFFSETS } from '../proxy/symbols';
+import { Rvalue } from './rvalues';
 
 /** Address of `value`'s `state` subobject; TypeError when `value` is not an instance of that class. */
 export function objectAddress(value: unknown, state: ClassState, expected: string): number {
   if (value === null || typeof value !== 'object' || !(value instanceof state.cls)) {
+    // std.move(x) where no move is possible (a callback's result, a field) passes x itself.
+    if (value instanceof Rvalue) return objectAddress(value.object, state, expected);
     const got = value !== null && typeof value === 'object' && (value as CppObject)[CLASS_STATE]
       ? ((value as CppObject)[CLASS_STATE] as ClassState).info.spelling
       : value === null ? 'null' : typeof value;

@@ -1,6 +1,7 @@
 // src/dts/generate.ts — walks what headers declared (namespaces, classes, functions, enums, templates) and writes a .d.ts augmenting CppGlobal.
 import { native } from '../native';
-import type { FunctionInfo, MemberInfo, TemplateShapeInfo } from '../types';
+import type { FunctionInfo, MemberInfo, TemplateShapeInfo, TypeInfo } from '../types';
+import { adoptsObjects, uniqueElement } from '../convert/ownership';
 import { isOptionalParam, paramName, propertyKey, tsType } from './types';
 
 /**
@@ -162,6 +163,14 @@ class Generator {
     return text ? `/** ${text.replace(/\*\//g, '*\\/').replace(/\n/g, ' ')} */ ` : '';
   }
 
+  /** ` | T` for a std::unique_ptr<T> parameter (by value or &&), which also takes a T that JS owns (see convert/ownership.ts). */
+  private adoptable(t: TypeInfo): string {
+    if (!adoptsObjects(t)) return '';
+    const element = uniqueElement(t.record!);
+    const name = element ? this.classType(element.scope) : null;
+    return name ? ` | ${name}` : '';
+  }
+
   /** `(a: number, b?: number): number` (a construct signature when `constructs` names the instance type). */
   private signature(f: FunctionInfo, constructs?: string): string {
     const used = new Set<string>();
@@ -170,7 +179,7 @@ class Generator {
     while (least > 0 && isOptionalParam(f.params[least - 1].type)) least--;
     const params = f.params.map((p, i) => {
       const optional = i >= least ? '?' : '';
-      return `${paramName(p.name, i, used)}${optional}: ${tsType(p.type, 'in', this.classType)}`;
+      return `${paramName(p.name, i, used)}${optional}: ${tsType(p.type, 'in', this.classType)}${this.adoptable(p.type)}`;
     });
     const result = constructs ?? tsType(f.result, 'out', this.classType);
     return `(${params.join(', ')}): ${result}`;

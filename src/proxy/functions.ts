@@ -3,11 +3,13 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, acceptsUndefined, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, acceptsUndefined, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
 import { convertsImplicitly, implicitConversion } from '../convert/implicit';
 import { releasingTemporaries, temporaries, temporaryConversion, temporarySequence } from '../convert/temporaries';
 import type { Temporary } from '../convert/temporaries';
 import { objectAddress } from '../convert/objects';
+import { Rvalue } from '../convert/rvalues';
+import { adoptedAddress, adoptionDepth, adoptsObjects, uniqueElement } from '../convert/ownership';
 import { CppPointer, makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
 import { acceptsLiteral, convertingForLater, isPlainObject, releasingStructs, structPointer, temporaryStruct, temporaryStructArray } from '../convert/structs';
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
@@ -80,15 +82,31 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
       const sequence = acceptsSequence(t);
       const temporary = takesTemporary(t);
       const literal = acceptsLiteral(t);
+      // A by-value parameter moves from what it is given as a negative address: std.move(x), and
+      // the temporaries made for the call.
+      const byValue = t.kind === 'object';
+      const movable = (address: number) => (byValue ? -address : address);
+      const element = adoptsObjects(t) ? uniqueElement(t.record!) : null;
+      const expected = `${state.info.spelling} (${t.display})`;
+      const lvalueOnly = t.kind === 'objectref' && !t.isConst && !t.isRvalueRef;
       return (v) => {
         try {
+          if (v instanceof state.cls) return objectAddress(v, state, expected);
           if (literal && isPlainObject(v)) return temporaryStruct(state, v);
-          if (sequence && (Array.isArray(v) || ArrayBuffer.isView(v))) return temporarySequence(state, v as ArrayLike<unknown>);
-          if (temporary && v instanceof Object && !(v instanceof state.cls) && (v as CppObject)[CLASS_STATE]) {
-            const convert = implicitConversion((v as CppObject)[CLASS_STATE] as ClassState, state);
-            if (convert) return temporaryConversion(convert, v);
+          if (sequence && (Array.isArray(v) || ArrayBuffer.isView(v))) return movable(temporarySequence(state, v as ArrayLike<unknown>));
+          let moved = false;
+          if (v instanceof Rvalue) {
+            if (lvalueOnly) throw new TypeError(`std.move(x) is an rvalue: it cannot bind to ${t.display}`);
+            moved = true;
+            v = v.object;
           }
-          return objectAddress(v, state, `${state.info.spelling} (${t.display})`);
+          if (v instanceof Object && !(v instanceof state.cls) && (v as CppObject)[CLASS_STATE]) {
+            if (element && v instanceof element.cls) return adoptedAddress(v as unknown as CppObject, state, element, byValue);
+            const convert = temporary || (moved && t.isRvalueRef) ? implicitConversion((v as CppObject)[CLASS_STATE] as ClassState, state, moved) : null;
+            if (convert) return movable(temporaryConversion(convert, v));
+          }
+          const address = objectAddress(v, state, expected);
+          return moved ? movable(address) : address;
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;
           throw e;
@@ -104,6 +122,7 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
           if (literal && isPlainObject(v)) return temporaryStruct(state, v);
           if (literal && Array.isArray(v)) return temporaryStructArray(state, v);
           if (v instanceof CppPointer) return structPointer(v, state);
+          if (v instanceof Rvalue) throw new TypeError(`std.move(x) is an rvalue: it has no address to pass as ${t.display}`);
           return objectAddress(v, state, `${state.info.spelling} (${t.display}) or null`);
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;
@@ -217,7 +236,7 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
     return convert ? convert(r) : r;
   };
   // Wrappers only for the callables that need them, so plain calls stay one closure deep.
-  if (info.params.some((p) => takesTemporary(p.type))) invoke = releasingTemporaries(invoke);
+  if (info.params.some((p) => takesTemporary(p.type) || (p.type.kind === 'objectref' && p.type.isRvalueRef))) invoke = releasingTemporaries(invoke);
   if (info.params.some((p) => acceptsLiteral(p.type))) invoke = releasingStructs(invoke);
   if (info.params.some((p) => p.type.kind === 'funcptr')) invoke = keepingCallbacks(invoke);
   return invoke;
@@ -375,7 +394,7 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
         continue;
       }
       // An undefined before the last given argument cannot stand for a C++ value.
-      const s = k === K_UNDEFINED && !acceptsUndefined(info.params[i].type) ? IMPOSSIBLE : score(info.params[i].type, k, derivationDepth, convertsImplicitly);
+      const s = k === K_UNDEFINED && !acceptsUndefined(info.params[i].type) ? IMPOSSIBLE : score(info.params[i].type, k, derivationDepth, convertsImplicitly, adoptionDepth);
       if (s === IMPOSSIBLE) {
         mismatch = `argument ${i + 1}: ${describeMismatch(info.params[i], k)}`;
         break;
@@ -397,7 +416,7 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
     reasons.push(`  template ${set.templates.callee}${set.templates.explicitArgs ? `<${set.templates.explicitArgs}>` : ''}: ${made}`);
   }
   if (!best) {
-    const shown = kinds.map((k) => (k >= FIRST_CLASS ? 'object' : typeof args[kinds.indexOf(k)])).join(', ');
+    const shown = kinds.map((k) => (k >= RVALUE_KIND ? 'std.move(object)' : k >= FIRST_CLASS ? 'object' : typeof args[kinds.indexOf(k)])).join(', ');
     throw new TypeError(`no overload of ${set.name} accepts (${shown}); candidates:\n${reasons.join('\n')}`);
   }
   return best;

@@ -7,8 +7,10 @@
 // `__cppjit_super_f` call Base's own implementation non-virtually (super.f(), and protected
 // methods); a "bridge" prototype inserted between the first JS class and Base.prototype maps
 // `f` to them, and exposes protected fields. Lifetimes: JS owns the object after `new`, so the
-// C++ object dies with the JS one; after `cppyy.ll.disown(obj)` C++ owns it, and the JS object is
-// kept alive until C++ deletes it (its destructor tells JS, and later use of the JS object throws).
+// C++ object dies with the JS one; after `cppyy.ll.disown(obj)` (or passing it to a
+// std::unique_ptr parameter, see convert/ownership.ts) C++ owns it, and the JS object is kept
+// alive until C++ deletes it (its destructor tells JS, and later use of the JS object throws).
+// Overrides of noexcept virtuals catch what the JS method throws and leave it pending in JS.
 import { native } from '../native';
 import type { ClassInfo, FunctionInfo } from '../types';
 import { pinnedCallback } from '../convert/callbacks';
@@ -193,6 +195,22 @@ function cppIdentifier(name: string): string {
   return /^[A-Za-z]/.test(clean) ? clean : `C${clean}`;
 }
 
+/**
+ * The body of an override of a noexcept virtual: a JS exception must not unwind through it, so it
+ * is left pending for the JS caller (see defer_exception in the prelude) and C++ gets a
+ * value-initialised result. A result type without a default constructor fails to compile with a
+ * marker that buildDerived turns into a TypeError.
+ */
+function noexceptBody(v: FunctionInfo, invoke: string, index: number): string[] {
+  if (v.result.kind === 'void') return [`    try { ${invoke}; } catch (...) { __cppjit::defer_exception(); }`];
+  const R = `__cppjit::type_t<${v.result.spelling}>`;
+  return [
+    `    static_assert(std::is_default_constructible_v<${R}>, "cppjit-noexcept-result-${index}");`,
+    `    try { return ${invoke}; } catch (...) { __cppjit::defer_exception(); }`,
+    `    return ${R}{};`,
+  ];
+}
+
 /** Generates, compiles and describes the C++ subclass for `jsClass`. */
 function buildDerived(jsClass: Function): Derived {
   const { base, first } = cppBaseOf(jsClass);
@@ -222,12 +240,16 @@ function buildDerived(jsClass: Function): Derived {
   const gone = `reinterpret_cast<void (*)(int)>(0x${destroyedCallback.address.toString(16)}ULL)`;
   lines.push(`  ~${name}() { try { ${gone}(__cppjit_slot); } catch (...) {} }`);
 
+  const noexceptResults: FunctionInfo[] = [];
   for (const v of info.virtuals ?? []) {
     if (!defined.has(v.name)) {
       if (v.isPure) throw new TypeError(`${where}: it must implement ${v.signature} (pure virtual)`);
       continue;
     }
-    if (v.isNoexcept) throw new TypeError(`${where}: ${v.signature} is noexcept; a JS method cannot override it (its exceptions could not unwind)`);
+    if (v.isNoexcept && (v.result.kind === 'objectref' || v.result.spelling.endsWith('&'))) {
+      throw new TypeError(`${where}: cannot override ${v.signature}: it is noexcept and returns a reference, and there is ` +
+        'nothing to refer to when the JS method throws');
+    }
     const params = v.params.map((p) => p.type.spelling);
     const type = `${v.result.spelling}(int${params.map((p) => ', ' + p).join('')})`;
     let callback;
@@ -238,7 +260,14 @@ function buildDerived(jsClass: Function): Derived {
     }
     const call = `reinterpret_cast<${v.result.spelling} (*)(int${params.map((p) => ', ' + p).join('')})>(0x${callback.address.toString(16)}ULL)`;
     const args = forward(v, params.length);
-    lines.push(`  ${v.result.spelling} ${v.name}(${paramList(v, params.length)})${qualifiers(v)} override { return ${call}(__cppjit_slot${args ? ', ' + args : ''}); }`);
+    const invoke = `${call}(__cppjit_slot${args ? ', ' + args : ''})`;
+    const head = `  ${v.result.spelling} ${v.name}(${paramList(v, params.length)})${qualifiers(v)}`;
+    if (!v.isNoexcept) {
+      lines.push(`${head} override { return ${invoke}; }`);
+    } else {
+      lines.push(`${head} noexcept override {`, ...noexceptBody(v, invoke, noexceptResults.length), '  }');
+      noexceptResults.push(v);
+    }
   }
 
   // Non-virtual calls of the base's implementations: super.f() and protected methods.
@@ -256,6 +285,12 @@ function buildDerived(jsClass: Function): Derived {
   try {
     native().cppdef(lines.join('\n'));
   } catch (e) {
+    const failed = /cppjit-noexcept-result-(\d+)/.exec(e instanceof Error ? e.message : '');
+    if (failed) {
+      const v = noexceptResults[Number(failed[1])];
+      throw new TypeError(`${where}: cannot override ${v.signature}: it is noexcept and its result type ${v.result.display} ` +
+        'is not default-constructible, so there is no value to give C++ when the JS method throws');
+    }
     if (e instanceof Error) e.message = `${where}: cannot compile its C++ subclass: ${e.message}`;
     throw e;
   }

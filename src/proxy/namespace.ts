@@ -4,6 +4,7 @@ import { native } from '../native';
 import { CPP_NAME, NAMESPACE_STATE } from './symbols';
 import { OverloadSet, makeCallable } from './functions';
 import { memberValue } from './members';
+import { withMoveMarker } from '../convert/rvalues';
 
 interface NamespaceState {
   scope: number;
@@ -25,7 +26,8 @@ function resolveMember(state: NamespaceState, name: string): { found: boolean; v
     const callable = (m.functions ?? []).filter((f) => !f.isProtected);
     if (!callable.length && !m.hasTemplates) return { found: false };
     const templates = m.hasTemplates ? { callee: m.qualifiedName ?? qualified } : null;
-    descriptor = { value: makeCallable(new OverloadSet(qualified, callable, null, templates), state.object, name, true), writable: true };
+    const fn = makeCallable(new OverloadSet(qualified, callable, null, templates), state.object, name, true);
+    descriptor = { value: qualified === 'std::move' ? withMoveMarker(fn) : fn, writable: true };
   } else {
     descriptor = memberValue(m);
   }

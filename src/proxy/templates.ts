@@ -5,6 +5,7 @@ import { CLASS_STATE, CPP_NAME } from './symbols';
 import type { ClassState, CppObject } from './classes';
 import { classFor } from './classes';
 import { CppPointer } from '../convert/pointers';
+import { Rvalue } from '../convert/rvalues';
 import { K_ARRAY_INT, K_ARRAY_NUMBER, K_ARRAY_STRING, kindOf } from '../convert/kinds';
 
 /** Spells one template argument: strings as written, classes and types by their C++ name, numbers as literals. */
@@ -111,6 +112,7 @@ export function deducedType(value: unknown): string | null {
       if (value === null) return 'decltype(nullptr)';
       const state = (value as CppObject)[CLASS_STATE] as ClassState | undefined;
       if (state) return `${state.info.spelling}&`;
+      if (value instanceof Rvalue) return `${(value.object[CLASS_STATE] as ClassState).info.spelling}&&`;
       if (value instanceof CppPointer) return `${value.type}*`;
       if (Array.isArray(value) || ArrayBuffer.isView(value)) {
         const element = arrayElementType(value as unknown[]);
