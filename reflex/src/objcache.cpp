@@ -208,24 +208,39 @@ void Session::Impl::startObjectCache(const SessionOptions& options) {
       });
 }
 
-// Materialising a sealed input's module can bring earlier modules along: the input's object is
-// the one that defines the first symbol asked for.
-void Session::Impl::observeObject(const llvm::MemoryBuffer& object) {
-  if (captureSymbol.empty() || captured) return;
+// An object file's symbols (name, flags); nothing when it cannot be read.
+struct ObjectSymbol {
+  std::string name;
+  uint32_t flags;
+};
+static std::optional<std::vector<ObjectSymbol>> symbolsOf(const llvm::MemoryBuffer& object) {
   auto file = llvm::object::ObjectFile::createObjectFile(object.getMemBufferRef());
   if (!file) {
     llvm::consumeError(file.takeError());
-    return;
+    return std::nullopt;
   }
+  std::vector<ObjectSymbol> out;
   for (const llvm::object::SymbolRef& symbol : (*file)->symbols()) {
     auto name = symbol.getName();
     auto flags = symbol.getFlags();
     if (!name || !flags) {
       if (!name) llvm::consumeError(name.takeError());
       if (!flags) llvm::consumeError(flags.takeError());
-      continue;
+      return std::nullopt;
     }
-    if (*name == captureSymbol && !(*flags & llvm::object::SymbolRef::SF_Undefined)) {
+    out.push_back({name->str(), *flags});
+  }
+  return out;
+}
+
+// Materialising a sealed input's module can bring earlier modules along: the input's object is
+// the one that defines the first symbol asked for.
+void Session::Impl::observeObject(const llvm::MemoryBuffer& object) {
+  if (captureSymbol.empty() || captured) return;
+  auto symbols = symbolsOf(object);
+  if (!symbols) return;
+  for (const auto& symbol : *symbols) {
+    if (symbol.name == captureSymbol && !(symbol.flags & llvm::object::SymbolRef::SF_Undefined)) {
       captured = llvm::MemoryBuffer::getMemBufferCopy(object.getBuffer(), captureSymbol);
       return;
     }
@@ -236,23 +251,13 @@ std::optional<std::vector<void*>> Session::Impl::linkObject(std::unique_ptr<llvm
                                                             const std::vector<std::string>& symbols) {
   // Every name it needs must resolve before it reaches the JIT: a failed link would report to
   // stderr and leave its symbols unusable for the compile that replaces it.
-  auto file = llvm::object::ObjectFile::createObjectFile(object->getMemBufferRef());
-  if (!file) {
-    llvm::consumeError(file.takeError());
-    return std::nullopt;
-  }
+  auto contents = symbolsOf(*object);
+  if (!contents) return std::nullopt;
   std::vector<std::string> needed;
-  for (const llvm::object::SymbolRef& symbol : (*file)->symbols()) {
-    auto flags = symbol.getFlags();
-    auto name = symbol.getName();
-    if (!flags || !name) {
-      if (!flags) llvm::consumeError(flags.takeError());
-      if (!name) llvm::consumeError(name.takeError());
-      return std::nullopt;
-    }
-    if (!(*flags & llvm::object::SymbolRef::SF_Undefined) || (*flags & llvm::object::SymbolRef::SF_Weak)) continue;
-    if (name->empty() || *name == "_GLOBAL_OFFSET_TABLE_") continue;  // the linker's own
-    needed.push_back(name->str());
+  for (const auto& symbol : *contents) {
+    if (!(symbol.flags & llvm::object::SymbolRef::SF_Undefined) || (symbol.flags & llvm::object::SymbolRef::SF_Weak)) continue;
+    if (symbol.name.empty() || symbol.name == "_GLOBAL_OFFSET_TABLE_") continue;  // the linker's own
+    needed.push_back(symbol.name);
   }
   if (!unresolvedNames(needed).empty()) return std::nullopt;
   auto engine = interp->getExecutionEngine();

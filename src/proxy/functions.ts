@@ -61,6 +61,18 @@ export class OverloadSet {
 
 type Converter = (value: unknown) => unknown;
 
+/** The converter, its errors prefixed with where the value was going. */
+function located(where: string, convert: Converter): Converter {
+  return (v) => {
+    try {
+      return convert(v);
+    } catch (e) {
+      (e as Error).message = `${where}: ${(e as Error).message}`;
+      throw e;
+    }
+  };
+}
+
 function argumentConverter(t: TypeInfo, where: string): Converter | null {
   const callable = callbackArgument(t, where);
   if (callable) return callable;
@@ -68,16 +80,7 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
     case 'object':
     case 'objectref': {
       const optional = optionalArgument(t);
-      if (optional) {
-        return (v) => {
-          try {
-            return optional(v);
-          } catch (e) {
-            (e as Error).message = `${where}: ${(e as Error).message}`;
-            throw e;
-          }
-        };
-      }
+      if (optional) return located(where, optional);
       const state = classFor(t.record!);
       const sequence = acceptsSequence(t);
       const temporary = takesTemporary(t);
@@ -132,15 +135,7 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
     }
     case 'pointer':
     case 'arithref': {
-      const convert = t.kind === 'pointer' ? pointerConverter(t) : referenceConverter(t);
-      return (v) => {
-        try {
-          return convert(v);
-        } catch (e) {
-          (e as Error).message = `${where}: ${(e as Error).message}`;
-          throw e;
-        }
-      };
+      return located(where, t.kind === 'pointer' ? pointerConverter(t) : referenceConverter(t));
     }
     default:
       return null;
