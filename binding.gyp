@@ -19,6 +19,7 @@
         "native/thunks.cc",
         "reflex/src/diagnostics.cpp",
         "reflex/src/functions.cpp",
+        "reflex/src/jit.cpp",
         "reflex/src/layout.cpp",
         "reflex/src/templates.cpp",
         "reflex/src/objcache.cpp",
@@ -32,7 +33,7 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "reflex/include"
       ],
-      "defines": ["NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "cflags_cc": [

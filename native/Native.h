@@ -5,8 +5,12 @@
 #include <napi.h>
 
 #include <pthread.h>
+#include <sys/types.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,18 +19,74 @@
 
 namespace cppjit {
 
+// Process-wide: one interpreter shared by every env (the main thread and each worker) that started it.
 struct AddonState {
   std::unique_ptr<reflex::Session> session;
+  int users = 0;         // envs that started and are not torn down yet
+  bool retired = false;  // the session was destroyed (main thread's teardown): its registries cannot serve a new one
   // Every callable handed to JS, indexed by its function id (fid); thunks name their fid in
   // error reports so messages can quote the C++ signature.
   std::vector<reflex::FunctionDesc> functions;
   std::unordered_map<const void*, int> fidByDecl;
-  Napi::FunctionReference cppError;
-  Napi::FunctionReference compileError;
-  double* scratch = nullptr;  // shared with JS (Float64Array) and with thunks
   unsigned thunkCounter = 0;
   ~AddonState();
 };
+
+// Serialises every use of the interpreter and of the process-wide registries (AddonState, callback
+// signatures and slots, compiled thunk maps). Recursive: an entry point may reach another (a
+// finalizer during a reflection call, JS called back from cppexec). Calls of compiled thunks never take it.
+std::recursive_mutex& interpreterMutex();
+using InterpreterLock = std::lock_guard<std::recursive_mutex>;
+// A JS function wrapped so that it runs under interpreterMutex.
+Napi::Function lockedFunction(Napi::Env env, const char* name, Napi::Value (*callback)(const Napi::CallbackInfo&));
+
+struct Request;  // async.cc: a call another thread asked this env's thread to run
+
+// A JS thread (one env) as other threads see it: where callbacks into its JS functions must run,
+// and where references released elsewhere are deleted. Shared by what C++ may keep past the env
+// (std::function targets, captured JS exceptions), hence reference counted.
+struct Home {
+  napi_env env = nullptr;
+  pthread_t thread{};
+  pid_t tid = 0;                    // for /proc: whether the thread sleeps (deadlock detection)
+  bool processMain = false;         // the process's main thread (not a worker)
+  struct EnvState* state = nullptr; // for its own thread, while open (callbacks skip an instance-data lookup)
+  std::atomic<bool> open{true};     // false once the env is being torn down
+  std::mutex mutex;                 // guards the members below against teardown
+  napi_threadsafe_function marshal = nullptr;  // runs Requests of other threads (async.cc)
+  napi_threadsafe_function drainer = nullptr;  // deletes references released on other threads
+  std::vector<napi_ref> deferred;
+  std::vector<std::shared_ptr<Request>> waiting;  // requests whose threads wait, refused at teardown
+  bool here() const { return pthread_equal(pthread_self(), thread); }
+};
+
+struct ObjectKey {
+  uintptr_t address;
+  uint32_t classId;
+  bool operator==(const ObjectKey& o) const { return address == o.address && classId == o.classId; }
+};
+struct ObjectKeyHash {
+  size_t operator()(const ObjectKey& k) const { return std::hash<uintptr_t>()(k.address) * 31u + k.classId; }
+};
+struct Tracked;  // objects.cc
+
+// Per env (napi instance data): what belongs to one isolate or one event loop.
+struct EnvState {
+  napi_env env = nullptr;
+  std::shared_ptr<Home> home;
+  Napi::FunctionReference cppError, compileError, signalError;  // each isolate has its own classes
+  double scratch[16] = {};  // shared with this isolate's JS (a Float64Array) and with thunks
+  bool started = false;     // holds one of AddonState::users
+  bool closing = false;     // being torn down: finalizers no longer run C++ destructors
+  std::unordered_map<ObjectKey, Tracked*, ObjectKeyHash> objects;  // identity map (objects.cc)
+  std::vector<napi_ref> invokers;  // by callback signature id (callbacks.cc)
+  // fn.async jobs running on the pool (async.cc): the env's teardown waits for them.
+  std::mutex jobsMutex;
+  std::condition_variable jobsDone;
+  int executing = 0;
+};
+EnvState& envState(napi_env env);
+napi_env currentThreadEnv();  // the env started on the calling thread, or nullptr
 
 // The addon functions JIT-compiled code calls, filled in once the prelude is compiled. The layout
 // must match __cppjit::Hooks in native/prelude/cppjit_prelude.hpp.
@@ -34,9 +94,8 @@ struct ThunkHooks {
   napi_value (*argError)(napi_env, int fid, int index, int code, napi_value value);
   napi_value (*arityError)(napi_env, int fid, size_t argc);
   napi_value (*exception)(napi_env);
-  double* scratch;
-  napi_env env;
-  pthread_t mainThread;
+  double* (*scratch)(napi_env);
+  int (*locate)(void* target, napi_env* env);
   int (*callJs)(napi_env, void* target, size_t argc, napi_value* argv, napi_value* result, void** error);
   void* (*retain)(napi_env, napi_value fn, int signature);
   void (*addRef)(void* target);
@@ -47,11 +106,12 @@ struct ThunkHooks {
   const char* (*errorText)(void* error);
   napi_value (*queueAsync)(napi_env, void* job, void (*execute)(void*), napi_value (*complete)(napi_env, void*, int* failed),
                            void (*destroy)(void*));
-  const char* (*runOnMain)(void (*fn)(void*), void* data);
+  const char* (*runOn)(void* target, void (*fn)(void*), void* data);
+  napi_env (*threadEnv)();
 };
 
 AddonState& state();
-reflex::Session& session(Napi::Env env);  // throws a JS Error when the interpreter is unavailable
+reflex::Session& session(Napi::Env env);  // throws a JS Error when the interpreter is unavailable to env
 
 // errors.cc — the one boundary that turns C++ failures into JS exceptions.
 [[noreturn]] void throwOutcome(Napi::Env env, reflex::Status status, const std::string& message,
@@ -62,7 +122,7 @@ T unwrap(Napi::Env env, reflex::Result<T>&& r) {
   return r.take();
 }
 void check(Napi::Env env, const reflex::Outcome& r);
-void installThunkHooks(Napi::Env env, void* hooksAddress);
+void installThunkHooks(void* hooksAddress);
 
 }  // namespace cppjit
 // The prelude's hooks table (native/prelude.cc).
@@ -72,8 +132,8 @@ napi_value throwCurrentException(napi_env env);  // inside catch(...): throws Cp
 // A JS exception thrown by a callback, held while C++ frames unwind (see js_exception in the prelude).
 void* captureJsException(napi_env env);  // takes the pending exception; null if none
 void* captureJsError(napi_env env, const std::string& message, bool range);  // a new TypeError/RangeError, captured
-bool onMainThread();
-void deleteReferenceSoon(napi_ref ref);  // any thread: now on the main thread, else queued for it
+// Any thread: deleted now on the home's thread, else queued for it (dropped once it is torn down).
+void deleteReferenceSoon(const std::shared_ptr<Home>& home, napi_ref ref);
 
 // describe.cc — reflex descriptions as plain JS objects.
 Napi::Value describeMember(Napi::Env env, const reflex::MemberDesc& m);
@@ -98,7 +158,7 @@ Napi::Value compileVariadic(const Napi::CallbackInfo& info);
 void registerSignals(Napi::Env env, Napi::Object exports);
 
 // callbacks.cc — JS functions called from C++ (function pointers, std::function) and back.
-void installCallbackHooks(Napi::Env env, ThunkHooks& hooks);
+void installCallbackHooks(ThunkHooks& hooks);
 void registerCallbacks(Napi::Env env, Napi::Object exports);
 int registerSignature(const std::shared_ptr<const reflex::FunctionSignature>& signature);
 // Compiles what thunks of callables taking callbacks need (each signature's call-into-JS core);
@@ -108,15 +168,21 @@ std::string signatureNamespace(const reflex::FunctionSignature& signature);  // 
 int signatureId(const reflex::FunctionSignature& signature);
 const reflex::FunctionSignature* signatureById(int id);
 std::string callbackUnsupportedReason(const reflex::FunctionSignature& signature);
-void shutdownCallbacks(bool processExiting);  // later releases (static destructors) must not touch N-API
+std::shared_ptr<Home> targetHome(void* target);
+void openCallbacks(EnvState& es);   // per env: the drainer of deferred references
+void closeCallbacks(EnvState& es);  // env teardown (under interpreterMutex): frees its slots and invokers
+void shutdownCallbacks();           // the interpreter is gone: trampoline cells must not be touched
 
-// async.cc — fn.async jobs on the libuv pool; JS callbacks from other threads run on the main thread.
-void installAsyncHooks(Napi::Env env, ThunkHooks& hooks);
-void shutdownAsync(bool processExiting);
+// async.cc — fn.async jobs on the libuv pool; JS callbacks from other threads run on their env's thread.
+void installAsyncHooks(ThunkHooks& hooks);
+void openAsync(EnvState& es);   // per env: the marshalling function other threads queue callbacks to
+void closeAsync(EnvState& es);  // env teardown: refuses waiting callbacks, waits for running jobs
 
 // objects.cc — the identity map and ownership of JS objects that stand for C++ objects.
 void registerObjects(Napi::Env env, Napi::Object exports);
-void forgetAllObjects();  // at shutdown: finalizers must no longer run C++ destructors
+// Env teardown: with destroy, JS-owned objects are destroyed now (the interpreter outlives this env);
+// either way later finalizers no longer run C++ destructors.
+void closeObjects(EnvState& es, bool destroy);
 
 // memory.cc — typed reads/writes at addresses (fields, variables).
 void registerMemory(Napi::Env env, Napi::Object exports);

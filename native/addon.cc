@@ -2,6 +2,8 @@
 #include "Native.h"
 
 #include <dlfcn.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -10,45 +12,55 @@
 
 namespace cppjit {
 
-// Reached with a live session only when the process exits without running the env cleanup hook
+// Reached with a live session only when the process exits without running the env cleanup hooks
 // (process.exit(), an uncaught exception): the interpreter's teardown would then JIT-compile and
 // run deinitialisers in a half-torn-down process and crash. The OS reclaims everything anyway.
 AddonState::~AddonState() {
-  cppError.SuppressDestruct();
-  compileError.SuppressDestruct();
   if (session) {
-    shutdownCallbacks(/*processExiting=*/true);
-    shutdownAsync(/*processExiting=*/true);
-    forgetAllObjects();
+    shutdownCallbacks();
     (void)session.release();
   }
 }
-
-namespace {
-// One interpreter per process, used from the thread (main thread or worker) whose env started it:
-// Clang's interpreter, the addon's registries and the thunks' hooks are process-wide.
-napi_env ownerEnv = nullptr;
-bool retired = false;  // the owner's env was torn down: its caches cannot serve a new interpreter
-const char* const kOtherThread =
-    "cppjit: the C++ interpreter of this process belongs to another thread (the main thread or another worker); "
-    "one process runs one interpreter, usable from the thread that loaded cppjit first";
-}  // namespace
 
 AddonState& state() {
   static AddonState instance;
   return instance;
 }
 
+std::recursive_mutex& interpreterMutex() {
+  static std::recursive_mutex mutex;
+  return mutex;
+}
+
+Napi::Function lockedFunction(Napi::Env env, const char* name, Napi::Value (*callback)(const Napi::CallbackInfo&)) {
+  return Napi::Function::New(
+      env,
+      [callback](const Napi::CallbackInfo& info) -> Napi::Value {
+        InterpreterLock lock(interpreterMutex());
+        return callback(info);
+      },
+      name);
+}
+
+namespace {
+thread_local napi_env threadEnv = nullptr;  // set while an env started on this thread is alive
+}  // namespace
+
+napi_env currentThreadEnv() { return threadEnv; }
+
+EnvState& envState(napi_env env) {
+  void* data = nullptr;
+  napi_get_instance_data(env, &data);
+  return *static_cast<EnvState*>(data);
+}
+
 reflex::Session& session(Napi::Env env) {
   auto& st = state();
-  if (!st.session) throw Napi::Error::New(env, "cppjit: the C++ interpreter is not started");
-  if (static_cast<napi_env>(env) != ownerEnv) throw Napi::Error::New(env, kOtherThread);
+  if (!envState(env).started || !st.session) throw Napi::Error::New(env, "cppjit: the C++ interpreter is not started");
   return *st.session;
 }
 
 namespace {
-
-double scratchMemory[16];
 
 std::string stringArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
   if (info.Length() <= i || !info[i].IsString())
@@ -64,23 +76,51 @@ std::vector<std::string> stringList(const Napi::Value& v) {
   return out;
 }
 
-// Destroying the interpreter (and its LLJIT) before Node tears down statics avoids a crash at exit.
-void cleanup(void*) {
+// An env that started (the main thread's or a worker's) is torn down. When it is the last one and
+// the main thread's (the process is ending), it destroys the interpreter (and its LLJIT) before Node
+// tears down statics: that avoids a crash at exit. A worker that was the last user leaves the
+// interpreter idle instead: a pool whose workers all exit may start new ones, or the main thread
+// may start using cppjit.
+void cleanup(void* data) {
+  EnvState& es = *static_cast<EnvState*>(data);
+  closeAsync(es);  // no callback runs here any more; this env's jobs have finished
+  InterpreterLock lock(interpreterMutex());
   auto& st = state();
-  st.cppError.Reset();
-  st.compileError.Reset();
-  shutdownAsync(/*processExiting=*/false);
-  shutdownCallbacks(/*processExiting=*/false);
-  forgetAllObjects();
+  bool destroying = st.users == 1 && es.home->processMain;
+  // While the interpreter goes on, what this env's JS owned is destroyed now rather than leaked.
+  closeObjects(es, /*destroy=*/!destroying);
+  closeCallbacks(es);
+  es.cppError.Reset();
+  es.compileError.Reset();
+  es.signalError.Reset();
+  es.started = false;
+  if (threadEnv == es.env) threadEnv = nullptr;
+  --st.users;
+  if (!destroying) return;
+  shutdownCallbacks();
   st.session.reset();
-  retired = true;
+  st.retired = true;
 }
 
 Napi::Value setErrorClasses(const Napi::CallbackInfo& info) {
-  auto& st = state();
-  st.cppError = Napi::Persistent(info[0].As<Napi::Function>());
-  st.compileError = Napi::Persistent(info[1].As<Napi::Function>());
+  EnvState& es = envState(info.Env());
+  es.cppError = Napi::Persistent(info[0].As<Napi::Function>());
+  es.compileError = Napi::Persistent(info[1].As<Napi::Function>());
+  if (info.Length() > 2 && info[2].IsFunction()) es.signalError = Napi::Persistent(info[2].As<Napi::Function>());
   return info.Env().Undefined();
+}
+
+// This env joins the process's interpreter: the per-env plumbing, and its JS view of its scratch memory.
+Napi::Value join(Napi::Env env, EnvState& es) {
+  auto& st = state();
+  es.started = true;
+  threadEnv = es.env;
+  ++st.users;
+  napi_add_env_cleanup_hook(env, cleanup, &es);
+  openCallbacks(es);
+  openAsync(es);
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, es.scratch, sizeof es.scratch);
+  return Napi::Float64Array::New(env, 16, buffer, 0);
 }
 
 reflex::SessionOptions sessionOptions(const Napi::Value& value) {
@@ -96,15 +136,17 @@ reflex::SessionOptions sessionOptions(const Napi::Value& value) {
   return so;
 }
 
+// start(options) -> Float64Array (scratch memory). The first env to start creates the interpreter;
+// later ones (workers, or the main thread after a worker) share it.
 Napi::Value start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto& st = state();
-  static std::mutex starting;  // two threads loading cppjit at once: one wins, the other gets the error below
-  std::lock_guard<std::mutex> lock(starting);
-  if (st.session && ownerEnv == static_cast<napi_env>(env)) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
-  if (st.session) throw Napi::Error::New(env, kOtherThread);
-  if (retired)
-    throw Napi::Error::New(env, "cppjit: the C++ interpreter of this process was shut down with the worker that owned it; "
+  EnvState& es = envState(env);
+  InterpreterLock lock(interpreterMutex());
+  if (es.started) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
+  if (st.session) return join(env, es);
+  if (st.retired)
+    throw Napi::Error::New(env, "cppjit: the C++ interpreter of this process was shut down with the main thread; "
                                 "it cannot be started again in this process");
   reflex::SessionOptions so = sessionOptions(info[0]);
   std::string prelude = info[0].As<Napi::Object>().Get("prelude").ToString().Utf8Value();
@@ -118,24 +160,20 @@ Napi::Value start(const Napi::CallbackInfo& info) {
   if (!created.ok()) throwOutcome(env, created.status(), "cppjit: cannot start the C++ interpreter: " + created.message(),
                                   created.diagnostics());
   st.session = created.take();
-  ownerEnv = env;
-  napi_add_env_cleanup_hook(env, cleanup, nullptr);
-  st.scratch = scratchMemory;
+  Napi::Value scratch = join(env, es);
 
   auto compiledAt = std::chrono::steady_clock::now();
   // Declarations only (the definitions are in this addon): parsing is all the work left.
   auto parsed = st.session->compile("#include \"" + prelude + "\"\n", {}, /*quick=*/true);
   if (!parsed.ok()) throwOutcome(env, parsed.status(), "cppjit: cannot compile the thunk prelude: " + parsed.message(),
                                  parsed.diagnostics());
-  installThunkHooks(env, cppjit_prelude_hooks());
+  installThunkHooks(cppjit_prelude_hooks());
   if (std::getenv("CPPJIT_DEBUG")) {
     auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
     std::fprintf(stderr, "cppjit: interpreter started in %.1f ms (prelude %.1f ms)\n", ms(began, std::chrono::steady_clock::now()),
                  ms(compiledAt, std::chrono::steady_clock::now()));
   }
-
-  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, scratchMemory, sizeof scratchMemory);
-  return Napi::Float64Array::New(env, 16, buffer, 0);
+  return scratch;
 }
 
 Napi::Value precompiledHeader(const Napi::CallbackInfo& info) {
@@ -270,12 +308,22 @@ Napi::Value macroKind(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object initModule(Napi::Env env, Napi::Object exports) {
-  auto fn = [&](const char* name, Napi::Function::Callback cb) { exports.Set(name, Napi::Function::New(env, cb, name)); };
-  fn("setErrorClasses", setErrorClasses);
-  fn("start", start);
+  // Per env; deleted after every wrap and finalizer of the env (it is the env's first reference).
+  napi_set_instance_data(env, new EnvState, [](napi_env, void* data, void*) { delete static_cast<EnvState*>(data); }, nullptr);
+  EnvState& es = envState(env);
+  es.env = env;
+  es.home = std::make_shared<Home>();
+  es.home->env = env;
+  es.home->state = &es;
+  es.home->thread = pthread_self();
+  es.home->processMain = syscall(SYS_gettid) == getpid();
+  exports.Set("setErrorClasses", Napi::Function::New(env, setErrorClasses, "setErrorClasses"));
+  exports.Set("start", Napi::Function::New(env, start, "start"));
+  exports.Set("buildPrecompiledHeader", Napi::Function::New(env, buildPrecompiledHeader, "buildPrecompiledHeader"));
+  // Everything reaching the interpreter or the process-wide registries runs under its mutex.
+  auto fn = [&](const char* name, Napi::Value (*cb)(const Napi::CallbackInfo&)) { exports.Set(name, lockedFunction(env, name, cb)); };
   fn("precompiledHeader", precompiledHeader);
   fn("objectCache", objectCache);
-  fn("buildPrecompiledHeader", buildPrecompiledHeader);
   fn("include", include);
   fn("addIncludePath", addIncludePath);
   fn("loadLibrary", loadLibrary);

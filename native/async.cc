@@ -1,13 +1,14 @@
-// native/async.cc — fn.async jobs on the libuv thread pool, and JS callbacks called by other threads run on the main thread.
+// native/async.cc — fn.async jobs on the libuv thread pool, and JS callbacks called by other threads run on their env's thread.
 //
-// A job's arguments are converted by its thunk on the main thread; the C++ call runs on a pool
-// thread; the result is converted (or the exception turned into a CppError) on the main thread
-// again, where the promise settles. The job owns the converted arguments until it is destroyed.
+// A job's arguments are converted by its thunk on the calling JS thread (main or worker); the C++
+// call runs on a pool thread; the result is converted (or the exception turned into a CppError) on
+// the calling thread again, where the promise settles. The job owns the converted arguments until
+// it is destroyed.
 //
-// A JS callback called on another thread is queued to the main thread through a threadsafe
-// function while the calling thread waits. If the main thread is itself blocked (typically in a
-// synchronous C++ call joining that very thread) nothing would ever run it: a request that stays
-// unserved while the main thread sleeps for kDeadlockGrace fails with a C++ exception instead.
+// A JS callback called on another thread is queued to the thread of its function's env (its
+// Home) through a threadsafe function while the calling thread waits. If that thread is itself
+// blocked (typically in a synchronous C++ call joining that very thread) nothing would ever run
+// it: a request that stays unserved while it sleeps for kDeadlockGrace fails with a C++ exception.
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@ constexpr auto kDeadlockGrace = std::chrono::milliseconds(300);
 constexpr auto kPoll = std::chrono::milliseconds(5);
 
 struct Job {
+  EnvState* state = nullptr;  // of the env that queued it; alive until the job settles or the env waited for it
   napi_async_work work = nullptr;
   napi_deferred deferred = nullptr;
   void* job = nullptr;
@@ -38,22 +40,19 @@ struct Job {
   void (*destroy)(void*) = nullptr;
 };
 
-// Jobs executing on the pool: the interpreter (whose JIT memory they run) must outlive them.
-std::mutex jobsMutex;
-std::condition_variable jobsDone;
-int executing = 0;
-bool closing = false;
-
+// Jobs executing on the pool: the interpreter (whose JIT memory they run) and the objects of their
+// env must outlive them, so an env's teardown waits for its own.
 void executeJob(napi_env, void* data) {
   auto* j = static_cast<Job*>(data);
+  EnvState& es = *j->state;
   {
-    std::lock_guard<std::mutex> lock(jobsMutex);
-    if (closing) return;  // the env is being torn down: its promise will never settle anyway
-    ++executing;
+    std::lock_guard<std::mutex> lock(es.jobsMutex);
+    if (es.closing) return;  // the env is being torn down: its promise will never settle anyway
+    ++es.executing;
   }
   j->execute(j->job);
-  std::lock_guard<std::mutex> lock(jobsMutex);
-  if (--executing == 0) jobsDone.notify_all();
+  std::lock_guard<std::mutex> lock(es.jobsMutex);
+  if (--es.executing == 0) es.jobsDone.notify_all();
 }
 
 napi_value errorValue(napi_env env, const char* text) {
@@ -84,7 +83,7 @@ void completeJob(napi_env env, napi_status status, void* data) {
   }
   if (failed) napi_reject_deferred(env, j->deferred, value);
   else napi_resolve_deferred(env, j->deferred, value);
-  // Argument temporaries (strings, std::functions holding JS functions) die here, on the main thread.
+  // Argument temporaries (strings, std::functions holding JS functions) die here, on the env's thread.
   j->destroy(j->job);
   napi_delete_async_work(env, j->work);
   delete j;
@@ -92,7 +91,7 @@ void completeJob(napi_env env, napi_status status, void* data) {
 
 napi_value queueAsyncHook(napi_env env, void* job, void (*execute)(void*), napi_value (*complete)(napi_env, void*, int*),
                           void (*destroy)(void*)) {
-  auto* j = new Job{nullptr, nullptr, job, execute, complete, destroy};
+  auto* j = new Job{&envState(env), nullptr, nullptr, job, execute, complete, destroy};
   napi_value promise = nullptr, name = nullptr;
   napi_create_string_utf8(env, "cppjit.async", NAPI_AUTO_LENGTH, &name);
   if (napi_create_promise(env, &j->deferred, &promise) != napi_ok ||
@@ -110,6 +109,8 @@ napi_value queueAsyncHook(napi_env env, void* job, void (*execute)(void*), napi_
 
 // ---- callbacks from other threads ----
 
+}  // namespace
+
 struct Request {
   void (*fn)(void*) = nullptr;
   void* data = nullptr;
@@ -118,16 +119,19 @@ struct Request {
   enum { Queued, Running, Done, Refused, Abandoned } state = Queued;
 };
 
-std::mutex marshalMutex;  // guards `marshal` and `waiting` against shutdown
-napi_threadsafe_function marshal = nullptr;
-std::vector<std::shared_ptr<Request>> waiting;  // requests whose threads wait, refused at shutdown
-pid_t mainTid = 0;
+namespace {
 
-const char* const kShutdown = "cppjit: a JS callback was called on another thread while Node is shutting down; it cannot run";
-const char* const kDeadlock =
+const char* const kShutdown =
+    "cppjit: a JS callback was called on another thread while its thread (the main thread or a worker) is shutting "
+    "down; it cannot run";
+const char* const kDeadlockMain =
     "cppjit: a JS callback was called on another thread while the main thread is blocked (most likely in a "
     "synchronous C++ call waiting for that thread), so it could never run; call that C++ function with "
     "fn.async(...) to keep the main thread free";
+const char* const kDeadlockWorker =
+    "cppjit: a JS callback was called on another thread while the worker thread owning it is blocked (most likely in "
+    "a synchronous C++ call waiting for that thread), so it could never run; call that C++ function with "
+    "fn.async(...) to keep the worker free";
 
 void runRequest(napi_env env, napi_value, void*, void* data) {
   auto* holder = static_cast<std::shared_ptr<Request>*>(data);
@@ -146,10 +150,10 @@ void runRequest(napi_env env, napi_value, void*, void* data) {
   r->cv.notify_all();
 }
 
-// Whether the main thread sleeps (waits on a lock, a join, I/O) rather than runs, from /proc.
-bool mainThreadSleeping() {
+// Whether a thread sleeps (waits on a lock, a join, I/O) rather than runs, from /proc.
+bool threadSleeping(pid_t tid) {
   char path[64];
-  std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", static_cast<int>(mainTid));
+  std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", static_cast<int>(tid));
   FILE* f = std::fopen(path, "r");
   if (!f) return false;
   char buffer[512];
@@ -161,8 +165,10 @@ bool mainThreadSleeping() {
   return close[2] == 'S' || close[2] == 'D';
 }
 
-const char* runOnMainHook(void (*fn)(void*), void* data) {
-  if (onMainThread()) {
+const char* runOnHook(void* target, void (*fn)(void*), void* data) {
+  std::shared_ptr<Home> home = targetHome(target);
+  if (!home) return kShutdown;
+  if (home->here()) {
     fn(data);
     return nullptr;
   }
@@ -170,29 +176,30 @@ const char* runOnMainHook(void (*fn)(void*), void* data) {
   r->fn = fn;
   r->data = data;
   {
-    std::lock_guard<std::mutex> lock(marshalMutex);
-    if (!marshal) return kShutdown;
+    std::lock_guard<std::mutex> lock(home->mutex);
+    if (!home->marshal || !home->open.load()) return kShutdown;
     auto* holder = new std::shared_ptr<Request>(r);
-    if (napi_call_threadsafe_function(marshal, holder, napi_tsfn_nonblocking) != napi_ok) {
+    if (napi_call_threadsafe_function(home->marshal, holder, napi_tsfn_nonblocking) != napi_ok) {
       delete holder;
       return kShutdown;
     }
-    waiting.push_back(r);
+    home->waiting.push_back(r);
   }
   struct Unlist {
+    Home& home;
     std::shared_ptr<Request>& r;
     ~Unlist() {
-      std::lock_guard<std::mutex> lock(marshalMutex);
-      waiting.erase(std::remove(waiting.begin(), waiting.end(), r), waiting.end());
+      std::lock_guard<std::mutex> lock(home.mutex);
+      home.waiting.erase(std::remove(home.waiting.begin(), home.waiting.end(), r), home.waiting.end());
     }
-  } unlist{r};
+  } unlist{*home, r};
   std::unique_lock<std::mutex> lock(r->m);
   bool sleeping = false;
   Clock::time_point since;
   for (;;) {
     if (r->cv.wait_for(lock, kPoll, [&] { return r->state == Request::Done || r->state == Request::Refused; })) break;
-    if (r->state == Request::Running) continue;  // the main thread is on it
-    if (!mainThreadSleeping()) {
+    if (r->state == Request::Running) continue;  // the home thread is on it
+    if (!threadSleeping(home->tid)) {
       sleeping = false;
       continue;
     }
@@ -201,7 +208,7 @@ const char* runOnMainHook(void (*fn)(void*), void* data) {
       since = Clock::now();
     } else if (Clock::now() - since >= kDeadlockGrace) {
       r->state = Request::Abandoned;
-      return kDeadlock;
+      return home->processMain ? kDeadlockMain : kDeadlockWorker;
     }
   }
   return r->state == Request::Refused ? kShutdown : nullptr;
@@ -209,37 +216,40 @@ const char* runOnMainHook(void (*fn)(void*), void* data) {
 
 }  // namespace
 
-void installAsyncHooks(Napi::Env env, ThunkHooks& hooks) {
+void installAsyncHooks(ThunkHooks& hooks) {
   hooks.queueAsync = &queueAsyncHook;
-  hooks.runOnMain = &runOnMainHook;
-  mainTid = static_cast<pid_t>(syscall(SYS_gettid));
-  napi_value name;
-  napi_create_string_utf8(env, "cppjit callback from another thread", NAPI_AUTO_LENGTH, &name);
-  std::lock_guard<std::mutex> lock(marshalMutex);
-  if (napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, nullptr, runRequest, &marshal) ==
-      napi_ok)
-    napi_unref_threadsafe_function(env, marshal);  // a waiting thread is served; an idle one keeps nothing alive
-  else
-    marshal = nullptr;
+  hooks.runOn = &runOnHook;
 }
 
-void shutdownAsync(bool processExiting) {
+void openAsync(EnvState& es) {
+  es.home->tid = static_cast<pid_t>(syscall(SYS_gettid));
+  napi_value name;
+  napi_create_string_utf8(es.env, "cppjit callback from another thread", NAPI_AUTO_LENGTH, &name);
+  napi_threadsafe_function marshal = nullptr;
+  if (napi_create_threadsafe_function(es.env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, nullptr, runRequest, &marshal) !=
+      napi_ok)
+    return;
+  napi_unref_threadsafe_function(es.env, marshal);  // a waiting thread is served; an idle one keeps nothing alive
+  std::lock_guard<std::mutex> lock(es.home->mutex);
+  es.home->marshal = marshal;
+}
+
+void closeAsync(EnvState& es) {
   {
-    std::lock_guard<std::mutex> lock(marshalMutex);
-    // While the process exits, the event loop the function belongs to is gone.
-    if (marshal && !processExiting) napi_release_threadsafe_function(marshal, napi_tsfn_abort);
-    marshal = nullptr;
-    for (auto& r : waiting) {
+    std::lock_guard<std::mutex> lock(es.home->mutex);
+    es.home->open.store(false);
+    if (es.home->marshal) napi_release_threadsafe_function(es.home->marshal, napi_tsfn_abort);
+    es.home->marshal = nullptr;
+    for (auto& r : es.home->waiting) {
       std::lock_guard<std::mutex> requestLock(r->m);
       if (r->state == Request::Queued) r->state = Request::Refused;
       r->cv.notify_all();
     }
   }
-  if (processExiting) return;
-  // A worker's env going away: jobs still running JIT-compiled code finish before the interpreter goes.
-  std::unique_lock<std::mutex> lock(jobsMutex);
-  closing = true;
-  jobsDone.wait(lock, [] { return executing == 0; });
+  // Jobs still running JIT-compiled code (on this env's objects) finish before the env goes.
+  std::unique_lock<std::mutex> lock(es.jobsMutex);
+  es.closing = true;
+  es.jobsDone.wait(lock, [&] { return es.executing == 0; });
 }
 
 }  // namespace cppjit

@@ -7,6 +7,9 @@
 // slot. A slot holds its JS function weakly (the function stays callable as long as JS keeps it
 // alive; the same function always gets the same slot, hence the same address) unless it is pinned
 // by cppyy.ll.callback(); a slot is reused only after its function was garbage-collected.
+//
+// Signatures and slots are process-wide (guarded by interpreterMutex); a target belongs to the env
+// (main thread or worker) of its JS function: called on another thread, it runs on that env's thread.
 #include <algorithm>
 #include <atomic>
 #include <deque>
@@ -23,6 +26,7 @@ using reflex::TypeDesc;
 using reflex::TypeKind;
 
 struct Target {
+  std::shared_ptr<Home> home;  // the env of fn
   napi_ref fn = nullptr;
   int signature = 0;
   std::atomic<int> refs{1};  // std::function targets: the copies holding it
@@ -40,7 +44,6 @@ struct Signature {
   std::string unsupported;  // why a JS function cannot implement it ("" when it can)
   enum { Pending, Compiled, Failed } core = Pending;
   std::string failure;
-  napi_ref invoker = nullptr;  // JS adapter (fn, ...args) => result, when values need JS-side conversion
   std::vector<Slot> slots;
   std::deque<int> freeSlots;
   unsigned batches = 0;
@@ -49,25 +52,20 @@ struct Signature {
 std::vector<Signature> signatures;
 std::unordered_map<std::string, int> signatureBySpelling;
 std::unordered_map<uintptr_t, std::pair<int, int>> slotByTrampoline;  // address -> (signature, slot)
-napi_env mainEnv = nullptr;
-pthread_t mainThreadId;
-bool shuttingDown = false;
-
-std::mutex deferredMutex;
-std::vector<napi_ref> deferredReferences;
-napi_threadsafe_function drainer = nullptr;
+bool shuttingDown = false;  // the interpreter is gone, and the JIT memory holding the cells with it
 
 // Freed slots wait in a queue this long before reuse, so that a C++ caller still holding a stale
 // pointer most likely gets the "garbage-collected" error instead of someone else's function.
 constexpr size_t kQuarantine = 8;
 
-void drainDeferred(napi_env env, napi_value, void*, void*) {
+void drainDeferred(napi_env env, napi_value, void* context, void*) {
+  auto* home = static_cast<Home*>(context);
   std::vector<napi_ref> refs;
   {
-    std::lock_guard<std::mutex> lock(deferredMutex);
-    refs.swap(deferredReferences);
+    std::lock_guard<std::mutex> lock(home->mutex);
+    refs.swap(home->deferred);
   }
-  if (shuttingDown) return;
+  if (!env) return;  // the function is being torn down with its env
   for (napi_ref r : refs) napi_delete_reference(env, r);
 }
 
@@ -112,7 +110,8 @@ std::string nsOf(int id) { return "__cppjit_s" + std::to_string(id); }
 
 // C++ -> JS for one callback argument (the JS invoker turns addresses into objects).
 std::string argumentToJs(const TypeDesc& t, size_t i) {
-  std::string a = "a" + std::to_string(i);
+  std::string a = "a";
+  a += std::to_string(i);  // (not "a" + ...: GCC 12 warns falsely about its insert, -Wrestrict)
   switch (t.kind) {
     case TypeKind::Object:
       return "address_to_js(env, new type_t<" + t.value + ">(static_cast<P" + std::to_string(i) + "&&>(" + a + ")))";
@@ -155,12 +154,12 @@ std::string emitCore(const FunctionSignature& sig, int id) {
   size_t n = sig.params.size();
   std::string forward;
   for (size_t i = 0; i < sig.params.size(); ++i) forward += ", static_cast<P" + std::to_string(i) + "&&>(a" + std::to_string(i) + ")";
-  // On another thread (the libuv pool running fn.async, a std::thread) the same call is run by the
-  // main thread, which owns the env; this thread waits for it.
+  // On another thread (the libuv pool running fn.async, a std::thread, another JS thread) the same
+  // call is run by the thread of the target's env (main or worker); this thread waits.
   out << "R core(void* target" << params << ") {\n"
       << "  using namespace __cppjit;\n"
-      << "  if (!on_main_thread()) return on_main<R>([&]() -> R { return core(target" << forward << "); });\n"
-      << "  napi_env env = callback_env();\n"
+      << "  napi_env env = callback_env(target);\n"
+      << "  if (!env) return on_owner<R>(target, [&]() -> R { return core(target" << forward << "); });\n"
       << "  handle_scope scope(env);\n"
       << "  napi_value argv[" << (n ? n : 1) << "];\n";
   for (size_t i = 0; i < n; ++i) out << "  argv[" << i << "] = " << argumentToJs(sig.params[i], i) << ";\n";
@@ -220,7 +219,7 @@ void compileCore(reflex::Session& s, int id) {
   }
 }
 
-void growSlots(Napi::Env env, int id) {
+void growSlots(Napi::Env env, int id) {  // under interpreterMutex, like every use of signatures
   Signature& sig = signatures[id];
   // Geometric growth: a loop passing a fresh closure each time needs slots faster than finalizers run.
   size_t count = std::min<size_t>(size_t(32) << std::min(sig.batches, 4u), 512);
@@ -247,24 +246,41 @@ void freeSlot(Signature& sig, Target* target) {
 }
 
 // The JS function of a slot was garbage-collected: the slot may be reused (after the quarantine).
+// A slot of an env being torn down was freed already (closeCallbacks).
 void slotCollected(napi_env env, void* data, void*) {
   auto* target = static_cast<Target*>(data);
-  if (shuttingDown) return;  // the JIT memory holding the cells is gone
-  if (target->slot >= 0) freeSlot(signatures[target->signature], target);
+  {
+    InterpreterLock lock(interpreterMutex());
+    if (target->slot >= 0 && !shuttingDown) freeSlot(signatures[target->signature], target);
+  }
   napi_delete_reference(env, target->fn);
   delete target;
 }
 
 // Finalizers run only once the event loop turns; a weak reference is empty as soon as the GC has
 // collected its function. Reclaiming those slots keeps a synchronous loop from growing the pool.
+// Only env's own: another env's references may not be read on this thread.
 void reclaimCollectedSlots(napi_env env, Signature& sig) {
   for (Slot& slot : sig.slots) {
     napi_value fn = nullptr;
-    if (slot.target && napi_get_reference_value(env, slot.target->fn, &fn) == napi_ok && !fn) freeSlot(sig, slot.target);
+    if (slot.target && slot.target->home->env == env && napi_get_reference_value(env, slot.target->fn, &fn) == napi_ok && !fn)
+      freeSlot(sig, slot.target);
   }
 }
 
 // ---- hooks called by JIT-compiled code ----
+
+// 0: target's JS function is to be called here, in *env; else on another thread (*env null), or
+// kCallbackGone / kCallbackHomeless (its worker exited).
+int locateHook(void* p, napi_env* env) {
+  auto* target = static_cast<Target*>(p);
+  *env = nullptr;
+  if (!target) return 2;  // kCallbackGone: the slot was reclaimed
+  Home& home = *target->home;
+  if (!home.open.load(std::memory_order_acquire)) return 3;  // kCallbackHomeless
+  if (home.here()) *env = home.env;
+  return 0;
+}
 
 int callJsHook(napi_env env, void* p, size_t argc, napi_value* argv, napi_value* result, void** error) {
   auto* target = static_cast<Target*>(p);
@@ -272,11 +288,13 @@ int callJsHook(napi_env env, void* p, size_t argc, napi_value* argv, napi_value*
   if (!target || napi_get_reference_value(env, target->fn, &fn) != napi_ok || !fn) return 2;  // kCallbackGone
   napi_value receiver;
   napi_get_undefined(env, &receiver);
-  Signature& sig = signatures[target->signature];
+  // The JS adapter (fn, ...args) => result of the signature, when its values need JS-side conversion.
+  const auto& invokers = target->home->state->invokers;  // on its own thread, which is open
+  napi_ref invokerRef = static_cast<size_t>(target->signature) < invokers.size() ? invokers[target->signature] : nullptr;
   napi_status status;
-  if (sig.invoker) {
+  if (invokerRef) {
     napi_value invoker;
-    napi_get_reference_value(env, sig.invoker, &invoker);
+    napi_get_reference_value(env, invokerRef, &invoker);
     napi_value inline_[9];
     std::vector<napi_value> heap;
     napi_value* args = inline_;
@@ -299,6 +317,7 @@ void* retainHook(napi_env env, napi_value fn, int signature) {
   napi_valuetype type;
   if (napi_typeof(env, fn, &type) != napi_ok || type != napi_function) return nullptr;
   auto* target = new Target;
+  target->home = envState(env).home;
   target->signature = signature;
   if (napi_create_reference(env, fn, 1, &target->fn) != napi_ok) {
     delete target;
@@ -312,18 +331,24 @@ void addRefHook(void* p) { static_cast<Target*>(p)->refs.fetch_add(1); }
 void releaseHook(void* p) {
   auto* target = static_cast<Target*>(p);
   if (target->refs.fetch_sub(1) != 1) return;
-  deleteReferenceSoon(target->fn);
+  deleteReferenceSoon(target->home, target->fn);
   delete target;
 }
 
 // ---- JS API: cppjit.callbacks ----
 
-// setInvoker(signature, fn | null)
+// setInvoker(signature, fn | null): per env (a JS function lives in one isolate).
 Napi::Value setInvoker(const Napi::CallbackInfo& info) {
-  Signature& sig = signatureAt(info.Env(), info[0]);
-  if (sig.invoker) napi_delete_reference(info.Env(), sig.invoker);
-  sig.invoker = nullptr;
-  if (info[1].IsFunction()) napi_create_reference(info.Env(), info[1], 1, &sig.invoker);
+  int id = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : -1;
+  {
+    InterpreterLock lock(interpreterMutex());
+    signatureAt(info.Env(), info[0]);  // throws for an unknown id
+  }
+  auto& invokers = envState(info.Env()).invokers;
+  if (invokers.size() <= static_cast<size_t>(id)) invokers.resize(id + 1, nullptr);
+  if (invokers[id]) napi_delete_reference(info.Env(), invokers[id]);
+  invokers[id] = nullptr;
+  if (info[1].IsFunction()) napi_create_reference(info.Env(), info[1], 1, &invokers[id]);
   return info.Env().Undefined();
 }
 
@@ -343,6 +368,7 @@ Napi::Value acquireSlot(const Napi::CallbackInfo& info) {
   int index = sig.freeSlots.front();
   sig.freeSlots.pop_front();
   auto* target = new Target;
+  target->home = envState(env).home;
   target->signature = id;
   target->slot = index;
   napi_create_reference(env, info[1], info[2].ToBoolean().Value() ? 1 : 0, &target->fn);
@@ -365,6 +391,7 @@ Napi::Value pinSlot(const Napi::CallbackInfo& info) {
   if (found == slotByTrampoline.end()) throw Napi::TypeError::New(env, "callback: not a trampoline address");
   Target* target = signatures[found->second.first].slots[found->second.second].target;
   if (!target) return Napi::Boolean::New(env, false);
+  if (target->home->env != static_cast<napi_env>(env)) throw Napi::TypeError::New(env, "callback: the function belongs to another thread");
   uint32_t count = 0;
   if (info[1].ToBoolean().Value()) napi_reference_ref(env, target->fn, &count);
   else napi_reference_unref(env, target->fn, &count);
@@ -373,20 +400,19 @@ Napi::Value pinSlot(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-bool onMainThread() { return mainEnv && pthread_equal(pthread_self(), mainThreadId); }
-
-void deleteReferenceSoon(napi_ref ref) {
-  if (!ref || shuttingDown) return;
-  if (onMainThread()) {
-    napi_delete_reference(mainEnv, ref);
+void deleteReferenceSoon(const std::shared_ptr<Home>& home, napi_ref ref) {
+  if (!ref || !home) return;
+  if (home->here()) {
+    if (home->open.load(std::memory_order_acquire)) napi_delete_reference(home->env, ref);
     return;
   }
-  {
-    std::lock_guard<std::mutex> lock(deferredMutex);
-    deferredReferences.push_back(ref);
-  }
-  if (drainer) napi_call_threadsafe_function(drainer, nullptr, napi_tsfn_nonblocking);
+  std::lock_guard<std::mutex> lock(home->mutex);
+  if (!home->open.load(std::memory_order_acquire) || !home->drainer) return;  // the env and its references are gone
+  home->deferred.push_back(ref);
+  napi_call_threadsafe_function(home->drainer, nullptr, napi_tsfn_nonblocking);
 }
+
+std::shared_ptr<Home> targetHome(void* target) { return target ? static_cast<Target*>(target)->home : nullptr; }
 
 int registerSignature(const std::shared_ptr<const FunctionSignature>& desc) {
   auto found = signatureBySpelling.find(desc->spelling);
@@ -419,34 +445,52 @@ std::string prepareSignature(reflex::Session& s, const std::shared_ptr<const Fun
   return signatures[id].core == Signature::Compiled ? "" : signatures[id].failure;
 }
 
-void installCallbackHooks(Napi::Env env, ThunkHooks& hooks) {
-  mainEnv = env;
-  mainThreadId = pthread_self();
-  hooks.env = env;
-  hooks.mainThread = mainThreadId;
+void installCallbackHooks(ThunkHooks& hooks) {
+  hooks.locate = &locateHook;
   hooks.callJs = &callJsHook;
   hooks.retain = &retainHook;
   hooks.addRef = &addRefHook;
   hooks.release = &releaseHook;
-  napi_value name;
-  napi_create_string_utf8(env, "cppjit callback release", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, nullptr, drainDeferred,
-                                      &drainer) == napi_ok)
-    napi_unref_threadsafe_function(env, drainer);  // never keeps the process alive
 }
 
-void shutdownCallbacks(bool processExiting) {
-  shuttingDown = true;
-  // While the process exits, the event loop the drainer belongs to is gone.
-  if (drainer && !processExiting) napi_release_threadsafe_function(drainer, napi_tsfn_abort);
-  drainer = nullptr;
+void openCallbacks(EnvState& es) {
+  napi_value name;
+  napi_create_string_utf8(es.env, "cppjit callback release", NAPI_AUTO_LENGTH, &name);
+  napi_threadsafe_function drainer = nullptr;
+  if (napi_create_threadsafe_function(es.env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, es.home.get(), drainDeferred,
+                                      &drainer) != napi_ok)
+    return;
+  napi_unref_threadsafe_function(es.env, drainer);  // never keeps the process alive
+  std::lock_guard<std::mutex> lock(es.home->mutex);
+  es.home->drainer = drainer;
 }
+
+void closeCallbacks(EnvState& es) {
+  napi_env env = es.env;
+  {
+    std::lock_guard<std::mutex> lock(es.home->mutex);
+    if (es.home->drainer) napi_release_threadsafe_function(es.home->drainer, napi_tsfn_abort);
+    es.home->drainer = nullptr;
+    for (napi_ref r : es.home->deferred) napi_delete_reference(env, r);
+    es.home->deferred.clear();
+  }
+  for (napi_ref ref : es.invokers)
+    if (ref) napi_delete_reference(env, ref);
+  es.invokers.clear();
+  // Its trampolines now say "collected" to C++ still holding them; other envs may reuse the slots.
+  if (shuttingDown) return;
+  for (Signature& sig : signatures)
+    for (Slot& slot : sig.slots)
+      if (slot.target && slot.target->home == es.home) freeSlot(sig, slot.target);
+}
+
+void shutdownCallbacks() { shuttingDown = true; }
 
 void registerCallbacks(Napi::Env env, Napi::Object exports) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("setInvoker", Napi::Function::New(env, setInvoker, "setInvoker"));
-  o.Set("slot", Napi::Function::New(env, acquireSlot, "slot"));
-  o.Set("pin", Napi::Function::New(env, pinSlot, "pin"));
+  o.Set("slot", lockedFunction(env, "slot", acquireSlot));
+  o.Set("pin", lockedFunction(env, "pin", pinSlot));
   exports.Set("callbacks", o);
 }
 

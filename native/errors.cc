@@ -78,7 +78,9 @@ std::string expectedFor(const reflex::TypeDesc& t) {
   }
 }
 
+// Error paths only: the function registry may grow on another thread meanwhile.
 napi_value argErrorHook(napi_env env, int fid, int index, int code, napi_value value) {
+  InterpreterLock lock(interpreterMutex());
   auto& st = state();
   std::string signature = fid >= 0 && fid < static_cast<int>(st.functions.size()) ? st.functions[fid].signature : "?";
   std::string message;
@@ -116,6 +118,7 @@ napi_value argErrorHook(napi_env env, int fid, int index, int code, napi_value v
 }
 
 napi_value arityErrorHook(napi_env env, int fid, size_t argc) {
+  InterpreterLock lock(interpreterMutex());
   auto& st = state();
   const reflex::FunctionDesc& f = st.functions[fid];
   std::string message = f.signature + ": takes ";
@@ -157,9 +160,9 @@ napi_value throwCurrentException(napi_env env) {
         &holderValue);
   }
   Napi::Env napiEnv(env);
-  auto& st = state();
+  Napi::FunctionReference& cppError = envState(env).cppError;
   std::string message = what.empty() ? "C++ exception of type " + type : type + ": " + what;
-  if (st.cppError.IsEmpty()) {
+  if (cppError.IsEmpty()) {
     napi_throw_error(env, nullptr, message.c_str());
     return nullptr;
   }
@@ -169,7 +172,7 @@ napi_value throwCurrentException(napi_env env) {
                         holderValue ? holderValue : napiEnv.Undefined(),
                         addressValue ? addressValue : napiEnv.Undefined()};
   napi_value error;
-  if (napi_new_instance(env, st.cppError.Value(), 6, args, &error) != napi_ok) return nullptr;
+  if (napi_new_instance(env, cppError.Value(), 6, args, &error) != napi_ok) return nullptr;
   napi_throw(env, error);
   return nullptr;
 }
@@ -179,6 +182,7 @@ namespace {
 // A JS exception on its way through C++ frames. The thrown value may be a primitive, and N-API
 // references hold only objects, so it is kept as the property of a holder object.
 struct CapturedError {
+  std::shared_ptr<Home> home;  // C++ may copy the exception to (and drop it on) any thread
   napi_ref holder = nullptr;
   std::string text;
   std::atomic<int> refs{1};
@@ -216,6 +220,7 @@ std::string errorTextOf(napi_env env, napi_value value) {
 
 void* capture(napi_env env, napi_value value) {
   auto* error = new CapturedError;
+  error->home = envState(env).home;
   error->text = errorTextOf(env, value);
   napi_value holder;
   napi_create_object(env, &holder);
@@ -227,13 +232,19 @@ void* capture(napi_env env, napi_value value) {
 void errorRefHook(void* p, int delta) {
   auto* error = static_cast<CapturedError*>(p);
   if (!error || error->refs.fetch_add(delta) + delta > 0) return;
-  deleteReferenceSoon(error->holder);
+  deleteReferenceSoon(error->home, error->holder);
   delete error;
 }
 
 napi_value rethrowHook(napi_env env, void* p) {
   auto* error = static_cast<CapturedError*>(p);
   napi_value holder, value;
+  // Thrown by a JS function of another thread (a callback run there for this one): its value
+  // belongs to that isolate, so this one gets an Error with its message.
+  if (error && error->home && error->home->env != env) {
+    napi_throw_error(env, nullptr, error->text.c_str());
+    return nullptr;
+  }
   if (!error || napi_get_reference_value(env, error->holder, &holder) != napi_ok ||
       napi_get_named_property(env, holder, "value", &value) != napi_ok) {
     napi_throw_error(env, nullptr, "cppjit: a JS callback threw, and its exception was lost");
@@ -275,6 +286,7 @@ namespace {
 // A JS callback returned something its C++ result type cannot hold: the TypeError (RangeError)
 // travels through the C++ frames like an exception the callback threw.
 void* resultErrorHook(napi_env env, int signature, int code, napi_value value) {
+  InterpreterLock lock(interpreterMutex());  // the signature registry may grow on another thread
   const reflex::FunctionSignature* sig = signatureById(signature);
   std::string type = sig ? sig->spelling : "?";
   std::string message = "callback of type " + type + ": returned ";
@@ -293,24 +305,29 @@ void* resultErrorHook(napi_env env, int signature, int code, napi_value value) {
 
 }  // namespace
 
-void installThunkHooks(Napi::Env env, void* hooksAddress) {
+namespace {
+double* scratchHook(napi_env env) { return envState(env).scratch; }
+}  // namespace
+
+void installThunkHooks(void* hooksAddress) {
   auto* hooks = static_cast<ThunkHooks*>(hooksAddress);
   hooks->argError = &argErrorHook;
   hooks->arityError = &arityErrorHook;
   hooks->exception = &throwCurrentException;
-  hooks->scratch = state().scratch;
+  hooks->scratch = &scratchHook;
+  hooks->threadEnv = &currentThreadEnv;
   hooks->errorRef = &errorRefHook;
   hooks->rethrow = &rethrowHook;
   hooks->errorText = &errorTextHook;
   hooks->resultError = &resultErrorHook;
-  installCallbackHooks(env, *hooks);
-  installAsyncHooks(env, *hooks);
+  installCallbackHooks(*hooks);
+  installAsyncHooks(*hooks);
 }
 
 void throwOutcome(Napi::Env env, reflex::Status status, const std::string& message,
                   const std::vector<reflex::Diagnostic>& diagnostics) {
-  auto& st = state();
-  if (status == reflex::Status::CompileError && !st.compileError.IsEmpty()) {
+  EnvState& es = envState(env);
+  if (status == reflex::Status::CompileError && !es.compileError.IsEmpty()) {
     Napi::Array list = Napi::Array::New(env, diagnostics.size());
     for (size_t i = 0; i < diagnostics.size(); ++i) {
       const auto& d = diagnostics[i];
@@ -322,15 +339,15 @@ void throwOutcome(Napi::Env env, reflex::Status status, const std::string& messa
       o.Set("message", d.message);
       list.Set(i, o);
     }
-    Napi::Value error = st.compileError.New({Napi::String::New(env, message), list});
+    Napi::Value error = es.compileError.New({Napi::String::New(env, message), list});
     throw Napi::Error(env, error);
   }
-  if (status == reflex::Status::CppException && !st.cppError.IsEmpty()) {
+  if (status == reflex::Status::CppException && !es.cppError.IsEmpty()) {
     auto split = message.find('\n');
     std::string type = demangle(message.substr(0, split).c_str());
     std::string what = split == std::string::npos ? "" : message.substr(split + 1);
     std::string text = what.empty() ? "C++ exception of type " + type : type + ": " + what;
-    Napi::Value error = st.cppError.New({Napi::String::New(env, text), Napi::String::New(env, type),
+    Napi::Value error = es.cppError.New({Napi::String::New(env, text), Napi::String::New(env, type),
                                          what.empty() ? env.Undefined() : Napi::String::New(env, what)});
     throw Napi::Error(env, error);
   }

@@ -1,15 +1,16 @@
-// native/objects.cc — the identity map and ownership of JS objects standing for C++ objects (weak N-API wraps).
+// native/objects.cc — the identity map and ownership of JS objects standing for C++ objects (weak N-API wraps), per env.
 //
 // Why native: a JS WeakRef is kept alive until the current job ends (ECMAScript KeepDuringJob), so
 // a loop that constructs objects keeps every one of them on the heap; a weak N-API wrap is released
 // by the next GC and its finalizer runs the C++ destructor of owned objects without a JS callback.
+// Each env (isolate) has its own map: its functions get their EnvState as callback data, so the hot
+// path (construct, destroy) looks nothing up.
 #include <cstdint>
 #include <unordered_map>
 
 #include "Native.h"
 
 namespace cppjit {
-namespace {
 
 using DestroyFn = void (*)(void*);
 
@@ -21,17 +22,7 @@ struct Tracked {
   napi_ref ref;
 };
 
-struct Key {
-  uintptr_t address;
-  uint32_t classId;
-  bool operator==(const Key& o) const { return address == o.address && classId == o.classId; }
-};
-struct KeyHash {
-  size_t operator()(const Key& k) const { return std::hash<uintptr_t>()(k.address) * 31u + k.classId; }
-};
-
-std::unordered_map<Key, Tracked*, KeyHash> liveObjects;
-bool shuttingDown = false;
+namespace {
 
 uintptr_t addressFrom(napi_env env, napi_value v) {
   double d = 0;
@@ -39,16 +30,24 @@ uintptr_t addressFrom(napi_env env, napi_value v) {
   return static_cast<uintptr_t>(d);
 }
 
-void forget(Tracked* t) {
-  auto found = liveObjects.find({t->address, t->classId});
-  if (found != liveObjects.end() && found->second == t) liveObjects.erase(found);
+EnvState& stateOf(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
+  void* data = nullptr;
+  napi_get_cb_info(env, info, argc, argv, nullptr, &data);
+  return *static_cast<EnvState*>(data);
+}
+
+void forget(EnvState& es, Tracked* t) {
+  auto found = es.objects.find({t->address, t->classId});
+  if (found != es.objects.end() && found->second == t) es.objects.erase(found);
 }
 
 // Runs after the JS object is garbage-collected: drop the map entry, destroy what JS owned.
-void finalize(napi_env env, void* data, void*) {
+// (The EnvState outlives every wrap: it is the env's instance data, finalized last.)
+void finalize(napi_env env, void* data, void* hint) {
   auto* t = static_cast<Tracked*>(data);
-  forget(t);
-  if (t->owned && t->destroy && !shuttingDown) {
+  EnvState& es = *static_cast<EnvState*>(hint);
+  forget(es, t);
+  if (t->owned && t->destroy && !es.closing) {
     try {
       t->destroy(reinterpret_cast<void*>(t->address));
     } catch (...) {
@@ -73,15 +72,15 @@ DestroyFn destroyFrom(napi_env env, napi_value v) {
 napi_value track(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  EnvState& es = stateOf(env, info, &argc, argv);
   auto* t = new Tracked{addressFrom(env, argv[1]), static_cast<uint32_t>(addressFrom(env, argv[2])), false, nullptr, nullptr};
   napi_get_value_bool(env, argv[3], &t->owned);
   t->destroy = destroyFrom(env, argv[4]);
-  if (napi_wrap(env, argv[0], t, finalize, nullptr, &t->ref) != napi_ok) {
+  if (napi_wrap(env, argv[0], t, finalize, &es, &t->ref) != napi_ok) {
     delete t;
     return nullptr;  // napi_wrap left a pending exception (object already wrapped)
   }
-  liveObjects[{t->address, t->classId}] = t;
+  es.objects[{t->address, t->classId}] = t;
   return nullptr;
 }
 
@@ -89,10 +88,10 @@ napi_value track(napi_env env, napi_callback_info info) {
 napi_value find(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  auto found = liveObjects.find({addressFrom(env, argv[0]), static_cast<uint32_t>(addressFrom(env, argv[1]))});
+  EnvState& es = stateOf(env, info, &argc, argv);
+  auto found = es.objects.find({addressFrom(env, argv[0]), static_cast<uint32_t>(addressFrom(env, argv[1]))});
   napi_value result = nullptr;
-  if (found != liveObjects.end()) napi_get_reference_value(env, found->second->ref, &result);
+  if (found != es.objects.end()) napi_get_reference_value(env, found->second->ref, &result);
   if (!result) napi_get_undefined(env, &result);
   return result;
 }
@@ -101,11 +100,11 @@ napi_value find(napi_env env, napi_callback_info info) {
 napi_value release(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value obj;
-  napi_get_cb_info(env, info, &argc, &obj, nullptr, nullptr);
+  EnvState& es = stateOf(env, info, &argc, &obj);
   void* data = nullptr;
   if (napi_remove_wrap(env, obj, &data) != napi_ok || !data) return nullptr;
   auto* t = static_cast<Tracked*>(data);
-  forget(t);
+  forget(es, t);
   napi_delete_reference(env, t->ref);
   uintptr_t address = t->address;
   DestroyFn destroy = t->owned ? t->destroy : nullptr;
@@ -136,17 +135,32 @@ napi_value setOwned(napi_env env, napi_callback_info info) {
 }
 
 // liveCount() -> number of JS objects currently standing for C++ objects (tests, diagnostics)
-napi_value liveCount(napi_env env, napi_callback_info) {
+napi_value liveCount(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  EnvState& es = stateOf(env, info, &argc, nullptr);
   napi_value result;
-  napi_create_double(env, static_cast<double>(liveObjects.size()), &result);
+  napi_create_double(env, static_cast<double>(es.objects.size()), &result);
   return result;
 }
 
 }  // namespace
 
-void forgetAllObjects() {
-  shuttingDown = true;
-  liveObjects.clear();
+void closeObjects(EnvState& es, bool destroy) {
+  if (destroy) {
+    // Not through the wraps: they are finalized later, by the env's own teardown (and then skip
+    // their destructor, as closing says).
+    for (auto& [key, t] : es.objects) {
+      if (!t->owned || !t->destroy) continue;
+      t->owned = false;
+      try {
+        t->destroy(reinterpret_cast<void*>(key.address));
+      } catch (...) {
+        // The JS side is gone: nobody to report a throwing destructor to.
+      }
+    }
+  }
+  es.closing = true;
+  es.objects.clear();
 }
 
 void registerObjects(Napi::Env env, Napi::Object exports) {
@@ -157,7 +171,7 @@ void registerObjects(Napi::Env env, Napi::Object exports) {
   } entries[] = {{"track", track}, {"find", find}, {"release", release}, {"setOwned", setOwned}, {"liveCount", liveCount}};
   for (const auto& e : entries) {
     napi_value fn;
-    napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.cb, nullptr, &fn);
+    napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.cb, &envState(env), &fn);
     objects.Set(e.name, Napi::Value(env, fn));
   }
   exports.Set("objects", objects);

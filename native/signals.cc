@@ -1,6 +1,7 @@
 // native/signals.cc — cppyy.ll.signalsAsExceptions: SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGABRT inside a C++ call become a JS CppSignalError.
-// Each thunk on the main thread records a jump point (sigsetjmp) before calling C++ when this is on;
-// the handler jumps back to the innermost one, which throws. Signals outside a call (V8's own, say)
+// The setting is process-wide. Each thunk, on whichever JS thread (main or worker) calls it, records
+// a jump point (sigsetjmp) before calling C++ when this is on; the handler jumps back to the innermost
+// one of the faulting thread, which throws. Signals outside a call (V8's own, say, or a C++ thread's)
 // go to whatever handler was installed before.
 #include <csetjmp>
 #include <csignal>
@@ -11,6 +12,8 @@
 #include <pthread.h>
 
 #include "Native.h"
+
+extern "C" void* cppjit_signal_globals(int which);  // native/prelude.cc
 
 namespace cppjit {
 namespace {
@@ -23,14 +26,12 @@ struct SigFrame {
   int active;
 };
 
-SigFrame** top = nullptr;
+// The calling thread's innermost jump point (thread-local in the prelude).
+SigFrame** topSlot() { return static_cast<SigFrame**>(cppjit_signal_globals(0)); }
 int* enabled = nullptr;
-napi_value (**throwHook)(napi_env, int) = nullptr;
-pthread_t mainThread;
 constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 struct sigaction previous[NSIG];
 bool installed = false;
-Napi::FunctionReference errorClass;
 alignas(16) char altStack[64 * 1024];
 
 const char* signalName(int sig) {
@@ -45,8 +46,9 @@ const char* signalName(int sig) {
 }
 
 void handler(int sig, siginfo_t* info, void* context) {
+  SigFrame** top = enabled && *enabled ? topSlot() : nullptr;
   SigFrame* frame = top ? *top : nullptr;
-  if (frame && enabled && *enabled && pthread_equal(pthread_self(), mainThread)) {
+  if (frame) {
     *top = frame->prev;
     frame->active = 0;
     frame->signo = sig;
@@ -77,6 +79,7 @@ napi_value throwSignalError(napi_env env, int sig) {
   Napi::Env e(env);
   std::string message = std::string(signalName(sig)) + " (" + strsignal(sig) +
                         ") inside a C++ call; the call was abandoned (its C++ destructors did not run)";
+  Napi::FunctionReference& errorClass = envState(env).signalError;
   if (errorClass.IsEmpty()) {
     napi_throw_error(env, nullptr, message.c_str());
     return nullptr;
@@ -86,31 +89,20 @@ napi_value throwSignalError(napi_env env, int sig) {
   return nullptr;
 }
 
-// Addresses of the prelude's globals (JIT-compiled, so asked for through the interpreter once).
-void locateGlobals(Napi::Env env) {
-  if (top) return;
-  auto& s = session(env);
-  std::string text =
-      "extern \"C\" void* __cppjit_sig_addresses(int i) { return i == 0 ? (void*)&__cppjit_sig_top : i == 1 ? (void*)&__cppjit_sig_on "
-      ": (void*)&__cppjit_sig_throw; }\n";
-  auto compiled = unwrap(env, s.compile(text, {"__cppjit_sig_addresses"}));
-  auto addresses = reinterpret_cast<void* (*)(int)>(compiled[0]);
-  top = static_cast<SigFrame**>(addresses(0));
-  enabled = static_cast<int*>(addresses(1));
-  throwHook = reinterpret_cast<napi_value (**)(napi_env, int)>(addresses(2));
-  *throwHook = &throwSignalError;
-}
-
-// signalsAsExceptions(on, CppSignalError) -> previous setting
+// signalsAsExceptions(on, CppSignalError) -> previous setting (runs under interpreterMutex)
 Napi::Value signalsAsExceptions(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   bool on = info[0].ToBoolean().Value();
+  Napi::FunctionReference& errorClass = envState(env).signalError;
   if (info.Length() > 1 && info[1].IsFunction() && errorClass.IsEmpty()) errorClass = Napi::Persistent(info[1].As<Napi::Function>());
-  locateGlobals(env);
+  if (!enabled) {
+    enabled = static_cast<int*>(cppjit_signal_globals(1));
+    *reinterpret_cast<napi_value (**)(napi_env, int)>(cppjit_signal_globals(2)) = &throwSignalError;
+  }
   bool was = *enabled != 0;
   if (on && !installed) {
-    mainThread = pthread_self();
-    // Its own stack, so a stack overflow can still be reported.
+    // Its own stack (for the thread that turns this on: one stack cannot serve two threads at
+    // once), so a stack overflow there can still be reported.
     stack_t ss{};
     ss.ss_sp = altStack;
     ss.ss_size = sizeof altStack;
@@ -132,7 +124,7 @@ Napi::Value signalsAsExceptions(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerSignals(Napi::Env env, Napi::Object exports) {
-  exports.Set("signalsAsExceptions", Napi::Function::New(env, signalsAsExceptions, "signalsAsExceptions"));
+  exports.Set("signalsAsExceptions", lockedFunction(env, "signalsAsExceptions", signalsAsExceptions));
 }
 
 }  // namespace cppjit

@@ -450,7 +450,7 @@ Napi::Value compileClassHelpers(const Napi::CallbackInfo& info) {
         << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n"
         << "  void* p = nullptr; if (argc < 1 || address_in(env, argv[0], p) || !p) return undefined(env);\n"
         << "  auto* o = static_cast<" << spelling << "*>(p);\n"
-        << "  __cppjit_hooks.scratch[0] = (double)(uintptr_t)dynamic_cast<void*>(o);\n"
+        << "  __cppjit_hooks.scratch(env)[0] = (double)(uintptr_t)dynamic_cast<void*>(o);\n"
         << "  return address_to_js(env, &typeid(*o));\n}\n";
     units.emplace_back(base + "_c", out.str());
   }

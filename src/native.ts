@@ -1,9 +1,10 @@
-// src/native.ts — loads the addon and starts the interpreter on first use (one per process).
+// src/native.ts — loads the addon and starts the interpreter on first use (one per process, shared by every JS thread).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CppCompileError, CppError } from './errors';
+import { threadId } from 'node:worker_threads';
+import { CppCompileError, CppError, CppSignalError } from './errors';
 import type { NativeAddon, StartOptions } from './types';
 
 const packageRoot = path.join(__dirname, '..');
@@ -81,18 +82,26 @@ function buildInBackground(options: StartOptions): void {
   }
 }
 
-/** The addon, with its interpreter started. */
+/**
+ * The namespace for C++ that this JS thread generates under names from its own counters (helpers,
+ * JS-derived classes): every thread (main, each worker) shares the one interpreter, so each needs its own.
+ */
+export function generatedNamespace(base: string): string {
+  return threadId === 0 ? base : `${base}_t${threadId}`;
+}
+
+/** The addon, with its interpreter started (or joined, when another JS thread started it). */
 export function native(): NativeAddon {
   if (addon) return addon;
   const loaded = loadAddon() as NativeAddon & { startedScratch?: Float64Array };
-  // One interpreter per process, even if this module is loaded twice (two copies of the package,
-  // or the ESM and CommonJS builds through different loaders).
+  // Started once per env, even if this module is loaded twice (two copies of the package, or the
+  // ESM and CommonJS builds through different loaders); the process has one interpreter anyway.
   if (loaded.startedScratch) {
     scratch = loaded.startedScratch;
     addon = loaded;
     return loaded;
   }
-  loaded.setErrorClasses(CppError, CppCompileError);
+  loaded.setErrorClasses(CppError, CppCompileError, CppSignalError);
   const options = startOptions();
   scratch = loaded.start(options);
   loaded.startedScratch = scratch;

@@ -19,7 +19,7 @@
 #include <typeinfo>
 #include <utility>
 
-#include <pthread.h>
+#include <pthread.h>  // unused here now, but in the baseline `cppjit dts` subtracts (users reach it through <thread>)
 #include <setjmp.h>
 
 extern "C" {
@@ -63,10 +63,11 @@ struct Hooks {
   napi_value (*argError)(napi_env, int fid, int index, int code, napi_value value);
   napi_value (*arityError)(napi_env, int fid, size_t argc);
   napi_value (*exception)(napi_env);  // called inside a catch block
-  double* scratch;
-  // Callbacks. A C function pointer has no closure, so callbacks find the main thread's env here.
-  napi_env env;
-  pthread_t mainThread;
+  double* (*scratch)(napi_env);       // the env's memory shared with its JS (extra results)
+  // Callbacks. A JS function belongs to one env (the main thread's or a worker's): where its
+  // target must be called. 0 with *env set: here; 0 with *env null: on another thread (runOn);
+  // kCallbackGone: collected or released; kCallbackHomeless: its worker exited.
+  int (*locate)(void* target, napi_env* env);
   // Calls the JS function of a callback target: 0, or a kCallback* code (*error then holds the
   // captured JS exception for kCallbackThrew).
   int (*callJs)(napi_env, void* target, size_t argc, napi_value* argv, napi_value* result, void** error);
@@ -81,15 +82,18 @@ struct Hooks {
   // fn.async: queues a job on the libuv pool; returns its promise (nullptr with a JS exception pending).
   napi_value (*queueAsync)(napi_env, void* job, void (*execute)(void*), napi_value (*complete)(napi_env, void*, int* failed),
                            void (*destroy)(void*));
-  // Runs fn(data) on the main thread and waits for it: nullptr, or why it could not (deadlock, shutdown).
-  const char* (*runOnMain)(void (*fn)(void*), void* data);
+  // Runs fn(data) on the thread of target's env and waits for it: nullptr, or why it could not
+  // (deadlock, shutdown).
+  const char* (*runOn)(void* target, void (*fn)(void*), void* data);
+  napi_env (*threadEnv)();  // the env of the calling JS thread (main or worker); nullptr on any other thread
 };
 }  // namespace __cppjit
 
 extern "C" __cppjit::Hooks __cppjit_hooks;
 
-// cppyy.ll.signalsAsExceptions: a thunk on the main thread sets a jump point before calling C++, and
-// the addon's signal handler (native/signals.cc, same layout) jumps back to it. Off: one load and branch.
+// cppyy.ll.signalsAsExceptions: a thunk sets a jump point before calling C++, and the addon's
+// signal handler (native/signals.cc, same layout) jumps back to the innermost one of its thread.
+// Off: one load and branch.
 extern "C" {
 struct __cppjit_sigframe {
   sigjmp_buf buf;
@@ -97,9 +101,7 @@ struct __cppjit_sigframe {
   int signo;
   int active;
 };
-extern __cppjit_sigframe* __cppjit_sig_top;
 extern int __cppjit_sig_on;
-extern napi_value (*__cppjit_sig_throw)(napi_env, int);
 }
 
 namespace __cppjit {
@@ -107,7 +109,7 @@ namespace __cppjit {
 // Conversion outcomes, reported to argError.
 enum : int { kOk = 0, kWrongType = 1, kOutOfRange = 2, kNotIntegral = 3, kNullObject = 4, kDeletedSelf = 5, kNotCopyable = 6 };
 // Outcomes of Hooks::callJs.
-enum : int { kCallbackThrew = 1, kCallbackGone = 2 };
+enum : int { kCallbackThrew = 1, kCallbackGone = 2, kCallbackHomeless = 3 };
 constexpr int kUndefinedType = 0;  // napi_valuetype napi_undefined
 
 // The converters below are defined out of line, once, in the prelude's own input: each thunk
@@ -216,19 +218,6 @@ inline int pointer_in(napi_env env, napi_value v, T*& out) {
   return kOk;
 }
 
-struct signal_guard {
-  __cppjit_sigframe f;
-  signal_guard() { f.prev = nullptr; f.signo = 0; f.active = 0; }
-  signal_guard(const signal_guard&) = delete;
-  void enter() {
-    f.prev = __cppjit_sig_top;
-    f.active = 1;
-    __cppjit_sig_top = &f;
-  }
-  ~signal_guard() {
-    if (f.active) __cppjit_sig_top = f.prev;
-  }
-};
 // Runs a thunk's body under a signal guard. Out of line (in the addon), so thunks hold no
 // sigsetjmp: a returns-twice call in every thunk made each one ~1.8 ms slower to compile.
 napi_value guarded_call(napi_env env, napi_callback_info info, napi_value (*body)(napi_env, napi_callback_info));
@@ -284,14 +273,20 @@ struct handle_scope {
   ~handle_scope() { napi_close_handle_scope(env, scope); }
 };
 
-napi_env callback_env();  // the main thread's env; throws std::runtime_error on any other thread
+[[noreturn]] void callback_unavailable(int code);  // throws the std::runtime_error saying why
 
-inline bool on_main_thread() { return pthread_equal(pthread_self(), __cppjit_hooks.mainThread); }
+// The env to call target's JS function in when that is this thread's; nullptr when it belongs to
+// another thread (on_owner). Throws std::runtime_error when it cannot be called at all.
+inline napi_env callback_env(void* target) {
+  napi_env env;
+  if (int code = __cppjit_hooks.locate(target, &env)) callback_unavailable(code);
+  return env;
+}
 
-// Runs f on the main thread for a C++ thread that calls a JS callback; this thread waits. What f
-// throws there (a js_exception, a C++ exception) is thrown again here.
+// Runs f on the thread owning target's JS function (the main thread or a worker) for a thread that
+// calls it; this thread waits. What f throws there (a js_exception, a C++ exception) is thrown again here.
 template <class R, class F>
-R on_main(F&& f) {
+R on_owner(void* target, F&& f) {
   using stored_t = std::conditional_t<std::is_void_v<R>, char,
                                       std::conditional_t<std::is_reference_v<R>, std::remove_reference_t<R>*, std::optional<R>>>;
   struct context {
@@ -309,20 +304,20 @@ R on_main(F&& f) {
       c->error = std::current_exception();
     }
   };
-  if (const char* why = __cppjit_hooks.runOnMain(+run, &ctx)) throw std::runtime_error(why);
+  if (const char* why = __cppjit_hooks.runOn(target, +run, &ctx)) throw std::runtime_error(why);
   if (ctx.error) std::rethrow_exception(ctx.error);
   if constexpr (std::is_void_v<R>) return;
   else if constexpr (std::is_reference_v<R>) return static_cast<R>(*ctx.result);
   else return std::move(*ctx.result);
 }
 
-// ---- fn.async: a call whose arguments are converted on the main thread, run on the libuv pool,
-// and whose result is converted on the main thread again. Generated thunks derive one job class
+// ---- fn.async: a call whose arguments are converted on the calling JS thread, run on the libuv
+// pool, and whose result is converted on the calling JS thread again. Generated thunks derive one job class
 // per callable; its members are the converted arguments, alive until the job completes.
 struct async_call {
   virtual ~async_call() = default;
   virtual void run() = 0;                   // pool thread: the C++ call, storing its result
-  virtual napi_value out(napi_env env) = 0;  // main thread: the stored result as a JS value
+  virtual napi_value out(napi_env env) = 0;  // the calling JS thread: the stored result as a JS value
   std::exception_ptr error;
 };
 napi_value queue_async(napi_env env, async_call* job);  // the job's promise; takes ownership
@@ -391,6 +386,27 @@ inline napi_value to_js(napi_env env, E v) {
 // interpreter: JIT-compiling them at -O2 was most of the interpreter's start-up. Thunks reach them by
 // name (they are exported from the addon; reflex resolves "__cppjit" names there).
 #ifdef CPPJIT_PRELUDE_DEFINITIONS
+}  // namespace __cppjit
+// Per thread (every JS thread runs thunks); initial-exec so the signal handler reads it without
+// allocating.
+extern "C" __attribute__((tls_model("initial-exec"))) thread_local __cppjit_sigframe* __cppjit_sig_top;
+extern "C" napi_value (*__cppjit_sig_throw)(napi_env, int);
+namespace __cppjit {
+
+struct signal_guard {
+  __cppjit_sigframe f;
+  signal_guard() { f.prev = nullptr; f.signo = 0; f.active = 0; }
+  signal_guard(const signal_guard&) = delete;
+  void enter() {
+    f.prev = __cppjit_sig_top;
+    f.active = 1;
+    __cppjit_sig_top = &f;
+  }
+  ~signal_guard() {
+    if (f.active) __cppjit_sig_top = f.prev;
+  }
+};
+
 namespace detail {
 template <class T>
 int int_in(napi_env env, napi_value v, T& out) {
@@ -587,10 +603,6 @@ bool guard_wanted() {
 }
 
 napi_value guarded_call(napi_env env, napi_callback_info info, napi_value (*body)(napi_env, napi_callback_info)) {
-  if (!pthread_equal(pthread_self(), __cppjit_hooks.mainThread)) {
-    guard_entering = true;
-    return body(env, info);
-  }
   signal_guard sg;
   if (sigsetjmp(sg.f.buf, 0)) return __cppjit_sig_throw(env, sg.f.signo);
   sg.enter();
@@ -671,11 +683,15 @@ napi_value address_to_js(napi_env env, const void* p) {
   return r;
 }
 
-napi_env callback_env() {
-  // N-API may only be used on the thread that owns the env.
-  if (!pthread_equal(pthread_self(), __cppjit_hooks.mainThread))
-    throw std::runtime_error("cppjit: a JS callback was called from a thread other than the main thread");
-  return __cppjit_hooks.env;
+static const char* const kGoneMessage =
+    "cppjit: C++ called a function pointer whose JS function was garbage-collected or released "
+    "(keep the function referenced in JS, or pin it with cppyy.ll.callback(fn, signature))";
+
+void callback_unavailable(int code) {
+  if (code == kCallbackHomeless)
+    throw std::runtime_error(
+        "cppjit: C++ called a JS function whose thread has shut down (a worker that exited, or the main thread at exit)");
+  throw std::runtime_error(kGoneMessage);
 }
 
 napi_value call_js(napi_env env, void* target, size_t argc, napi_value* argv) {
@@ -688,9 +704,7 @@ napi_value call_js(napi_env env, void* target, size_t argc, napi_value* argv) {
   __cppjit_sig_top = guarded;
   if (code == kOk) return result;
   if (code == kCallbackThrew) throw js_exception(error);
-  throw std::runtime_error(
-      "cppjit: C++ called a function pointer whose JS function was garbage-collected or released "
-      "(keep the function referenced in JS, or pin it with cppyy.ll.callback(fn, signature))");
+  throw std::runtime_error(kGoneMessage);
 }
 
 void result_error(napi_env env, int signature, int code, napi_value value) {
@@ -702,7 +716,8 @@ static thread_local bool in_async_job = false;
 static thread_local std::exception_ptr deferred;
 
 void defer_exception() noexcept {
-  if (!on_main_thread()) {
+  napi_env env = __cppjit_hooks.threadEnv();
+  if (!env) {
     if (in_async_job) {
       if (!deferred) deferred = std::current_exception();
       return;
@@ -716,7 +731,6 @@ void defer_exception() noexcept {
     }
     return;
   }
-  napi_env env = __cppjit_hooks.env;
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) != 0 || pending) return;
   try {
@@ -771,7 +785,7 @@ napi_value queue_async(napi_env env, async_call* job) {
 
 #ifdef CPPJIT_PRELUDE_DEFINITIONS
 __cppjit::Hooks __cppjit_hooks = {};
-__cppjit_sigframe* __cppjit_sig_top = nullptr;
+thread_local __cppjit_sigframe* __cppjit_sig_top = nullptr;
 int __cppjit_sig_on = 0;
 napi_value (*__cppjit_sig_throw)(napi_env, int) = nullptr;
 #endif

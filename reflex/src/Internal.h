@@ -25,6 +25,9 @@
 
 namespace reflex {
 
+// jit.cpp: the interpreter, its JIT's memory in one reserved address range.
+llvm::Expected<std::unique_ptr<clang::Interpreter>> createInterpreter(std::unique_ptr<clang::CompilerInstance> ci);
+
 // Collects Clang's diagnostics per input instead of printing them to stderr.
 class DiagnosticCollector : public clang::DiagnosticConsumer {
  public:

@@ -456,7 +456,7 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
   if (!ci) return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(ci.takeError()));
   impl->pch = pch::locate(options, impl->argStorage, **ci);
   if (!impl->pch.path.empty()) (*ci)->getPreprocessorOpts().ImplicitPCHInclude = impl->pch.path;
-  auto interp = clang::Interpreter::create(std::move(*ci));
+  auto interp = createInterpreter(std::move(*ci));
   if (!interp)
     return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(interp.takeError()));
   impl->interp = std::move(*interp);

@@ -86,7 +86,7 @@ function adopterFor(element: ClassState, holder: ClassState): Adopter {
 export function adoptedAddress(obj: CppObject, holder: ClassState, element: ClassState, byValue: boolean): number {
   objectAddress(obj, element, element.info.spelling); // a deleted object: Error
   const state = obj[CLASS_STATE] as ClassState;
-  const shown = state.info.spelling.startsWith('__cppjit_derived::') ? `${state.bases[0]?.info.spelling ?? state.info.spelling} (extended in JS)` : state.info.spelling;
+  const shown = /^__cppjit_derived(_t\d+)?::/.test(state.info.spelling) ? `${state.bases[0]?.info.spelling ?? state.info.spelling} (extended in JS)` : state.info.spelling;
   if (!obj[OWNED]) {
     throw new TypeError(`this ${shown} is not owned by JS (it is borrowed from C++, or was given away with ` +
       `cppyy.ll.disown), so it cannot be handed to ${holder.info.displayName || holder.info.spelling}`);

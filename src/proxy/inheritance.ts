@@ -11,7 +11,7 @@
 // std::unique_ptr parameter, see convert/ownership.ts) C++ owns it, and the JS object is kept
 // alive until C++ deletes it (its destructor tells JS, and later use of the JS object throws).
 // Overrides of noexcept virtuals catch what the JS method throws and leave it pending in JS.
-import { native } from '../native';
+import { generatedNamespace, native } from '../native';
 import type { ClassInfo, FunctionInfo } from '../types';
 import { pinnedCallback } from '../convert/callbacks';
 import { fieldAccessor } from '../convert/fields';
@@ -24,6 +24,7 @@ import type { NativeFunction } from '../types';
 /** On a JS-derived instance: its slot (how the C++ object finds its JS self). */
 const SLOT = Symbol('cppjit.derivedSlot');
 const SUPER = '__cppjit_super_';
+const DERIVED = generatedNamespace('__cppjit_derived'); // one per JS thread: names come from its counter
 
 interface Derived {
   state: ClassState;
@@ -223,7 +224,7 @@ function buildDerived(jsClass: Function): Derived {
   const defined = jsMethodNames(jsClass, bridge);
   const name = `${cppIdentifier(jsClass.name || 'Anonymous')}_${++counter}`;
   const B = base.info.spelling;
-  const lines: string[] = [`namespace __cppjit_derived {`, `class ${name} : public ${B} {`, '  int __cppjit_slot;', ' public:'];
+  const lines: string[] = [`namespace ${DERIVED} {`, `class ${name} : public ${B} {`, '  int __cppjit_slot;', ' public:'];
 
   const seenCtors = new Set<string>();
   for (const c of info.baseConstructors ?? []) {
@@ -294,7 +295,7 @@ function buildDerived(jsClass: Function): Derived {
     if (e instanceof Error) e.message = `${where}: cannot compile its C++ subclass: ${e.message}`;
     throw e;
   }
-  const ns = native().lookup(native().globalScope(), '__cppjit_derived');
+  const ns = native().lookup(native().globalScope(), DERIVED);
   const member = native().lookup(ns.scope!, name);
   const state = classFor(member.scope!);
   const construct = constructorFor(state);

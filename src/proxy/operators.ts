@@ -10,6 +10,7 @@ import type { ClassState, CppObject } from './classes';
 import { OverloadSet, makeCallable } from './functions';
 import { deducedType } from './templates';
 import { castTarget } from './casts';
+import { HELPERS } from './protocols';
 
 export const OPERATORS = [
   '+', '-', '*', '/', '%', '^', '&', '|', '~', '!', '=', '<', '>', '+=', '-=', '*=', '/=', '%=', '^=', '&=',
@@ -74,13 +75,13 @@ function printerFor(state: ClassState): ((v: unknown) => string) | null {
   try {
     if (!printerDefined) {
       native().cppdef(
-        '#include <sstream>\nnamespace __cppjit_h {\n' +
+        `#include <sstream>\nnamespace ${HELPERS} {\n` +
           'template <class T> auto streamed(const T& v) -> decltype(std::declval<std::ostream&>() << v, std::string()) {\n' +
           '  std::ostringstream os; os << v; return os.str();\n}\n}\n',
       );
       printerDefined = true;
     }
-    const info = native().resolveTemplateCall({ callee: '__cppjit_h::streamed', argTypes: [`${state.info.spelling}&`] });
+    const info = native().resolveTemplateCall({ callee: `${HELPERS}::streamed`, argTypes: [`${state.info.spelling}&`] });
     const fn = makeCallable(new OverloadSet('toString', [info], null), null, 'toString', false);
     p = (v) => fn(v) as string;
   } catch {

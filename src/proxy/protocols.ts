@@ -1,19 +1,20 @@
 // src/proxy/protocols.ts — JS protocols for C++ containers: for..of from begin()/end(), v[i] from operator[], Map-like get/set/has.
 import { inspect } from 'node:util';
-import { native } from '../native';
+import { generatedNamespace, native } from '../native';
 import type { FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import type { ClassState, CppObject } from './classes';
 import { ADDRESS, CLASS_STATE } from './symbols';
 import { callOnce, compileHelpers } from './functions';
 import { memoryAccess, type MemoryAccess } from '../convert/fields';
 
-// Helpers are ordinary C++ functions cppjit defines next to the class (namespace __cppjit_h) and
-// calls through the usual thunks, so every key/value conversion is the one C++ calls get.
+// Helpers are ordinary C++ functions cppjit defines next to the class (namespace __cppjit_h, one
+// per JS thread) and calls through the usual thunks, so every key/value conversion is the one C++ calls get.
+export const HELPERS = generatedNamespace('__cppjit_h');
 let helperScope: number | undefined;
 
 export function defineHelpers(code: string, names: string[]): NativeFunction[] {
-  native().cppdef(`namespace __cppjit_h {\n${code}}\n`);
-  if (helperScope === undefined) helperScope = native().lookup(native().globalScope(), '__cppjit_h').scope!;
+  native().cppdef(`namespace ${HELPERS} {\n${code}}\n`);
+  if (helperScope === undefined) helperScope = native().lookup(native().globalScope(), HELPERS).scope!;
   const infos: FunctionInfo[] = names.map((name) => {
     const m = native().lookup(helperScope!, name);
     if (!m.functions?.length) throw new Error(`cppjit: helper ${name} was not defined`);
@@ -23,7 +24,7 @@ export function defineHelpers(code: string, names: string[]): NativeFunction[] {
 }
 
 function helperType(name: string): TypeInfo {
-  return native().parseType(`__cppjit_h::${name}`);
+  return native().parseType(`${HELPERS}::${name}`);
 }
 
 interface Indexing {
@@ -125,7 +126,7 @@ function bitIndexing(state: ClassState): BitIndexing {
 }
 
 function helperIsLvalue(n: number): boolean {
-  return Boolean(callOnce(native().prepareEvaluate(`__cppjit_h::lvalue_${n}`)));
+  return Boolean(callOnce(native().prepareEvaluate(`${HELPERS}::lvalue_${n}`)));
 }
 
 // std::tuple: element i through std::get<i>, each with its own type.
