@@ -71,7 +71,14 @@ Result<FunctionDesc> Session::resolveTemplateCall(const TemplateCall& call) {
     } else if (op == "[]" && n == 2) expression = arg(0) + "[" + arg(1) + "]";
     else if ((op == "++" || op == "--") && n == 2) expression = arg(0) + op;  // postfix
     else if (n == 1) expression = op + " " + arg(0);
-    else if (n == 2) expression = "(" + arg(0) + ") " + op + " (" + arg(1) + ")";
+    else if (n == 2) {
+      // Appended piece by piece: GCC 12 reports a false -Wrestrict for "(" + std::string&&.
+      expression = "(";
+      expression += arg(0);
+      expression += ") " + op + " (";
+      expression += arg(1);
+      expression += ")";
+    }
     else return Result<FunctionDesc>::failure(Status::NotFound, "operator" + op + " takes one or two operands");
   } else if (call.isConstructor) expression = call.callee + "(" + args + ")";
   else if (!call.objectType.empty())
