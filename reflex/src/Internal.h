@@ -10,6 +10,7 @@
 #include <clang/Interpreter/Interpreter.h>
 #include <clang/Lex/Preprocessor.h>
 #include <clang/Sema/Sema.h>
+#include <llvm/Target/TargetMachine.h>
 
 #include <map>
 #include <mutex>
@@ -65,6 +66,14 @@ struct Session::Impl {
   bool sealedInput = false;
   std::string captureSymbol;
   std::unique_ptr<llvm::MemoryBuffer> captured;
+  // A sealed, unoptimised input's module is compiled here, with a target machine of its own at
+  // the lowest codegen level (fast instruction selection and register allocation), and linked as
+  // an object: the JIT's own compiler runs its full optimising machine pipeline on every module.
+  bool quickInput = false;
+  std::unique_ptr<llvm::TargetMachine> quickMachine;
+  std::unique_ptr<llvm::MemoryBuffer> quickObject;
+  // The module as an object from quickMachine; an error when it must take the JIT's usual path.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compileQuickly(llvm::Module& module);
   void startObjectCache(const SessionOptions& options);
   void observeObject(const llvm::MemoryBuffer& object);
   // Links a cached object and returns the symbols' addresses; nothing when it cannot link here.

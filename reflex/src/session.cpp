@@ -7,6 +7,8 @@
 #include <clang/Lex/PreprocessorOptions.h>
 #include <clang/Serialization/ASTReader.h>
 #include <llvm/Demangle/Demangle.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Support/Error.h>
@@ -324,10 +326,21 @@ Outcome Session::Impl::run(const std::string& code) {
     }
   }
   // Static initialisers are run by the JIT's platform for compiled modules only, not for objects
-  // linked from the cache: such an input's object is not kept.
-  if (!captureSymbol.empty() && unit->TheModule &&
-      (unit->TheModule->getNamedGlobal("llvm.global_ctors") || unit->TheModule->getNamedGlobal("llvm.global_dtors")))
+  // linked from the cache or compiled quickly: such an input takes the usual path, and its object
+  // is not kept.
+  if (unit->TheModule &&
+      (unit->TheModule->getNamedGlobal("llvm.global_ctors") || unit->TheModule->getNamedGlobal("llvm.global_dtors"))) {
     captureSymbol.clear();
+  } else if (quickInput && unit->TheModule) {
+    auto object = compileQuickly(*unit->TheModule);
+    if (object) {
+      quickObject = std::move(*object);
+      unit->TheModule.reset();
+      diagnostics.discard();
+      return success();
+    }
+    llvm::consumeError(object.takeError());
+  }
   if (auto err = interp->Execute(*unit)) {
     std::string text = errorText(std::move(err));
     auto diags = diagnostics.take();
@@ -642,11 +655,14 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
     Impl& impl;
     ~SealedScope() {
       impl.sealedInput = false;
+      impl.quickInput = false;
       impl.captureSymbol.clear();
       impl.captured.reset();
+      impl.quickObject.reset();
     }
   } scope{*impl_};
   impl_->sealedInput = sealed;
+  impl_->quickInput = sealed && quick && !symbols.empty();
   if (!key.empty()) impl_->captureSymbol = symbols[0];
   // Thunks are a few lines of calls: compiling them without optimisation (optnone, fast
   // instruction selection) costs a fraction of the optimising backend and loses almost nothing.
@@ -657,6 +673,13 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
   codegen.OptimizationLevel = savedLevel;
   if (!outcome.ok())
     return Result<std::vector<void*>>::failure(outcome.status(), outcome.message(), outcome.diagnostics());
+  if (impl_->quickObject) {
+    std::string bytes = key.empty() ? "" : impl_->quickObject->getBuffer().str();
+    auto addresses = impl_->linkObject(std::move(impl_->quickObject), symbols);
+    if (!addresses) return Result<std::vector<void*>>::failure(Status::Failed, "cannot link the compiled code of " + symbols[0]);
+    if (!key.empty()) objects->store(key, bytes);
+    return std::move(*addresses);
+  }
   std::vector<void*> addresses;
   for (const auto& symbol : symbols) {
     if (quick) codegen.OptimizationLevel = 0;
@@ -669,6 +692,25 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
   }
   if (impl_->captured) objects->store(key, impl_->captured->getBuffer());
   return addresses;
+}
+
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> Session::Impl::compileQuickly(llvm::Module& module) {
+  if (!quickMachine) {
+    auto engine = interp->getExecutionEngine();
+    if (!engine) return engine.takeError();
+    llvm::orc::JITTargetMachineBuilder builder(engine->getTargetTriple());
+    // Relocation and code models stay the target's defaults, as for the JIT's own compiler: with
+    // PIC, exceptions no longer unwound out of these objects into the addon's frames.
+    builder.setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
+    builder.addFeatures(ci().getTargetOpts().Features);
+    auto machine = builder.createTargetMachine();
+    if (!machine) return machine.takeError();
+    quickMachine = std::move(*machine);
+  }
+  if (module.getDataLayout() != quickMachine->createDataLayout())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "the module's data layout is not the target's");
+  llvm::orc::SimpleCompiler compiler(*quickMachine);
+  return compiler(module);
 }
 
 bool Session::hasObjectMacro(const std::string& name) {
