@@ -29,6 +29,8 @@ struct AddonState {
   std::vector<reflex::FunctionDesc> functions;
   std::unordered_map<const void*, int> fidByDecl;
   unsigned thunkCounter = 0;
+  std::string stdPrelude;          // native/prelude/cppjit_prelude_std.hpp
+  bool stdPreludeLoaded = false;
   ~AddonState();
 };
 
@@ -147,6 +149,8 @@ Napi::Value scopeId(Napi::Env env, reflex::ScopeRef scope);
 reflex::ScopeRef scopeFrom(const Napi::Value& v);
 
 // thunks.cc — generated N-API callbacks per callable, compiled in batches.
+// Parses the prelude's heavy half (strings, fn.async, callbacks) before the first thunk needing it.
+reflex::Outcome ensureStdPrelude(reflex::Session& s);
 Napi::Value compileFunctions(const Napi::CallbackInfo& info);
 Napi::Value compileClassHelpers(const Napi::CallbackInfo& info);
 Napi::Value variableAddress(const Napi::CallbackInfo& info);

@@ -123,6 +123,12 @@ Napi::Value join(Napi::Env env, EnvState& es) {
   return Napi::Float64Array::New(env, 16, buffer, 0);
 }
 
+std::string stdPreludeOf(const std::string& prelude) {
+  std::string suffix = ".hpp";
+  if (prelude.size() < suffix.size()) return prelude + "_std.hpp";
+  return prelude.substr(0, prelude.size() - suffix.size()) + "_std.hpp";
+}
+
 reflex::SessionOptions sessionOptions(const Napi::Value& value) {
   if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "start options must be an object");
   Napi::Object options = value.As<Napi::Object>();
@@ -132,7 +138,11 @@ reflex::SessionOptions sessionOptions(const Napi::Value& value) {
   so.extraArgs = stringList(options.Get("extraArgs"));
   so.includePaths = stringList(options.Get("includePaths"));
   if (options.Get("cacheDir").IsString()) so.cacheDirectory = options.Get("cacheDir").As<Napi::String>().Utf8Value();
-  if (options.Get("prelude").IsString()) so.pchExtraHeaders.push_back(options.Get("prelude").As<Napi::String>().Utf8Value());
+  if (options.Get("prelude").IsString()) {
+    std::string prelude = options.Get("prelude").As<Napi::String>().Utf8Value();
+    so.pchExtraHeaders.push_back(prelude);
+    so.pchExtraHeaders.push_back(stdPreludeOf(prelude));
+  }
   return so;
 }
 
@@ -160,6 +170,7 @@ Napi::Value start(const Napi::CallbackInfo& info) {
   if (!created.ok()) throwOutcome(env, created.status(), "cppjit: cannot start the C++ interpreter: " + created.message(),
                                   created.diagnostics());
   st.session = created.take();
+  st.stdPrelude = stdPreludeOf(prelude);
   Napi::Value scratch = join(env, es);
 
   auto compiledAt = std::chrono::steady_clock::now();

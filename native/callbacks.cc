@@ -209,6 +209,11 @@ void compileCore(reflex::Session& s, int id) {
     sig.failure = sig.unsupported;
     return;
   }
+  if (auto prelude = ensureStdPrelude(s); !prelude.ok()) {
+    sig.core = Signature::Failed;
+    sig.failure = prelude.message();
+    return;
+  }
   // Optimised, unlike thunks: a core is compiled once per signature and runs on every callback.
   auto compiled = s.compile(emitCore(*sig.desc, id), {}, /*quick=*/false);
   if (compiled.ok()) {
@@ -225,6 +230,7 @@ void growSlots(Napi::Env env, int id) {  // under interpreterMutex, like every u
   size_t count = std::min<size_t>(size_t(32) << std::min(sig.batches, 4u), 512);
   std::vector<std::string> symbols;
   std::string text = emitTrampolines(*sig.desc, id, ++sig.batches, count, symbols);
+  check(env, ensureStdPrelude(session(env)));
   auto addresses = unwrap(env, session(env).compile(text, symbols, /*quick=*/true, /*sealed=*/true));
   void** cells = static_cast<void**>(addresses[0]);
   std::vector<void*> trampolines(count);

@@ -301,6 +301,19 @@ std::string unsupportedReason(const FunctionDesc& f) {
 }
 
 // Compiles the call cores that std::function parameters of f need; returns why one cannot be.
+// Whether a thunk's text uses what cppjit_prelude_std.hpp declares.
+bool needsStdPrelude(const FunctionDesc& f, bool async) {
+  if (async) return true;
+  auto heavy = [](const TypeDesc& t) {
+    return t.kind == TypeKind::CString || t.kind == TypeKind::StdString || t.kind == TypeKind::StringView || takesCallable(t) ||
+           t.kind == TypeKind::FunctionPtr;
+  };
+  if (heavy(f.result)) return true;
+  for (const auto& p : f.params)
+    if (heavy(p.type)) return true;
+  return false;
+}
+
 std::string prepareCallbacks(reflex::Session& s, const FunctionDesc& f) {
   for (size_t i = 0; i < f.params.size(); ++i) {
     const TypeDesc& t = f.params[i].type;
@@ -394,6 +407,7 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
       reasons[fid] = reason;
       continue;
     }
+    if (needsStdPrelude(st.functions[fid], async)) check(env, ensureStdPrelude(s));
     std::string symbol = (async ? "__cppjit_a" : "__cppjit_t") + std::to_string(++st.thunkCounter);
     units.emplace_back(symbol, async ? emitAsyncFunction(st.functions[fid], fid, symbol) : emitFunction(st.functions[fid], fid, symbol));
     pending.push_back(fid);
@@ -542,6 +556,7 @@ Napi::Value pointerCaller(const Napi::CallbackInfo& info) {
     int fid = static_cast<int>(st.functions.size());
     st.functions.push_back(f);
     std::string symbol = "__cppjit_p" + std::to_string(++st.thunkCounter);
+    check(env, ensureStdPrelude(s));
     auto compiled = unwrap(env, s.compile(emitFunction(f, fid, symbol, pointerType), {symbol}, /*quick=*/true, /*sealed=*/true));
     found = callers.emplace(key, std::make_pair(fid, compiled[0])).first;
   }
@@ -576,11 +591,23 @@ Napi::Value compileVariadic(const Napi::CallbackInfo& info) {
   int vfid = static_cast<int>(st.functions.size());
   st.functions.push_back(f);
   std::string symbol = "__cppjit_va" + std::to_string(++st.thunkCounter);
+  check(env, ensureStdPrelude(s));
   auto compiled = unwrap(env, s.compile(emitFunction(f, vfid, symbol), {symbol}, /*quick=*/true, /*sealed=*/true));
   Napi::Object out = Napi::Object::New(env);
   out.Set("info", describeFunction(env, st.functions[vfid], vfid));
   out.Set("call", makeJsFunction(env, f.name, compiled[0]));
   return out;
+}
+
+reflex::Outcome ensureStdPrelude(reflex::Session& s) {
+  auto& st = state();
+  if (st.stdPreludeLoaded) return reflex::success();
+  // An input of its own, not part of a thunk's: it declares what later thunks use.
+  auto parsed = s.compile("#include \"" + st.stdPrelude + "\"\n", {}, /*quick=*/true);
+  if (!parsed.ok())
+    return reflex::Outcome::failure(parsed.status(), "cannot compile the thunk prelude: " + parsed.message(), parsed.diagnostics());
+  st.stdPreludeLoaded = true;
+  return reflex::success();
 }
 
 // prepareEvaluate(expression) -> function description of a generated function returning it

@@ -218,7 +218,13 @@ out.push(attempt(() => { cppyy.cppdef('int startup_len10(unsigned a) { return st
 out.push(attempt(() => { cppyy.include('<stdexcept>'); return cppyy.cppexec('throw std::out_of_range("range");'); }));
 out.push(attempt(() => { cppyy.cppdef('#include <sstream>\\nstd::string startup_fmt(double d) { std::ostringstream o; o << d; return o.str(); }'); return cppyy.gbl.startup_fmt(1.5); }));
 out.push(attempt(() => cppyy.evaluate('std::string("xyz").size()')));
-console.log(JSON.stringify({ out, ...cppyy.info() }));
+// What the prelude's string/callback/async half serves (loaded on first need without the PCH).
+out.push(attempt(() => { cppyy.cppdef('#include <string_view>\\nstd::string_view startup_sv(const char* s) { return std::string_view(s).substr(1); }'); return cppyy.gbl.startup_sv('abc'); }));
+out.push(attempt(() => { cppyy.cppdef('int startup_cb(int (*f)(int)) { return f(20) + 1; }'); return cppyy.gbl.startup_cb((x) => x * 2); }));
+cppyy.gbl.startup_max.async(7, 9).then((v) => {
+  out.push(v);
+  console.log(JSON.stringify({ out, ...cppyy.info() }));
+});
 `;
     const dir = path.join(scratch(), 'cache');
     buildNow(dir);
@@ -232,6 +238,7 @@ console.log(JSON.stringify({ out, ...cppyy.info() }));
     expect(withPch.out[3]).toBe(3);
     expect(withPch.out[7]).toBe(5);
     expect(withPch.out[8]).toMatchObject({ error: 'CppError' });
+    expect(withPch.out.slice(-3)).toEqual(['bc', 41, 9]);
   });
 });
 

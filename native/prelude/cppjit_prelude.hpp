@@ -5,6 +5,10 @@
 #pragma once  // also built into the precompiled header: the session's #include of it is then free
 #pragma GCC system_header  // its names are cppjit's, not the user's: not listed in cppyy.gbl
 
+// Light headers only: without a precompiled header, <string>, <optional> and <stdexcept> cost
+// ~200 ms to parse, and most first calls need none of them. Thunks that do (strings, callbacks,
+// fn.async) get cppjit_prelude_std.hpp included first.
+#include <bits/stringfwd.h>  // std::string, declared
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -12,12 +16,14 @@
 #include <exception>
 #include <limits>
 #include <new>
-#include <optional>
-#include <stdexcept>
-#include <string>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
+#ifdef CPPJIT_PRELUDE_DEFINITIONS
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#endif
 
 #include <pthread.h>  // unused here now, but in the baseline `cppjit dts` subtracts (users reach it through <thread>)
 #include <setjmp.h>
@@ -274,6 +280,25 @@ struct handle_scope {
 };
 
 [[noreturn]] void callback_unavailable(int code);  // throws the std::runtime_error saying why
+[[noreturn]] void callback_failed(const char* why);  // throws std::runtime_error(why)
+
+// A value constructed later, or never (what std::optional does, without its header).
+template <class T>
+struct late {
+  alignas(T) unsigned char bytes[sizeof(T)];
+  bool engaged = false;
+  late() = default;
+  late(const late&) = delete;
+  ~late() {
+    if (engaged) get().~T();
+  }
+  template <class... A>
+  void emplace(A&&... a) {
+    ::new (static_cast<void*>(bytes)) T(static_cast<A&&>(a)...);
+    engaged = true;
+  }
+  T& get() { return *std::launder(reinterpret_cast<T*>(bytes)); }
+};
 
 // The env to call target's JS function in when that is this thread's; nullptr when it belongs to
 // another thread (on_owner). Throws std::runtime_error when it cannot be called at all.
@@ -288,7 +313,7 @@ inline napi_env callback_env(void* target) {
 template <class R, class F>
 R on_owner(void* target, F&& f) {
   using stored_t = std::conditional_t<std::is_void_v<R>, char,
-                                      std::conditional_t<std::is_reference_v<R>, std::remove_reference_t<R>*, std::optional<R>>>;
+                                      std::conditional_t<std::is_reference_v<R>, std::remove_reference_t<R>*, late<R>>>;
   struct context {
     F* f;
     stored_t result{};
@@ -304,11 +329,11 @@ R on_owner(void* target, F&& f) {
       c->error = std::current_exception();
     }
   };
-  if (const char* why = __cppjit_hooks.runOn(target, +run, &ctx)) throw std::runtime_error(why);
+  if (const char* why = __cppjit_hooks.runOn(target, +run, &ctx)) callback_failed(why);
   if (ctx.error) std::rethrow_exception(ctx.error);
   if constexpr (std::is_void_v<R>) return;
   else if constexpr (std::is_reference_v<R>) return static_cast<R>(*ctx.result);
-  else return std::move(*ctx.result);
+  else return std::move(ctx.result.get());
 }
 
 // ---- fn.async: a call whose arguments are converted on the calling JS thread, run on the libuv
@@ -367,14 +392,6 @@ inline int arg_in(napi_env env, napi_value v, E& out) {
   out = static_cast<E>(raw);
   return kOk;
 }
-
-#if __cplusplus >= 201703L
-inline napi_value to_js(napi_env env, std::string_view v) {
-  napi_value r;
-  napi_create_string_utf8(env, v.data(), v.size(), &r);
-  return r;
-}
-#endif
 
 template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
 inline napi_value to_js(napi_env env, E v) {
@@ -693,6 +710,8 @@ void callback_unavailable(int code) {
         "cppjit: C++ called a JS function whose thread has shut down (a worker that exited, or the main thread at exit)");
   throw std::runtime_error(kGoneMessage);
 }
+
+void callback_failed(const char* why) { throw std::runtime_error(why); }
 
 napi_value call_js(napi_env env, void* target, size_t argc, napi_value* argv) {
   napi_value result = nullptr;

@@ -50,6 +50,8 @@ export function main(argv: string[]): number {
   const started = Date.now();
   try {
     for (const dir of args.includeDirs) cppyy.addIncludePath(dir);
+    // The baseline holds what the thunk prelude brings in, its string/optional half included.
+    cppyy.include(path.join(__dirname, '..', '..', 'native', 'prelude', 'cppjit_prelude_std.hpp'));
     const baseline = snapshot();
     for (const h of args.headers) cppyy.include(/^<.*>$/.test(h) || path.isAbsolute(h) || !fs.existsSync(h) ? h : path.resolve(h));
     const text = generateDeclarations({ baseline, scopes: args.scopes, instantiate: args.instantiate, headers: args.headers });
