@@ -267,12 +267,17 @@ console.log(JSON.stringify({ out, result: 0, ...cppyy.info() }));
     `#pragma once\n#include <stdexcept>\nnamespace objc {\ninline int answer() { return ${answer}; }\n` +
     `struct Box { int v; explicit Box(int v) : v(v) {} int twice() const { return 2 * v; } };\n` +
     `inline void fail() { throw std::runtime_error("objc"); }\n}\n`;
+  /** A cache directory with its PCH built (else one built between two runs would start a new history) and a header. */
+  const prepared = (text: string) => {
+    const dir = path.join(scratch(), 'cache');
+    buildNow(dir);
+    const file = path.join(scratch(), 'objc.h');
+    fs.writeFileSync(file, text);
+    return { dir, file };
+  };
 
   it('a second process with the same steps links the stored wrappers and behaves the same', () => {
-    const dir = path.join(scratch(), 'cache');
-    buildNow(dir);  // else a PCH built between the runs would start a new history
-    const file = path.join(scratch(), 'objc.h');
-    fs.writeFileSync(file, header(1));
+    const { dir, file } = prepared(header(1));
     const first = run(dir, script(file)) as CacheReport;
     expect(first.out).toEqual([1, 2, 5, 14, 'CppError: std::runtime_error: objc']);
     expect(first.objectCache.directory).toBe(path.join(dir, 'objects'));
@@ -286,10 +291,7 @@ console.log(JSON.stringify({ out, result: 0, ...cppyy.info() }));
   });
 
   it('an edited header (same size, same mtime second) is a new history: nothing stale is linked', () => {
-    const dir = path.join(scratch(), 'cache');
-    buildNow(dir);  // else a PCH built between the runs would start a new history
-    const file = path.join(scratch(), 'objc.h');
-    fs.writeFileSync(file, header(1));
+    const { dir, file } = prepared(header(1));
     const stamp = fs.statSync(file).mtime;
     expect((run(dir, script(file)) as CacheReport).out[0]).toBe(1);
     fs.writeFileSync(file, header(2));
@@ -300,10 +302,7 @@ console.log(JSON.stringify({ out, result: 0, ...cppyy.info() }));
   });
 
   it('ignores damaged objects, and compiles (and stores) them again', () => {
-    const dir = path.join(scratch(), 'cache');
-    buildNow(dir);  // else a PCH built between the runs would start a new history
-    const file = path.join(scratch(), 'objc.h');
-    fs.writeFileSync(file, header(3));
+    const { dir, file } = prepared(header(3));
     const first = run(dir, script(file)) as CacheReport;
     const objects = first.objectCache.directory!;
     const names = fs.readdirSync(objects);
