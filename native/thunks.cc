@@ -490,7 +490,7 @@ Napi::Value variableAddress(const Napi::CallbackInfo& info) {
   std::string name = info[0].As<Napi::String>().Utf8Value();
   std::string symbol = "__cppjit_v" + std::to_string(++st.thunkCounter);
   std::string text = "extern \"C\" void* " + symbol + "() { return (void*)__builtin_addressof(" + name + "); }\n";
-  auto compiled = unwrap(env, s.compile(text, {symbol}, /*quick=*/false, /*sealed=*/true));
+  auto compiled = unwrap(env, s.compile(text, {symbol}, /*quick=*/true, /*sealed=*/true));
   void* address = reinterpret_cast<void* (*)()>(compiled[0])();
   return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(address)));
 }

@@ -60,22 +60,21 @@ struct Session::Impl {
   // it (std: ~50 ms), so namespaces are listed again after every input by their new parts only.
   std::map<const clang::DeclContext*, std::vector<const clang::NamedDecl*>> redeclMembers;  // external symbols already found once (JIT or process)
 
-  // Object code of sealed inputs on disk (objcache.cpp). While a sealed input compiles, it is left
-  // out of the history, and its object is captured as the JIT produces it.
+  // Object code of sealed inputs on disk (objcache.cpp); a sealed input is left out of the history.
   std::unique_ptr<ObjectCache> objects;
   bool sealedInput = false;
-  std::string captureSymbol;
-  std::unique_ptr<llvm::MemoryBuffer> captured;
   // A sealed, unoptimised input's module is compiled here, with a target machine of its own at
   // the lowest codegen level (fast instruction selection and register allocation), and linked as
-  // an object: the JIT's own compiler runs its full optimising machine pipeline on every module.
+  // an object (which the cache keeps): the JIT's own compiler runs its full optimising machine
+  // pipeline on every module.
   bool quickInput = false;
   std::unique_ptr<llvm::TargetMachine> quickMachine;
   std::unique_ptr<llvm::MemoryBuffer> quickObject;
   // The module as an object from quickMachine; an error when it must take the JIT's usual path.
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compileQuickly(llvm::Module& module);
   void startObjectCache(const SessionOptions& options);
-  void observeObject(const llvm::MemoryBuffer& object);
+  // External names an object file needs that nothing provides.
+  std::vector<std::string> unresolvedInObject(const llvm::MemoryBuffer& object);
   // Links a cached object and returns the symbols' addresses; nothing when it cannot link here.
   std::optional<std::vector<void*>> linkObject(std::unique_ptr<llvm::MemoryBuffer> object,
                                                const std::vector<std::string>& symbols);

@@ -4,7 +4,6 @@
 #include <clang/Basic/Version.h>
 #include <clang/Lex/PPCallbacks.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
-#include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Support/xxhash.h>
 #include <llvm/TargetParser/Host.h>
@@ -195,17 +194,6 @@ void Session::Impl::startObjectCache(const SessionOptions& options) {
   objects = std::make_unique<ObjectCache>(options.cacheDirectory, salt);
   if (!objects->enabled()) return;
   pp().addPPCallbacks(std::make_unique<RecordEnteredFiles>(*this));
-  auto engine = interp->getExecutionEngine();
-  if (!engine) {
-    llvm::consumeError(engine.takeError());
-    objects.reset();
-    return;
-  }
-  engine->getObjTransformLayer().setTransform(
-      [this](std::unique_ptr<llvm::MemoryBuffer> object) -> llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> {
-        observeObject(*object);
-        return object;
-      });
 }
 
 // An object file's symbols (name, flags); nothing when it cannot be read.
@@ -233,33 +221,23 @@ static std::optional<std::vector<ObjectSymbol>> symbolsOf(const llvm::MemoryBuff
   return out;
 }
 
-// Materialising a sealed input's module can bring earlier modules along: the input's object is
-// the one that defines the first symbol asked for.
-void Session::Impl::observeObject(const llvm::MemoryBuffer& object) {
-  if (captureSymbol.empty() || captured) return;
-  auto symbols = symbolsOf(object);
-  if (!symbols) return;
-  for (const auto& symbol : *symbols) {
-    if (symbol.name == captureSymbol && !(symbol.flags & llvm::object::SymbolRef::SF_Undefined)) {
-      captured = llvm::MemoryBuffer::getMemBufferCopy(object.getBuffer(), captureSymbol);
-      return;
-    }
-  }
-}
-
-std::optional<std::vector<void*>> Session::Impl::linkObject(std::unique_ptr<llvm::MemoryBuffer> object,
-                                                            const std::vector<std::string>& symbols) {
-  // Every name it needs must resolve before it reaches the JIT: a failed link would report to
-  // stderr and leave its symbols unusable for the compile that replaces it.
-  auto contents = symbolsOf(*object);
-  if (!contents) return std::nullopt;
+std::vector<std::string> Session::Impl::unresolvedInObject(const llvm::MemoryBuffer& object) {
+  auto contents = symbolsOf(object);
+  if (!contents) return {"(an unreadable object file)"};
   std::vector<std::string> needed;
   for (const auto& symbol : *contents) {
     if (!(symbol.flags & llvm::object::SymbolRef::SF_Undefined) || (symbol.flags & llvm::object::SymbolRef::SF_Weak)) continue;
     if (symbol.name.empty() || symbol.name == "_GLOBAL_OFFSET_TABLE_") continue;  // the linker's own
     needed.push_back(symbol.name);
   }
-  if (!unresolvedNames(needed).empty()) return std::nullopt;
+  return unresolvedNames(needed);
+}
+
+std::optional<std::vector<void*>> Session::Impl::linkObject(std::unique_ptr<llvm::MemoryBuffer> object,
+                                                            const std::vector<std::string>& symbols) {
+  // Every name it needs must resolve before it reaches the JIT: a failed link would report to
+  // stderr and leave its symbols unusable for the compile that replaces it.
+  if (!unresolvedInObject(*object).empty()) return std::nullopt;
   auto engine = interp->getExecutionEngine();
   if (!engine) {
     llvm::consumeError(engine.takeError());

@@ -310,30 +310,33 @@ Outcome Session::Impl::run(const std::string& code) {
     std::string message = firstError(diags, text);
     return Outcome::failure(Status::CompileError, message, std::move(diags));
   }
+  auto refuseUndefined = [&](const std::vector<std::string>& missing) {
+    auto diags = diagnostics.take();
+    discardInput(*unit);
+    std::string text = "undefined symbol" + std::string(missing.size() > 1 ? "s: " : ": ");
+    for (size_t i = 0; i < missing.size(); ++i) text += (i ? ", " : "") + llvm::demangle(missing[i]);
+    text += " (not defined by any earlier input, nor by the process or a library given to loadLibrary)";
+    Diagnostic d;
+    d.severity = "error";
+    d.message = text;
+    diags.push_back(d);
+    return Outcome::failure(Status::CompileError, text, std::move(diags));
+  };
   if (unit->TheModule) {
     auto missing = unresolvedSymbols(*unit->TheModule);
-    if (!missing.empty()) {
-      auto diags = diagnostics.take();
-      discardInput(*unit);
-      std::string text = "undefined symbol" + std::string(missing.size() > 1 ? "s: " : ": ");
-      for (size_t i = 0; i < missing.size(); ++i) text += (i ? ", " : "") + llvm::demangle(missing[i]);
-      text += " (not defined by any earlier input, nor by the process or a library given to loadLibrary)";
-      Diagnostic d;
-      d.severity = "error";
-      d.message = text;
-      diags.push_back(d);
-      return Outcome::failure(Status::CompileError, text, std::move(diags));
-    }
+    if (!missing.empty()) return refuseUndefined(missing);
   }
   // Static initialisers are run by the JIT's platform for compiled modules only, not for objects
-  // linked from the cache or compiled quickly: such an input takes the usual path, and its object
-  // is not kept.
-  if (unit->TheModule &&
-      (unit->TheModule->getNamedGlobal("llvm.global_ctors") || unit->TheModule->getNamedGlobal("llvm.global_dtors"))) {
-    captureSymbol.clear();
-  } else if (quickInput && unit->TheModule) {
+  // compiled quickly (or linked from the cache): such an input takes the usual path, uncached.
+  bool initialises = unit->TheModule && (unit->TheModule->getNamedGlobal("llvm.global_ctors") ||
+                                         unit->TheModule->getNamedGlobal("llvm.global_dtors"));
+  if (quickInput && unit->TheModule && !initialises) {
     auto object = compileQuickly(*unit->TheModule);
     if (object) {
+      // The module's check misses names it only declares with a known value (available_externally
+      // constants, such as a static const member without a definition): the object needs them.
+      auto missing = unresolvedInObject(**object);
+      if (!missing.empty()) return refuseUndefined(missing);
       quickObject = std::move(*object);
       unit->TheModule.reset();
       diagnostics.discard();
@@ -641,7 +644,7 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
                                             bool quick, bool sealed) {
   std::string key;
   auto& objects = impl_->objects;
-  if (sealed && objects && !symbols.empty()) {
+  if (sealed && quick && objects && !symbols.empty()) {
     key = objects->keyFor(code, symbols, quick);
     if (auto object = objects->load(key)) {
       if (auto addresses = impl_->linkObject(std::move(object), symbols)) {
@@ -656,14 +659,11 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
     ~SealedScope() {
       impl.sealedInput = false;
       impl.quickInput = false;
-      impl.captureSymbol.clear();
-      impl.captured.reset();
       impl.quickObject.reset();
     }
   } scope{*impl_};
   impl_->sealedInput = sealed;
   impl_->quickInput = sealed && quick && !symbols.empty();
-  if (!key.empty()) impl_->captureSymbol = symbols[0];
   // Thunks are a few lines of calls: compiling them without optimisation (optnone, fast
   // instruction selection) costs a fraction of the optimising backend and loses almost nothing.
   auto& codegen = impl_->ci().getCodeGenOpts();
@@ -690,7 +690,6 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
                                                                      " (" + errorText(address.takeError()) + ")");
     addresses.push_back(address->toPtr<void*>());
   }
-  if (impl_->captured) objects->store(key, impl_->captured->getBuffer());
   return addresses;
 }
 

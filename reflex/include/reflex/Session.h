@@ -67,8 +67,9 @@ class Session {
   // in order. A failure rolls the input back and reports Clang's diagnostics.
   // quick: compile without optimisation (thunks); otherwise at the session's level.
   // sealed: the code defines only the symbols asked for and no later input names anything it
-  // declares; its object code may then come from (and go to) the on-disk cache, which serves a
-  // later process that reached the same state (same flags, PCH and earlier inputs).
+  // declares. With quick, it is then compiled at the lowest codegen level and linked as an object,
+  // which may come from (and goes to) the on-disk cache, serving a later process that reached the
+  // same state (same flags, PCH and earlier inputs).
   Result<std::vector<void*>> compile(const std::string& code, const std::vector<std::string>& symbols,
                                      bool quick = false, bool sealed = false);
 
