@@ -33,18 +33,16 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "reflex/include"
       ],
-      "defines": ["NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
+      "defines": ["NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
+                  "<!(node scripts/llvm.mjs defines)"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "cflags_cc": [
         "-std=c++20", "-fexceptions", "-frtti", "-Wall", "-Wextra", "-Wno-unused-parameter",
         "-isystem", "<!(<(llvm_config) --includedir)"
       ],
-      "libraries": [
-        "-L<!(<(llvm_config) --libdir)",
-        "-lclang-cpp", "-lLLVM-19",
-        "-Wl,-rpath,<!(<(llvm_config) --libdir)"
-      ]
+      # Clang's and LLVM's archives when installed (see scripts/llvm.mjs), else their shared libraries.
+      "libraries": ["<!@(node scripts/llvm.mjs libs)"]
     }
   ]
 }

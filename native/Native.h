@@ -11,7 +11,9 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -19,8 +21,19 @@
 
 namespace cppjit {
 
+// An interpreter started on a thread of its own while the main thread loads the JS modules
+// (prestart); start() adopts it when it asks for the same options, and discards it otherwise.
+struct EarlyStart {
+  std::string optionsKey;
+  std::string prelude;
+  std::thread thread;
+  std::optional<reflex::Result<std::unique_ptr<reflex::Session>>> created;
+  std::optional<reflex::Result<std::vector<void*>>> parsed;  // the thunk prelude
+};
+
 // Process-wide: one interpreter shared by every env (the main thread and each worker) that started it.
 struct AddonState {
+  std::unique_ptr<EarlyStart> early;
   std::unique_ptr<reflex::Session> session;
   int users = 0;         // envs that started and are not torn down yet
   bool retired = false;  // the session was destroyed (main thread's teardown): its registries cannot serve a new one

@@ -16,6 +16,10 @@ namespace cppjit {
 // (process.exit(), an uncaught exception): the interpreter's teardown would then JIT-compile and
 // run deinitialisers in a half-torn-down process and crash. The OS reclaims everything anyway.
 AddonState::~AddonState() {
+  if (early) {
+    if (early->thread.joinable()) early->thread.join();
+    if (early->created && early->created->ok()) (void)early->created->take().release();
+  }
   if (session) {
     shutdownCallbacks();
     (void)session.release();
@@ -146,27 +150,93 @@ reflex::SessionOptions sessionOptions(const Napi::Value& value) {
   return so;
 }
 
-// start(options) -> Float64Array (scratch memory). The first env to start creates the interpreter;
-// later ones (workers, or the main thread after a worker) share it.
+// The session options of start(options) and prestart(options), with the addon as the host of the
+// prelude's converters (native/prelude.cc: thunks call them by name).
+reflex::SessionOptions startOptions(const Napi::Value& value) {
+  reflex::SessionOptions so = sessionOptions(value);
+  Dl_info self{};
+  if (dladdr(reinterpret_cast<void*>(&cppjit_prelude_hooks), &self) && self.dli_fname) so.hostLibrary = self.dli_fname;
+  so.hostSymbolMarker = "__cppjit";
+  return so;
+}
+
+std::string optionsKey(const reflex::SessionOptions& so) {
+  std::string key;
+  auto add = [&](const std::string& s) { key += s; key += '\0'; };
+  auto addAll = [&](const std::vector<std::string>& list) { add(std::to_string(list.size())); for (const auto& s : list) add(s); };
+  add(so.resourceDir), add(so.languageStandard), add(so.cacheDirectory), add(so.hostLibrary), add(so.hostSymbolMarker);
+  addAll(so.extraArgs), addAll(so.includePaths), addAll(so.pchExtraHeaders);
+  return key;
+}
+
+// Declarations only (the definitions are in this addon): parsing is all the work left.
+reflex::Result<std::vector<void*>> parsePrelude(reflex::Session& session, const std::string& prelude) {
+  return session.compile("#include \"" + prelude + "\"\n", {}, /*quick=*/true);
+}
+
+// The main thread's env is torn down without having used cppjit.
+void discardEarlyStart(void*) {
+  InterpreterLock lock(interpreterMutex());
+  auto& st = state();
+  if (!st.early) return;
+  if (st.early->thread.joinable()) st.early->thread.join();
+  st.early.reset();
+  st.retired = true;
+}
+
+// Waits for an early start; its interpreter, when it was started with these options.
+std::unique_ptr<EarlyStart> finishEarlyStart() {
+  auto& st = state();
+  if (!st.early) return nullptr;
+  std::unique_ptr<EarlyStart> early = std::move(st.early);
+  if (early->thread.joinable()) early->thread.join();
+  // The teardown hook stays registered (removing it from another thread's env would race with
+  // that thread); it finds nothing left to discard.
+  return early;
+}
+
+// prestart(options): starts the interpreter on a thread of its own, for start() to adopt; the
+// main thread meanwhile loads the rest of the JS modules (src/prestart.ts).
+Napi::Value prestart(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& st = state();
+  InterpreterLock lock(interpreterMutex());
+  if (st.session || st.early || st.retired || !envState(env).home->processMain) return env.Undefined();
+  auto early = std::make_unique<EarlyStart>();
+  reflex::SessionOptions so = startOptions(info[0]);
+  early->optionsKey = optionsKey(so);
+  early->prelude = info[0].As<Napi::Object>().Get("prelude").ToString().Utf8Value();
+  EarlyStart* e = early.get();
+  // The interpreter is nobody's until start() adopts it: this thread needs no lock.
+  e->thread = std::thread([e, so = std::move(so)] {
+    e->created.emplace(reflex::Session::create(so));
+    if (e->created->ok()) e->parsed.emplace(parsePrelude(*e->created->value(), e->prelude));
+  });
+  napi_add_env_cleanup_hook(env, discardEarlyStart, nullptr);
+  st.early = std::move(early);
+  return env.Undefined();
+}
+
+// start(options) -> Float64Array (scratch memory). The first env to start creates the interpreter
+// (or adopts the one prestart began); later ones (workers, or the main thread after a worker) share it.
 Napi::Value start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto& st = state();
   EnvState& es = envState(env);
   InterpreterLock lock(interpreterMutex());
   if (es.started) throw Napi::Error::New(env, "cppjit: the interpreter is already started");
+  std::unique_ptr<EarlyStart> early = finishEarlyStart();
   if (st.session) return join(env, es);
   if (st.retired)
     throw Napi::Error::New(env, "cppjit: the C++ interpreter of this process was shut down with the main thread; "
                                 "it cannot be started again in this process");
-  reflex::SessionOptions so = sessionOptions(info[0]);
+  reflex::SessionOptions so = startOptions(info[0]);
   std::string prelude = info[0].As<Napi::Object>().Get("prelude").ToString().Utf8Value();
-
-  // The prelude's converters are compiled into this addon (native/prelude.cc); thunks call them by name.
-  Dl_info self{};
-  if (dladdr(reinterpret_cast<void*>(&cppjit_prelude_hooks), &self) && self.dli_fname) so.hostLibrary = self.dli_fname;
-  so.hostSymbolMarker = "__cppjit";
   auto began = std::chrono::steady_clock::now();
-  auto created = reflex::Session::create(so);
+  // The environment changed since the early start (CPPJIT_EXTRA_ARGS set by the script): start anew.
+  if (early && (early->optionsKey != optionsKey(so) || early->prelude != prelude)) early.reset();
+  reflex::Result<std::unique_ptr<reflex::Session>> created =
+      early ? std::move(*early->created) : reflex::Session::create(so);
   if (!created.ok()) throwOutcome(env, created.status(), "cppjit: cannot start the C++ interpreter: " + created.message(),
                                   created.diagnostics());
   st.session = created.take();
@@ -174,15 +244,14 @@ Napi::Value start(const Napi::CallbackInfo& info) {
   Napi::Value scratch = join(env, es);
 
   auto compiledAt = std::chrono::steady_clock::now();
-  // Declarations only (the definitions are in this addon): parsing is all the work left.
-  auto parsed = st.session->compile("#include \"" + prelude + "\"\n", {}, /*quick=*/true);
+  auto parsed = early ? std::move(*early->parsed) : parsePrelude(*st.session, prelude);
   if (!parsed.ok()) throwOutcome(env, parsed.status(), "cppjit: cannot compile the thunk prelude: " + parsed.message(),
                                  parsed.diagnostics());
   installThunkHooks(cppjit_prelude_hooks());
   if (std::getenv("CPPJIT_DEBUG")) {
     auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-    std::fprintf(stderr, "cppjit: interpreter started in %.1f ms (prelude %.1f ms)\n", ms(began, std::chrono::steady_clock::now()),
-                 ms(compiledAt, std::chrono::steady_clock::now()));
+    std::fprintf(stderr, "cppjit: interpreter %s in %.1f ms (prelude %.1f ms)\n", early ? "adopted" : "started",
+                 ms(began, std::chrono::steady_clock::now()), ms(compiledAt, std::chrono::steady_clock::now()));
   }
   return scratch;
 }
@@ -330,6 +399,7 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   es.home->processMain = syscall(SYS_gettid) == getpid();
   exports.Set("setErrorClasses", Napi::Function::New(env, setErrorClasses, "setErrorClasses"));
   exports.Set("start", Napi::Function::New(env, start, "start"));
+  exports.Set("prestart", Napi::Function::New(env, prestart, "prestart"));
   exports.Set("buildPrecompiledHeader", Napi::Function::New(env, buildPrecompiledHeader, "buildPrecompiledHeader"));
   // Everything reaching the interpreter or the process-wide registries runs under its mutex.
   auto fn = [&](const char* name, Napi::Value (*cb)(const Napi::CallbackInfo&)) { exports.Set(name, lockedFunction(env, name, cb)); };

@@ -1,4 +1,5 @@
 // src/index.ts — the public API object: loading C++, the global namespace, evaluation and low-level access.
+import './prestart';
 import * as path from 'node:path';
 import { native } from './native';
 import { CppCompileError, CppError, CppSignalError } from './errors';

@@ -188,6 +188,7 @@ export interface StartOptions {
 export interface NativeAddon {
   setErrorClasses(cppError: Function, compileError: Function, signalError?: Function): void;
   start(options: StartOptions): Float64Array;
+  prestart(options: StartOptions): void;
   /** The precompiled header as found at start: the file loaded (or null) and why. */
   precompiledHeader(): { path: string | null; detail: string; shouldBuild: boolean };
   objectCache(): { directory: string | null; hits: number; stored: number };

@@ -331,3 +331,50 @@ console.log(JSON.stringify({ out, result: 0, ...cppyy.info() }));
     expect(fs.readdirSync(shared)).toEqual([]);
   });
 });
+
+describe('startup: the interpreter starts while the modules load', () => {
+  const debugRun = (code: string, extra: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['-e', code], {
+      env: { ...environment(path.join(scratch(), 'cache')), CPPJIT_DEBUG: '1', ...extra },
+      encoding: 'utf8',
+    });
+
+  it('the first use adopts the interpreter that loading cppjit started', () => {
+    const child = debugRun(firstUse);
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stdout.trim().split('\n').pop()!).result).toBe(2);
+    expect(child.stderr).toMatch(/interpreter adopted/);
+  });
+
+  it('starts anew when the environment changed between loading and first use', () => {
+    const code = `
+const cppyy = require(${JSON.stringify(entry)}).default;
+process.env.CPPJIT_EXTRA_ARGS = '-DPRESTART_FLAG=42';
+cppyy.cppdef('int prestart_flag() { return PRESTART_FLAG; }');
+console.log(cppyy.gbl.prestart_flag());
+`;
+    const child = debugRun(code);
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe('42');
+    expect(child.stderr).toMatch(/interpreter started/);
+    expect(child.stderr).not.toMatch(/interpreter adopted/);
+  });
+
+  it('a process that loads cppjit and never uses it exits cleanly, at once or later', () => {
+    for (const code of [
+      `require(${JSON.stringify(entry)}); console.log('done');`,
+      `require(${JSON.stringify(entry)}); setTimeout(() => console.log('done'), 300);`,
+      `require(${JSON.stringify(entry)}); process.exit(0);`,
+    ]) {
+      const child = debugRun(code);
+      expect(child.stderr).toBe('');
+      expect(child.status).toBe(0);
+    }
+  });
+
+  it('CPPJIT_PRESTART=0 starts the interpreter on first use only', () => {
+    const child = debugRun(firstUse, { CPPJIT_PRESTART: '0' });
+    expect(child.status).toBe(0);
+    expect(child.stderr).toMatch(/interpreter started/);
+  });
+});

@@ -68,3 +68,16 @@ llvm::Expected<std::unique_ptr<clang::Interpreter>> createInterpreter(std::uniqu
 }
 
 }  // namespace reflex
+
+#ifdef CPPJIT_STATIC_LLVM
+// Clang's backend registers every extension LLVM was configured to link in (llvm/Support/Extension.def).
+// Debian's LLVM lists Polly there but ships it only inside libLLVM.so and as a plugin, with no
+// archive: linked statically, an extension without its library registers no passes, as in an
+// LLVM configured without it. (Polly's passes would only run with -mllvm -polly anyway.)
+#include <llvm/Passes/PassPlugin.h>
+#define HANDLE_EXTENSION(Ext)                                                                     \
+  __attribute__((visibility("hidden"))) llvm::PassPluginLibraryInfo get##Ext##PluginInfo() {     \
+    return {LLVM_PLUGIN_API_VERSION, #Ext, LLVM_VERSION_STRING, [](llvm::PassBuilder&) {}};       \
+  }
+#include <llvm/Support/Extension.def>
+#endif
