@@ -166,6 +166,7 @@ reflex::ScopeRef scopeFrom(const Napi::Value& v);
 reflex::Outcome ensureStdPrelude(reflex::Session& s);
 Napi::Value compileFunctions(const Napi::CallbackInfo& info);
 Napi::Value compileClassHelpers(const Napi::CallbackInfo& info);
+Napi::Value announceClassHelpers(const Napi::CallbackInfo& info);
 Napi::Value variableAddress(const Napi::CallbackInfo& info);
 Napi::Value functionAddress(const Napi::CallbackInfo& info);
 Napi::Value pointerCaller(const Napi::CallbackInfo& info);

@@ -425,6 +425,7 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("macroKind", macroKind);
   fn("compileFunctions", compileFunctions);
   fn("compileClassHelpers", compileClassHelpers);
+  fn("announceClassHelpers", announceClassHelpers);
   fn("variableAddress", variableAddress);
   fn("prepareEvaluate", prepareEvaluate);
   fn("functionAddress", functionAddress);

@@ -383,6 +383,65 @@ Napi::Value failureValue(Napi::Env env, const std::string& message, const reflex
   return o;
 }
 
+// A class's helpers: its deleter (called by the object registry from delete() and GC finalizers)
+// and, for polymorphic classes, the most-derived lookup behind automatic downcasts.
+std::vector<std::pair<std::string, std::string>> classHelperUnits(const std::string& spelling, bool polymorphic, bool destructible) {
+  std::string base = "__cppjit_c" + std::to_string(++state().thunkCounter);
+  std::ostringstream out;
+  std::vector<std::pair<std::string, std::string>> units;
+  if (destructible) {
+    out << "extern \"C\" void " << base << "_d(void* p) { delete static_cast<" << spelling << "*>(p); }\n";
+    units.emplace_back(base + "_d", out.str());
+    out.str("");
+  }
+  if (polymorphic) {
+    // Most-derived address goes to scratch[0]; the type_info address is the result, which JS
+    // maps to a class once and caches.
+    out << "extern \"C\" napi_value " << base << "_c(napi_env env, napi_callback_info info) {\n"
+        << "  using namespace __cppjit; size_t argc = 1; napi_value argv[1];\n"
+        << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n"
+        << "  void* p = nullptr; if (argc < 1 || address_in(env, argv[0], p) || !p) return undefined(env);\n"
+        << "  auto* o = static_cast<" << spelling << "*>(p);\n"
+        << "  __cppjit_hooks.scratch(env)[0] = (double)(uintptr_t)dynamic_cast<void*>(o);\n"
+        << "  return address_to_js(env, &typeid(*o));\n}\n";
+    units.emplace_back(base + "_c", out.str());
+  }
+  return units;
+}
+
+Napi::Object helpersObject(Napi::Env env, const std::vector<std::pair<std::string, std::string>>& units,
+                           const std::vector<reflex::Result<void*>>& results) {
+  Napi::Object helpers = Napi::Object::New(env);
+  for (size_t i = 0; i < units.size(); ++i) {
+    bool isDestroy = units[i].first.back() == 'd';
+    if (!results[i].ok()) {
+      helpers.Set(isDestroy ? "destroyError" : "downcastError", results[i].message());
+      continue;
+    }
+    if (isDestroy) helpers.Set("destroy", Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(results[i].value()))));
+    else helpers.Set("downcast", makeJsFunction(env, "downcast", results[i].value()));
+  }
+  return helpers;
+}
+
+struct HelperRequest {
+  bool polymorphic = false;
+  bool destructible = false;
+};
+using HelperUnits = std::vector<std::pair<std::string, std::string>>;
+
+// Classes about to be constructed for the first time, by spelling (announceClassHelpers).
+std::unordered_map<std::string, HelperRequest>& helperRequests() {
+  static std::unordered_map<std::string, HelperRequest> requests;
+  return requests;
+}
+
+// Helpers compiled along with a constructor, until compileClassHelpers asks for them.
+std::unordered_map<std::string, std::pair<HelperUnits, std::vector<reflex::Result<void*>>>>& compiledHelpers() {
+  static std::unordered_map<std::string, std::pair<HelperUnits, std::vector<reflex::Result<void*>>>> done;
+  return done;
+}
+
 }  // namespace
 
 // compileFunctions(fids: number[], async?: boolean) -> (Function | { error, diagnostics })[]
@@ -413,7 +472,29 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
     units.emplace_back(symbol, async ? emitAsyncFunction(st.functions[fid], fid, symbol) : emitFunction(st.functions[fid], fid, symbol));
     pending.push_back(fid);
   }
+  // A class's first construction compiles its helpers (deleter, downcast) in the same input:
+  // one compile instead of two.
+  std::vector<std::pair<std::string, size_t>> helpersAt;  // class spelling, index of its first unit
+  if (!async) {
+    for (int fid : pending) {
+      const FunctionDesc& f = st.functions[fid];
+      auto request = helperRequests().find(f.classSpelling);
+      if (f.kind != CallableKind::Constructor || request == helperRequests().end()) continue;
+      auto helperUnits = classHelperUnits(f.classSpelling, request->second.polymorphic, request->second.destructible);
+      helperRequests().erase(request);
+      helpersAt.emplace_back(f.classSpelling, units.size());
+      units.insert(units.end(), helperUnits.begin(), helperUnits.end());
+    }
+  }
   auto results = compileBatch(s, units);
+  for (size_t h = 0; h < helpersAt.size(); ++h) {
+    size_t begin = helpersAt[h].second;
+    size_t end = h + 1 < helpersAt.size() ? helpersAt[h + 1].second : units.size();
+    HelperUnits helperUnits(units.begin() + begin, units.begin() + end);
+    std::vector<reflex::Result<void*>> helperResults;
+    for (size_t i = begin; i < end; ++i) helperResults.push_back(std::move(results[i]));
+    compiledHelpers()[helpersAt[h].first] = {std::move(helperUnits), std::move(helperResults)};
+  }
   std::unordered_map<int, const reflex::Result<void*>*> failures;
   for (size_t i = 0; i < pending.size(); ++i) {
     if (results[i].ok()) thunks[pending[i]] = results[i].value();
@@ -444,43 +525,25 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
 Napi::Value compileClassHelpers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto& s = session(env);
-  auto& st = state();
   std::string spelling = info[0].As<Napi::String>().Utf8Value();
-  bool polymorphic = info[1].ToBoolean().Value();
-  bool destructible = info[2].ToBoolean().Value();
-  std::string base = "__cppjit_c" + std::to_string(++st.thunkCounter);
-  std::ostringstream out;
-  std::vector<std::pair<std::string, std::string>> units;
-  if (destructible) {
-    // A plain C function: the object registry calls it from delete() and from GC finalizers.
-    out << "extern \"C\" void " << base << "_d(void* p) { delete static_cast<" << spelling << "*>(p); }\n";
-    units.emplace_back(base + "_d", out.str());
-    out.str("");
+  auto& early = compiledHelpers();
+  if (auto done = early.find(spelling); done != early.end()) {
+    Napi::Object helpers = helpersObject(env, done->second.first, done->second.second);
+    early.erase(done);
+    return helpers;
   }
-  if (polymorphic) {
-    // Most-derived address goes to scratch[0]; the type_info address is the result, which JS
-    // maps to a class once and caches.
-    out << "extern \"C\" napi_value " << base << "_c(napi_env env, napi_callback_info info) {\n"
-        << "  using namespace __cppjit; size_t argc = 1; napi_value argv[1];\n"
-        << "  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);\n"
-        << "  void* p = nullptr; if (argc < 1 || address_in(env, argv[0], p) || !p) return undefined(env);\n"
-        << "  auto* o = static_cast<" << spelling << "*>(p);\n"
-        << "  __cppjit_hooks.scratch(env)[0] = (double)(uintptr_t)dynamic_cast<void*>(o);\n"
-        << "  return address_to_js(env, &typeid(*o));\n}\n";
-    units.emplace_back(base + "_c", out.str());
-  }
-  auto results = compileBatch(s, units);
-  Napi::Object helpers = Napi::Object::New(env);
-  for (size_t i = 0; i < units.size(); ++i) {
-    bool isDestroy = units[i].first.back() == 'd';
-    if (!results[i].ok()) {
-      helpers.Set(isDestroy ? "destroyError" : "downcastError", results[i].message());
-      continue;
-    }
-    if (isDestroy) helpers.Set("destroy", Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(results[i].value()))));
-    else helpers.Set("downcast", makeJsFunction(env, "downcast", results[i].value()));
-  }
-  return helpers;
+  helperRequests().erase(spelling);
+  auto units = classHelperUnits(spelling, info[1].ToBoolean().Value(), info[2].ToBoolean().Value());
+  return helpersObject(env, units, compileBatch(s, units));
+}
+
+// announceClassHelpers(spelling, polymorphic, destructible): the class is about to be constructed
+// for the first time; its helpers compile in the same input as the constructor that is chosen.
+Napi::Value announceClassHelpers(const Napi::CallbackInfo& info) {
+  std::string spelling = info[0].As<Napi::String>().Utf8Value();
+  if (!compiledHelpers().count(spelling))
+    helperRequests()[spelling] = {info[1].ToBoolean().Value(), info[2].ToBoolean().Value()};
+  return info.Env().Undefined();
 }
 
 // variableAddress(qualifiedName) -> number

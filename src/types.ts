@@ -212,6 +212,7 @@ export interface NativeAddon {
   classByTypeinfoName(name: string): number | null;
   macroKind(name: string): 'object' | 'function' | null;
   compileFunctions(fids: number[], async?: boolean): (NativeFunction | CompileFailure | string)[];
+  announceClassHelpers(spelling: string, polymorphic: boolean, destructible: boolean): void;
   compileClassHelpers(spelling: string, polymorphic: boolean, destructible: boolean): {
     /** Address of `void destroy(void*)` (deletes the object), for the native object registry. */
     destroy?: number;

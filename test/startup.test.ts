@@ -290,6 +290,22 @@ console.log(JSON.stringify({ out, result: 0, ...cppyy.info() }));
     expect(second.objectCache.stored).toBe(0);
   });
 
+  it("a class's first construction compiles its constructor and deleter in one input", () => {
+    const { dir, file } = prepared(header(1));
+    const code = `
+const cppyy = require(${JSON.stringify(entry)}).default;
+cppyy.include(${JSON.stringify(file)});
+const before = cppyy.info().objectCache.stored;
+const b = new cppyy.gbl.objc.Box(7);
+const afterConstruction = cppyy.info().objectCache.stored;
+b.delete();
+console.log(JSON.stringify({ result: 0, out: [afterConstruction - before, cppyy.info().objectCache.stored - before] }));
+`;
+    const report = run(dir, code) as CacheReport;
+    // One stored object for the constructor with the deleter; delete() needed no compile of its own.
+    expect(report.out).toEqual([1, 1]);
+  });
+
   it('an edited header (same size, same mtime second) is a new history: nothing stale is linked', () => {
     const { dir, file } = prepared(header(1));
     const stamp = fs.statSync(file).mtime;

@@ -481,6 +481,8 @@ export function constructorFor(state: ClassState): NativeFunction {
     state.constructors = new OverloadSet(info.spelling, info.constructors, null, templates);
   }
   const set = state.constructors;
+  // The class's helpers (deleter, downcast) are needed right after: compiled with the constructor.
+  if (!state.helpers) native().announceClassHelpers(state.info.spelling, state.info.isPolymorphic, state.info.hasPublicDestructor);
   compileSet(set);
   const only = set.candidates.length === 1 && !set.templates ? set.candidates[0] : undefined;
   state.construct = (only?.invoke ?? makeDispatcher(set, false)) as NativeFunction;
