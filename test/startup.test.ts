@@ -306,6 +306,28 @@ console.log(JSON.stringify({ result: 0, out: [afterConstruction - before, cppyy.
     expect(report.out).toEqual([1, 1]);
   });
 
+  it('keeps the directory under 4,096 files, dropping the least recently used first', async () => {
+    const { dir, file } = prepared(header(3));
+    const objects = path.join(dir, 'objects');
+    fs.mkdirSync(objects, { mode: 0o700 });
+    const old = new Date('2001-01-01T00:00:00Z');
+    for (let i = 0; i < 4200; i++) {
+      const name = path.join(objects, `stale-${i}`);
+      fs.writeFileSync(name, 'x');
+      fs.utimesSync(name, old, old);
+    }
+    // The listing runs on a thread of its own: the process stays a little longer than its script.
+    const report = run(dir, `${script(file)}\nsetTimeout(() => {}, 500);\n`) as CacheReport;
+    expect(report.out[0]).toBe(3);
+    const deadline = Date.now() + 10_000;
+    while (fs.readdirSync(objects).length > 3072 + report.objectCache.stored && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const left = fs.readdirSync(objects);
+    expect(left.length).toBeLessThanOrEqual(3072 + report.objectCache.stored);
+    // What this process stored is the most recently used: it stays.
+    expect(left.filter((n) => !n.startsWith('stale-')).length).toBe(report.objectCache.stored);
+  });
+
   it('an edited header (same size, same mtime second) is a new history: nothing stale is linked', () => {
     const { dir, file } = prepared(header(1));
     const stamp = fs.statSync(file).mtime;

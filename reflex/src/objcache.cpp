@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include "Internal.h"
 #include "Pch.h"
@@ -108,9 +109,9 @@ void ObjectCache::forget(const std::string& key) {
   if (enabled()) ::unlink(path(key).c_str());
 }
 
-void ObjectCache::trimIfLarge() {
-  if (trimmed_) return;  // once per process: the directory is listed on the first store only
-  trimmed_ = true;
+namespace {
+// Keeps the directory under kMaxFiles and kMaxBytes, least recently used first.
+void trimDirectory(const std::string& directory) {
   struct Entry {
     std::string path;
     struct timespec used;
@@ -118,12 +119,12 @@ void ObjectCache::trimIfLarge() {
   };
   std::vector<Entry> entries;
   uint64_t total = 0;
-  DIR* dir = ::opendir(directory_.c_str());
+  DIR* dir = ::opendir(directory.c_str());
   if (!dir) return;
   while (struct dirent* entry = ::readdir(dir)) {
     std::string name = entry->d_name;
     if (name == "." || name == "..") continue;
-    std::string full = directory_ + "/" + name;
+    std::string full = directory + "/" + name;
     struct stat st;
     if (::stat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     // A temporary older than a minute belongs to a writer that died.
@@ -146,6 +147,19 @@ void ObjectCache::trimIfLarge() {
       --files;
       total -= entry.size;
     }
+  }
+}
+}  // namespace
+
+void ObjectCache::trimIfLarge() {
+  if (trimmed_) return;  // once per process, at its first store
+  trimmed_ = true;
+  // Listing a full cache (4,096 files) takes milliseconds, which the first call of a new function
+  // need not wait for: the listing runs on a thread of its own, which touches nothing but files.
+  try {
+    std::thread(trimDirectory, directory_).detach();
+  } catch (const std::system_error&) {
+    trimDirectory(directory_);
   }
 }
 
