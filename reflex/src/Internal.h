@@ -13,6 +13,7 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -69,6 +70,10 @@ struct Session::Impl {
   // pipeline on every module.
   bool quickInput = false;
   std::unique_ptr<llvm::TargetMachine> quickMachine;
+  // quickMachine's codegen pass pipeline, built once: building it per object was ~12% of a thunk's
+  // compile (llc -run-twice relies on the same reuse).
+  struct QuickPipeline;
+  std::shared_ptr<QuickPipeline> quickPipeline;
   std::unique_ptr<llvm::MemoryBuffer> quickObject;
   // The module as an object from quickMachine; an error when it must take the JIT's usual path.
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compileQuickly(llvm::Module& module);

@@ -10,7 +10,9 @@
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
+#include <llvm/Support/SmallVectorMemoryBuffer.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/TargetSelect.h>
 
@@ -693,6 +695,13 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
   return addresses;
 }
 
+struct Session::Impl::QuickPipeline {
+  llvm::legacy::PassManager passes;
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream stream{buffer};
+  llvm::MCContext* context = nullptr;
+};
+
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> Session::Impl::compileQuickly(llvm::Module& module) {
   if (!quickMachine) {
     auto engine = interp->getExecutionEngine();
@@ -708,8 +717,20 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> Session::Impl::compileQuickl
   }
   if (module.getDataLayout() != quickMachine->createDataLayout())
     return llvm::createStringError(llvm::inconvertibleErrorCode(), "the module's data layout is not the target's");
-  llvm::orc::SimpleCompiler compiler(*quickMachine);
-  return compiler(module);
+  if (!quickPipeline) {
+    auto pipeline = std::make_shared<QuickPipeline>();
+    if (quickMachine->addPassesToEmitMC(pipeline->passes, pipeline->context, pipeline->stream))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), "the target cannot emit objects");
+    quickPipeline = std::move(pipeline);
+  }
+  auto& pipeline = *quickPipeline;
+  pipeline.buffer.clear();
+  pipeline.passes.run(module);
+  if (pipeline.buffer.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "no object was emitted");
+  llvm::SmallVector<char, 0> object(pipeline.buffer.begin(), pipeline.buffer.end());
+  return std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(object), module.getModuleIdentifier() + "-object",
+                                                         /*RequiresNullTerminator=*/false);
 }
 
 bool Session::hasObjectMacro(const std::string& name) {
