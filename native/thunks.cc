@@ -383,12 +383,14 @@ Napi::Value failureValue(Napi::Env env, const std::string& message, const reflex
   return o;
 }
 
+using HelperUnits = std::vector<std::pair<std::string, std::string>>;  // (symbol, code) per helper
+
 // A class's helpers: its deleter (called by the object registry from delete() and GC finalizers)
 // and, for polymorphic classes, the most-derived lookup behind automatic downcasts.
-std::vector<std::pair<std::string, std::string>> classHelperUnits(const std::string& spelling, bool polymorphic, bool destructible) {
+HelperUnits classHelperUnits(const std::string& spelling, bool polymorphic, bool destructible) {
   std::string base = "__cppjit_c" + std::to_string(++state().thunkCounter);
   std::ostringstream out;
-  std::vector<std::pair<std::string, std::string>> units;
+  HelperUnits units;
   if (destructible) {
     out << "extern \"C\" void " << base << "_d(void* p) { delete static_cast<" << spelling << "*>(p); }\n";
     units.emplace_back(base + "_d", out.str());
@@ -409,7 +411,7 @@ std::vector<std::pair<std::string, std::string>> classHelperUnits(const std::str
   return units;
 }
 
-Napi::Object helpersObject(Napi::Env env, const std::vector<std::pair<std::string, std::string>>& units,
+Napi::Object helpersObject(Napi::Env env, const HelperUnits& units,
                            const std::vector<reflex::Result<void*>>& results) {
   Napi::Object helpers = Napi::Object::New(env);
   for (size_t i = 0; i < units.size(); ++i) {
@@ -428,7 +430,6 @@ struct HelperRequest {
   bool polymorphic = false;
   bool destructible = false;
 };
-using HelperUnits = std::vector<std::pair<std::string, std::string>>;
 
 // Classes about to be constructed for the first time, by spelling (announceClassHelpers).
 std::unordered_map<std::string, HelperRequest>& helperRequests() {

@@ -7,7 +7,6 @@
 #include <clang/Lex/PreprocessorOptions.h>
 #include <clang/Serialization/ASTReader.h>
 #include <llvm/Demangle/Demangle.h>
-#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/LegacyPassManager.h>
