@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const entry = path.join(root, 'dist', 'index.js');
+const entry = root;  // the package's entry (dist/cppjit.js)
 const runs = Number(process.env.STARTUP_RUNS || 5);
 
 const child = `

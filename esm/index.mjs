@@ -1,5 +1,5 @@
 // esm/index.mjs — the ES module entry point: the same API object as the CommonJS build.
-import api from '../dist/index.js';
+import api from '../dist/cppjit.js';
 
 export default api.default ?? api;
 const cppyy = api.default ?? api;

@@ -43,7 +43,7 @@ function staticArchives(llvmConfig) {
   return [`-L${libdir}`, '-Wl,--start-group', ...clang, ...llvm, '-Wl,--end-group',
     // The archives' symbols stay inside the addon: their references bind at link time, and a
     // libLLVM.so that something else loads into the process does not interpose on them.
-    '-Wl,--exclude-libs,ALL', '-Wl,--gc-sections', '-Wl,--as-needed', ...system, '-lpthread'];
+    '-Wl,--exclude-libs,ALL', '-Wl,--gc-sections', '-Wl,-z,pack-relative-relocs', '-Wl,--as-needed', ...system, '-lpthread'];
 }
 
 const libraryDirs = ['/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib', '/lib'];

@@ -1,5 +1,4 @@
 // src/native.ts — loads the addon and starts the interpreter on first use (one per process, shared by every JS thread).
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +9,11 @@ import type { NativeAddon, StartOptions } from './types';
 const packageRoot = path.join(__dirname, '..');
 
 let addon: NativeAddon | undefined;
+
+// Loaded when first needed (it rarely is): loading it costs ~3 ms of every start.
+function childProcess(): typeof import('node:child_process') {
+  return require('node:child_process') as typeof import('node:child_process');
+}
 let scratch: Float64Array | undefined;
 
 function resourceDir(): string {
@@ -17,6 +21,7 @@ function resourceDir(): string {
   if (existsSync(conventional)) return conventional;
   for (const tool of [process.env.LLVM_CONFIG, 'llvm-config-19'].filter(Boolean) as string[]) {
     try {
+      const { execFileSync } = childProcess();
       const libdir = execFileSync(tool, ['--libdir'], { encoding: 'utf8' }).trim();
       const version = execFileSync(tool, ['--version'], { encoding: 'utf8' }).trim().split('.')[0];
       const dir = path.join(libdir, 'clang', version);
@@ -69,7 +74,7 @@ export function loadAddon(): NativeAddon {
 function buildInBackground(options: StartOptions): void {
   const debug = Boolean(process.env.CPPJIT_DEBUG);
   try {
-    const child = spawn(process.execPath, [path.join(__dirname, 'pch-build.js'), JSON.stringify(options)], {
+    const child = childProcess().spawn(process.execPath, [path.join(__dirname, 'pch-build.js'), JSON.stringify(options)], {
       detached: true,
       stdio: ['ignore', 'ignore', debug ? 'inherit' : 'ignore'],
     });

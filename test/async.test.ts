@@ -5,7 +5,7 @@ import { collectGarbage, fixture } from './helpers';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const distIndex = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const distIndex = fileURLToPath(new URL('../dist/cppjit.js', import.meta.url));
 
 let as: any;
 beforeAll(() => {

@@ -197,7 +197,7 @@ describe('session', () => {
 
   it('exposes the same API through CommonJS', () => {
     const require = createRequire(import.meta.url);
-    const cjs = require('../dist/index.js');
+    const cjs = require('cppjit');
     expect(cjs.default.gbl.basics.add(1, 1)).toBe(2);
     expect(typeof cjs.include).toBe('function');
     expect(cjs.default.gbl).toBe(cppyy.gbl);

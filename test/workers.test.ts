@@ -6,7 +6,7 @@ import { run } from './run';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const dist = fileURLToPath(new URL('../dist/cppjit.js', import.meta.url));
 const header = fixture('workers.h');
 
 let wk: any;

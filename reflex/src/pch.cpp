@@ -1,6 +1,7 @@
 // reflex/src/pch.cpp — the precompiled header of the standard headers, cached on disk: lookup, checks, build.
 #include "Pch.h"
 
+#include <clang/AST/Decl.h>
 #include <clang/Basic/FileManager.h>
 #include <clang/Basic/Version.h>
 #include <clang/Lex/HeaderSearchOptions.h>
@@ -26,6 +27,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <ios>
 
 extern char** environ;
 
@@ -346,7 +348,27 @@ Outcome build(const SessionOptions& options, const std::vector<std::string>& arg
   return success();
 }
 
+namespace {
+
+// libstdc++ before GCC 13 gives each translation unit that includes <iostream> a static
+// std::ios_base::Init (std::__ioinit), whose constructor sets up the standard streams. Emitted from
+// the precompiled header, it made the first input of every process a static initialiser: the JIT's
+// atexit support compiled and linked, then the initialiser run, ~8 ms of each start. The host's
+// own Init below has set the streams up before any JIT-ed code runs.
+bool isStreamInitialiser(const clang::Decl* decl) {
+  const auto* var = llvm::dyn_cast<clang::VarDecl>(decl);
+  if (!var || var->getStorageClass() != clang::SC_Static || !var->getIdentifier() || var->getName() != "__ioinit")
+    return false;
+  const auto* scope = llvm::dyn_cast<clang::NamespaceDecl>(var->getDeclContext());
+  return scope && scope->getName() == "std";
+}
+
+const std::ios_base::Init hostStreams;
+
+}  // namespace
+
 void ReaderFeed::HandleInterestingDecl(clang::DeclGroupRef group) {
+  if (group.isSingleDecl() && isStreamInitialiser(group.getSingleDecl())) return;
   if (ci_.getDiagnostics().hasUnrecoverableErrorOccurred()) {
     held_.insert(held_.end(), group.begin(), group.end());
     return;
