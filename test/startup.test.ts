@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import cppyy from '../esm/index.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const entry = path.join(root, 'dist', 'index.js');
+// The package's entry, as users load it: the bundles dist/cppjit.js + dist/cppjit-core.js.
+const entry = root;
 const builder = path.join(root, 'dist', 'pch-build.js');
 
 // What each child process does: a first use of <vector>, then a report of how it started.
@@ -408,6 +409,24 @@ console.log(cppyy.gbl.prestart_flag());
       expect(child.stderr).toBe('');
       expect(child.status).toBe(0);
     }
+  });
+
+  it('the package entry loads two bundled files, the small one (which starts the interpreter) first', () => {
+    const code = `
+const before = new Set(Object.keys(require.cache));
+const cppyy = require(${JSON.stringify(entry)}).default;
+const loaded = Object.keys(require.cache).filter((f) => !before.has(f));
+console.log(JSON.stringify({ loaded, sum: cppyy.evaluate('1 + 2') }));
+`;
+    const child = debugRun(code);
+    expect(child.status).toBe(0);
+    const { loaded, sum } = JSON.parse(child.stdout.trim().split('\n').pop()!);
+    expect(sum).toBe(3);
+    // No separate module of dist/ nor of node_modules (lru-cache is inside the bundle): only the
+    // two bundles and the addon, in this order.
+    const rel = (loaded as string[]).map((f) => path.relative(root, f));
+    expect(rel).toEqual([path.join('dist', 'cppjit.js'), path.join('build', 'Release', 'cppjit.node'), path.join('dist', 'cppjit-core.js')]);
+    expect(child.stderr).toMatch(/interpreter adopted/);
   });
 
   it('CPPJIT_PRESTART=0 starts the interpreter on first use only', () => {
