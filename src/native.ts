@@ -9,12 +9,12 @@ import type { NativeAddon, StartOptions } from './types';
 const packageRoot = path.join(__dirname, '..');
 
 let addon: NativeAddon | undefined;
+let scratch: Float64Array | undefined;
 
 // Loaded when first needed (it rarely is): loading it costs ~3 ms of every start.
 function childProcess(): typeof import('node:child_process') {
   return require('node:child_process') as typeof import('node:child_process');
 }
-let scratch: Float64Array | undefined;
 
 function resourceDir(): string {
   const conventional = '/usr/lib/llvm-19/lib/clang/19';

@@ -353,7 +353,7 @@ namespace {
 // libstdc++ before GCC 13 gives each translation unit that includes <iostream> a static
 // std::ios_base::Init (std::__ioinit), whose constructor sets up the standard streams. Emitted from
 // the precompiled header, it made the first input of every process a static initialiser: the JIT's
-// atexit support compiled and linked, then the initialiser run, ~8 ms of each start. The host's
+// atexit support compiled and linked, then the initialiser run, ~9 ms of each start. The host's
 // own Init below has set the streams up before any JIT-ed code runs.
 bool isStreamInitialiser(const clang::Decl* decl) {
   const auto* var = llvm::dyn_cast<clang::VarDecl>(decl);
