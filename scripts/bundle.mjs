@@ -17,13 +17,18 @@ const dist = path.join(root, 'dist');
 const outfile = path.join(dist, 'cppjit.js');
 const header = (name) => `// dist/${name} — cppjit bundled (scripts/bundle.mjs); the modules are in dist/, the sources in src/.`;
 
+function unbundled(why) {
+  const note = `// dist/cppjit.js — the package entry (scripts/bundle.mjs), unbundled: ${why}.`;
+  writeFileSync(outfile, `${note}\n'use strict';\nmodule.exports = require('./index.js');\n`);
+  console.log(`cppjit: ${why}; dist/cppjit.js re-exports the separate modules`);
+  process.exit(0);
+}
+
 let esbuild;
 try {
   esbuild = await import('esbuild');
 } catch {
-  writeFileSync(outfile, `${header('cppjit.js')}\n'use strict';\nmodule.exports = require('./index.js');\n`);
-  console.log('cppjit: esbuild is not installed; dist/cppjit.js re-exports the separate modules');
-  process.exit(0);
+  unbundled('esbuild is not installed');
 }
 
 const common = {
@@ -35,20 +40,25 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
 };
-esbuild.buildSync({
-  ...common,
-  entryPoints: [path.join(dist, 'index.js')],
-  outfile: path.join(dist, 'cppjit-core.js'),
-  banner: { js: header('cppjit-core.js') },
-});
-esbuild.buildSync({
-  ...common,
-  stdin: {
-    contents: "require('./prestart.js');\nmodule.exports = require('./cppjit-core.js');\n",
-    resolveDir: dist,
-    sourcefile: 'cppjit-entry.js',
-  },
-  outfile,
-  external: ['./cppjit-core.js'],
-  banner: { js: header('cppjit.js') },
-});
+try {
+  esbuild.buildSync({
+    ...common,
+    entryPoints: [path.join(dist, 'index.js')],
+    outfile: path.join(dist, 'cppjit-core.js'),
+    banner: { js: header('cppjit-core.js') },
+  });
+  esbuild.buildSync({
+    ...common,
+    stdin: {
+      contents: "require('./prestart.js');\nmodule.exports = require('./cppjit-core.js');\n",
+      resolveDir: dist,
+      sourcefile: 'cppjit-entry.js',
+    },
+    outfile,
+    external: ['./cppjit-core.js'],
+    banner: { js: header('cppjit.js') },
+  });
+} catch (e) {
+  // esbuild's native binary can be missing (its install script not run): still a working package.
+  unbundled(`esbuild failed (${e.message.split('\n')[0]})`);
+}
