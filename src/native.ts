@@ -97,7 +97,7 @@ export function generatedNamespace(base: string): string {
 
 /**
  * Loads the addon and has it start the interpreter on a thread of its own, while this thread loads
- * the rest of cppjit's modules (~20 ms of a start of ~100). The first use adopts that interpreter,
+ * the rest of cppjit's modules (the core bundle, ~10 ms). The first use adopts that interpreter,
  * or starts another when the environment changed meanwhile (CPPJIT_EXTRA_ARGS set after loading
  * cppjit). CPPJIT_PRESTART=0 starts it on first use only. Errors wait for that first use too.
  */
