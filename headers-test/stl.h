@@ -1,6 +1,9 @@
 // headers-test/stl.h — standard containers, smart pointers and output, with a counted element type.
 #pragma once
 #include <cstdio>
+#include <deque>
+#include <initializer_list>
+#include <list>
 #include <iostream>
 #include <array>
 #include <map>
@@ -150,5 +153,43 @@ inline void print_both(int n) {
   std::cout << "cout " << n << "\n";
   std::printf("printf %d\n", n);
 }
+
+
+// Braced initializers: std::initializer_list parameters, and classes made from {a, b}.
+inline int list_sum(std::initializer_list<int> values) {
+  int s = 0;
+  for (int v : values) s += v;
+  return s;
+}
+inline std::size_t list_chars(std::initializer_list<std::string> words) {
+  std::size_t n = 0;
+  for (const auto& w : words) n += w.size();
+  return n;
+}
+inline int count_true(std::initializer_list<bool> flags) {
+  int n = 0;
+  for (bool f : flags) n += f;
+  return n;
+}
+inline int list_ids(std::initializer_list<Item> items) {
+  int s = 0;
+  for (const auto& i : items) s += i.id;
+  return s;
+}
+inline int pair_sum(std::pair<int, int> p) { return p.first + p.second; }
+inline int weighted(const std::vector<std::pair<std::string, int>>& v) {
+  int s = 0;
+  for (const auto& [word, weight] : v) s += weight * static_cast<int>(word.size());
+  return s;
+}
+inline std::size_t distinct(const std::set<int>& s) { return s.size(); }
+inline int item_twice(const Item& item) { return item.twice(); }
+struct Range {
+  double lo, hi;
+  Range(double l, double h) : lo(l), hi(h) {}
+};
+inline double width(Range&& r) { return r.hi - r.lo; }
+struct Rgb { unsigned char r, g, b; };
+inline int brightness(Rgb c) { return c.r + c.g + c.b; }
 
 }  // namespace stl

@@ -177,11 +177,13 @@ v.push_back('x');
     expect(r.output).toContain('vecbad.mts(5,');
   });
 
-  it('std::optional, std::span and string_view parameters and results are typed as they convert', async () => {
+  it('std::optional, std::span, string_view and braced-initializer parameters are typed as they convert', async () => {
     const { text } = await dts('stl.d.ts', fixture('stl.h'), '-I', fixture('.'), '--scope', 'stl');
     expect(text).toMatch(/half: \{ \(x\?: number \| I_std\$optional_double \| null \| undefined\): number \| undefined; \}/);
     expect(text).toContain('parse_digit: { (s: string): number | undefined; }');
     expect(text).toMatch(/find_item: \{ \(id: number\): I_std\$optional_stl\$Item; \}/);
+    expect(text).toMatch(/list_sum: \{ \(values: I_std\$initializer_list_int \| readonly any\[\] \| ArrayBufferView\): number; \}/);
+    expect(text).toMatch(/pair_sum: \{ \(p: I_std\$pair_int_int \| readonly any\[\]\): number; \}/);
     writeFileSync(path.join(dir, 'stl.mts'), `
 import cppyy from 'cppjit';
 import './stl.js';
@@ -191,7 +193,8 @@ const d: number | undefined = stl.parse_digit('7');
 const g: string = stl.greet('ann') + stl.greet(undefined, 2);
 const peeked: number = stl.write_then_peek(new Int32Array(2), (i) => i);
 const found: boolean = stl.find_item(1).has_value();
-export { h, d, g, peeked, found };
+const braced: number = stl.pair_sum([1, 2]) + stl.brightness([1, 2, 3]) + stl.list_sum([1]);
+export { h, d, g, peeked, found, braced };
 `);
     let r = await typecheck('stl', ['stl.mts', 'stl.d.ts']);
     expect(r.output).toBe('');
@@ -200,11 +203,13 @@ import cppyy from 'cppjit';
 import './stl.js';
 const n: number = cppyy.gbl.stl.parse_digit('7');
 cppyy.gbl.stl.half('x');
+cppyy.gbl.stl.distinct('x');
 export { n };
 `);
     r = await typecheck('stlbad', ['stlbad.mts', 'stl.d.ts']);
     expect(r.output).toContain('stlbad.mts(4,');
     expect(r.output).toContain('stlbad.mts(5,');
+    expect(r.output).toContain('stlbad.mts(6,');
   });
 
   it('nlohmann/json: declarations in seconds that tsc accepts', async () => {

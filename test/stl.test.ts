@@ -110,6 +110,50 @@ describe('maps, sets and pairs', () => {
   });
 });
 
+describe('braced initializers', () => {
+  it('passes JS arrays and TypedArrays as std::initializer_list, also to container constructors', () => {
+    expect(stl.list_sum([1, 2, 3])).toBe(6);
+    expect(stl.list_sum(new Int32Array([4, 5]))).toBe(9);
+    expect(stl.list_sum([])).toBe(0);
+    expect(stl.list_chars(['ab', 'c'])).toBe(3);
+    expect(stl.count_true([true, false, true])).toBe(2);
+    expect(() => stl.list_sum(['x'])).toThrow(/element 0: cannot pass a string as int/);
+    expect(() => stl.count_true([1])).toThrow(TypeError);
+    expect([...new (std.set['int'])([3, 1, 2, 3])]).toEqual([1, 2, 3]);
+    expect([...new (std.deque['double'])([1.5, 2])]).toEqual([1.5, 2]);
+    expect([...new (std.list['std::string'])(['a', 'b'])]).toEqual(['a', 'b']);
+    expect([...new (std.vector['bool'])([true, false])]).toEqual([true, false]);
+    expect([...new (std.map['std::string, int'])([['b', 2], ['a', 1]])]).toEqual([['a', 1], ['b', 2]]);
+    expect(new (std.unordered_map['int, double'])([[1, 1.5]]).get(1)).toBe(1.5);
+  });
+
+  it('makes class parameters from arrays, T{a, b}, and destroys the temporaries', () => {
+    expect(stl.pair_sum([3, 4])).toBe(7);
+    expect(stl.weighted([['ab', 2], ['c', 5]])).toBe(9);
+    expect(stl.distinct([1, 2, 2])).toBe(2);
+    expect(stl.width([1, 3.5])).toBe(2.5);
+    expect(stl.brightness([10, 20, 30])).toBe(60);
+    expect(stl.brightness([10])).toBe(10);
+    const m = new (std.map['int, int'])();
+    m.insert([1, 2]);
+    expect([...m]).toEqual([[1, 2]]);
+    expect(stl.item_twice([21])).toBe(42);
+    expect(stl.list_ids([[1], [2], [3]])).toBe(6);
+    expect(lifetimes.constructed).toBeGreaterThan(0);
+    expect(lifetimes.alive()).toBe(0);
+    expect(() => stl.pair_sum([1, 2, 3])).toThrow(/braced initializer of std::pair<int, int>: no overload/);
+    expect(() => stl.brightness([1, 2, 3, 4])).toThrow(/has 3 field\(s\) \(r, g, b\), got 4 values/);
+  });
+
+  it('constructs aggregates from positional values, as C++ does from {a, b}', () => {
+    const c = new stl.Rgb(1, 2, 3);
+    expect([c.r, c.g, c.b]).toEqual([1, 2, 3]);
+    expect(new stl.Rgb(7).g).toBe(0);
+    expect(() => new stl.Rgb(1, 2, 3, 4)).toThrow(/no overload of stl::Rgb accepts/);
+    expect(() => new stl.Rgb('x')).toThrow(/as the aggregate stl::Rgb\{r\}/);
+  });
+});
+
 describe('smart pointers', () => {
   it('are transparent: pointee members on the smart pointer', async () => {
     const u = stl.make_square(3);

@@ -1,5 +1,5 @@
 // src/convert/kinds.ts — classifies JS arguments into kind codes and scores them against C++ parameters (cppyy-like priorities).
-import type { ParamInfo, TypeInfo } from '../types';
+import type { ClassInfo, ParamInfo, TypeInfo } from '../types';
 import { CLASS_ID } from '../proxy/symbols';
 
 // Kind codes of JS values. Instances of C++ classes use FIRST_CLASS + class id.
@@ -38,6 +38,13 @@ export const IMPOSSIBLE = -1;
 let literalCheck: (t: TypeInfo) => boolean = () => false;
 export function setLiteralCheck(fn: (t: TypeInfo) => boolean): void {
   literalCheck = fn;
+}
+
+// braceConstructible for a class id, with the class's description cached; supplied by
+// convert/temporaries.ts, which knows classes.
+let bracedCheck: (record: number) => boolean = () => false;
+export function setBracedCheck(fn: (record: number) => boolean): void {
+  bracedCheck = fn;
 }
 
 // The engaged type of a std::optional<T> parameter (by value or const&), else null; supplied by
@@ -194,7 +201,12 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       if (kind === K_NULL) return t.kind === 'objectptr' ? 1 : IMPOSSIBLE;
       if (kind === K_OBJECT) return literalCheck(t) ? 5 : IMPOSSIBLE;
       if (isArrayKind(kind) && t.kind === 'objectptr') return literalCheck(t) ? 6 : IMPOSSIBLE;
-      if (isArrayKind(kind)) return sequenceScore(t, kind);
+      if (isArrayKind(kind)) {
+        const sequence = sequenceScore(t, kind);
+        // Otherwise the array is a braced initializer, T{a, b}: the constructor (or the fields of an
+        // aggregate) decides on conversion; it ranks after any sequence and after an implicit conversion.
+        return sequence !== IMPOSSIBLE ? sequence : acceptsBraced(t) ? 21 : IMPOSSIBLE;
+      }
       if (kind < FIRST_CLASS || t.record === null) return IMPOSSIBLE;
       const id = classOfKind(kind);
       const moved = kind >= RVALUE_KIND;
@@ -234,8 +246,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
   }
 }
 
-const SEQUENCE = /^std::(?:vector<(?!bool[,>])|array<|span<)/;
-const ELEMENT = /^std::(?:vector<(.*?)(?:, std::allocator<.*)?|array<(.*), \d+|span<(?:const )?(.*), \d+)>$/;
+const SEQUENCE = /^std::(?:vector<|array<|span<|initializer_list<)/;
+const ELEMENT = /^std::(?:vector<(.*?)(?:, std::allocator<.*)?|array<(.*), \d+|span<(?:const )?(.*), \d+|initializer_list<(?:const )?(.*))>$/;
 const INTEGER_ELEMENT = /^(?:(?:unsigned |signed )?(?:char|short|int|long|long long)|unsigned|bool|std::u?int\d+_t|std::size_t)$/;
 
 /** Whether a parameter accepts a temporary object: a class by value or by const reference. */
@@ -243,7 +255,29 @@ export function takesTemporary(t: TypeInfo): boolean {
   return t.kind === 'object' || (t.kind === 'objectref' && t.isConst === true);
 }
 
-/** Whether a JS array can stand for this parameter: a std::vector taken by value or const reference. */
+/** Whether a parameter's shape admits a braced initializer: a class (not a sequence) by value, const& or &&. */
+export function takesBraced(t: TypeInfo): boolean {
+  if (t.record === null || t.signature || acceptsSequence(t)) return false;
+  return t.kind === 'object' || (t.kind === 'objectref' && (t.isConst || t.isRvalueRef === true));
+}
+
+/**
+ * Whether a class can be made from a braced initializer, T{a, b}: an aggregate with fields, or a
+ * class with a constructor other than its copy and move constructors (an array never stands for
+ * the class itself).
+ */
+export function braceConstructible(info: ClassInfo, record: number): boolean {
+  if (!info.isComplete || info.isAbstract) return false;
+  if (info.isAggregate && info.fields.length > 0) return true;
+  return info.constructors.some((c) => c.params.length > 0 && c.params[0].type.record !== record);
+}
+
+/** Whether a JS array can stand for this parameter as a braced initializer; see temporaryBraced. */
+export function acceptsBraced(t: TypeInfo): boolean {
+  return takesBraced(t) && bracedCheck(t.record!);
+}
+
+/** Whether a JS array can stand for this parameter: a std::vector, array, span or initializer_list taken by value or const reference. */
 export function acceptsSequence(t: TypeInfo): boolean {
   if (t.kind !== 'object' && !(t.kind === 'objectref' && t.isConst)) return false;
   return SEQUENCE.test(t.kind === 'object' ? t.spelling : t.pointee);
@@ -252,15 +286,18 @@ export function acceptsSequence(t: TypeInfo): boolean {
 function sequenceScore(t: TypeInfo, kind: number): number {
   if (!acceptsSequence(t)) return IMPOSSIBLE;
   const m = ELEMENT.exec(t.kind === 'object' ? t.spelling : t.pointee);
-  const element = (m && (m[1] ?? m[2] ?? m[3])) ?? '';
-  const integral = INTEGER_ELEMENT.test(element);
+  const element = (m && (m[1] ?? m[2] ?? m[3] ?? m[4])) ?? '';
+  const boolean = element === 'bool';
+  const integral = !boolean && INTEGER_ELEMENT.test(element);
   const floating = element === 'double' || element === 'float' || element === 'long double';
   const string = element.startsWith('std::basic_string<char') || element === 'std::string';
   switch (kind) {
     case K_ARRAY_INT: return integral ? 6 : floating ? 7 : IMPOSSIBLE;
     case K_ARRAY_NUMBER: return floating ? 6 : IMPOSSIBLE;
     case K_ARRAY_STRING: return string ? 6 : IMPOSSIBLE;
-    default: return integral || floating || string ? IMPOSSIBLE : 8;
+    // Any other array (booleans, objects, nested arrays, mixed or empty): its elements are checked
+    // on conversion; a class element type is the likelier match.
+    default: return boolean ? 7 : integral || floating || string ? 9 : 8;
   }
 }
 

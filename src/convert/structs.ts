@@ -53,6 +53,21 @@ function fieldNames(state: ClassState, out = new Set<string>()): Set<string> {
 const names = new Map<number, Set<string>>();
 
 /**
+ * The object literal a positional braced initializer stands for, `Agg{1, 2.5}`: the values go to
+ * the fields in declaration order; fields left out keep their default (zero) value.
+ */
+export function positionalLiteral(state: ClassState, values: ArrayLike<unknown>): Record<string, unknown> {
+  const { info } = state;
+  if (state.bases.length) throw new TypeError(`${info.spelling} has base classes: initialise it from an object literal of its fields`);
+  if (values.length > info.fields.length) {
+    throw new TypeError(`${info.spelling} has ${info.fields.length} field(s) (${info.fields.map((f) => f.name).join(', ')}), got ${values.length} values`);
+  }
+  const literal: Record<string, unknown> = {};
+  for (let i = 0; i < values.length; i++) literal[info.fields[i].name] = values[i];
+  return literal;
+}
+
+/**
  * Writes `value` into the `state` object at `address`: an instance of the class (memberwise, as
  * C's struct assignment) or a plain object whose keys are fields (others keep their value).
  */

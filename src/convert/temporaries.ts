@@ -4,8 +4,9 @@ import type { NativeFunction } from '../types';
 import type { ClassState, CppObject } from '../proxy/classes';
 import { classFor } from '../proxy/classes';
 import { defineHelpers } from '../proxy/protocols';
-import { ADDRESS } from '../proxy/symbols';
+import { ADDRESS, CLASS_STATE } from '../proxy/symbols';
 import { typedArrayNames } from './pointers';
+import { braceConstructible, setBracedCheck } from './kinds';
 
 /** Something to undo when the call that made it returns (or, for fn.async, settles). */
 export interface Temporary {
@@ -19,6 +20,7 @@ type Indexed = CppObject & Record<number, unknown> & { size(): number };
 const VECTOR = /^std::vector<(.*?)(?:, std::allocator<.*)?>$/;
 const ARRAY = /^std::array<(.*), (\d+)>$/;
 const SPAN = /^std::span<(const )?(.*), (\d+)>$/;
+const INITIALIZER_LIST = /^std::initializer_list<(?:const )?(.*)>$/;
 
 /** The C++ object a JS array or TypedArray stands for, as a parameter of class `state`; its address. */
 export function temporarySequence(state: ClassState, values: ArrayLike<unknown>): number {
@@ -27,6 +29,8 @@ export function temporarySequence(state: ClassState, values: ArrayLike<unknown>)
   if (array) return temporaryArray(state, values, Number(array[2]));
   const span = SPAN.exec(spelling);
   if (span) return temporarySpan(state, values, span[2], Boolean(span[1]), Number(span[3]));
+  const list = INITIALIZER_LIST.exec(spelling);
+  if (list) return temporaryList(state, values, list[1]);
   return filledVector(state, values)[ADDRESS] as number;
 }
 
@@ -39,11 +43,23 @@ function filledVector(state: ClassState, values: ArrayLike<unknown>): CppObject 
     try {
       push.push_back(values[i]);
     } catch (e) {
-      if (e instanceof Error) e.message = `element ${i}: ${e.message}`;
+      if (e instanceof Error) {
+        // push_back's own overload list says nothing the caller needs: name the element type instead.
+        const element = VECTOR.exec(state.info.spelling)?.[1];
+        const unconvertible = e instanceof TypeError && e.message.startsWith('no overload of ');
+        e.message = `element ${i}: ${unconvertible && element ? `cannot pass ${describeValue(values[i])} as ${element}` : e.message}`;
+      }
       throw e;
     }
   }
   return tmp;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  const state = typeof v === 'object' ? (v as CppObject)[CLASS_STATE] as ClassState | undefined : undefined;
+  return state ? state.info.spelling : `a ${typeof v}`;
 }
 
 function temporaryArray(state: ClassState, values: ArrayLike<unknown>, length: number): number {
@@ -114,6 +130,75 @@ function temporarySpan(state: ClassState, values: ArrayLike<unknown>, element: s
   const span = maker.make(vector) as CppObject;
   temporaries.push(span as unknown as Temporary);
   return span[ADDRESS] as number;
+}
+
+// A std::initializer_list<T> parameter views a std::vector<T> made for the call. Only the compiler
+// can make a list, so the helper writes the list's two members (begin, size — the layout of both
+// libstdc++ and libc++) into one; its static_assert stops a library where that does not hold.
+// std::vector<bool> has no data(): a list of bool views bytes holding 0 or 1.
+const listMakers = new Map<ClassState, { vector: ClassState; make: NativeFunction; boolean: boolean }>();
+let listCounter = 0;
+
+function temporaryList(state: ClassState, values: ArrayLike<unknown>, element: string): number {
+  let maker = listMakers.get(state);
+  if (!maker) {
+    const boolean = element === 'bool';
+    const stored = boolean ? 'unsigned char' : element;
+    const vectorSpelling = `std::vector<${stored}>`;
+    const vector = classFor(native().instantiateClass(vectorSpelling));
+    const name = `ilist_${++listCounter}`;
+    const L = state.info.spelling;
+    const [make] = defineHelpers(
+      `inline ${L} ${name}(${vectorSpelling}& v) {\n` +
+      `  struct { const ${element}* begin; decltype(v.size()) size; } raw{reinterpret_cast<const ${element}*>(v.data()), v.size()};\n` +
+      `  static_assert(sizeof raw == sizeof(${L}), "std::initializer_list is not {begin, size}");\n` +
+      `  ${L} list;\n  __builtin_memcpy(static_cast<void*>(&list), &raw, sizeof raw);\n  return list;\n}\n`, [name]);
+    listMakers.set(state, (maker = { vector, make, boolean }));
+  }
+  const items = maker.boolean ? Array.from(values, (v, i) => {
+    if (typeof v !== 'boolean') throw new TypeError(`element ${i}: expected a boolean for bool, got ${typeof v}`);
+    return v ? 1 : 0;
+  }) : values;
+  const vector = filledVector(maker.vector, items);
+  const list = maker.make(vector) as CppObject;
+  temporaries.push(list as unknown as Temporary);
+  return list[ADDRESS] as number;
+}
+
+/**
+ * The object a JS array stands for as a braced initializer of a class parameter, `T{a, b}`: as in
+ * C++, a class with an initializer_list constructor takes the array as its list, any other class
+ * takes the elements as its constructor's arguments.
+ */
+export function temporaryBraced(state: ClassState, values: ArrayLike<unknown>): number {
+  const Cls = state.cls as unknown as new (...args: unknown[]) => CppObject;
+  let tmp: CppObject;
+  try {
+    tmp = takesList(state) ? new Cls(values) : new Cls(...Array.from(values));
+  } catch (e) {
+    if (e instanceof Error) e.message = `as a braced initializer of ${state.info.spelling}: ${e.message}`;
+    throw e;
+  }
+  temporaries.push(tmp as unknown as Temporary);
+  return tmp[ADDRESS] as number;
+}
+
+const braceable = new Map<number, boolean>();
+function bracedConstructible(record: number): boolean {
+  let known = braceable.get(record);
+  if (known === undefined) braceable.set(record, (known = braceConstructible(classFor(record).info, record)));
+  return known;
+}
+setBracedCheck(bracedConstructible);
+
+const listConstructible = new Map<ClassState, boolean>();
+function takesList(state: ClassState): boolean {
+  let known = listConstructible.get(state);
+  if (known === undefined) {
+    known = state.info.constructors.some((c) => INITIALIZER_LIST.test(c.params[0]?.type.spelling ?? ''));
+    listConstructible.set(state, known);
+  }
+  return known;
 }
 
 export function temporaryConversion(convert: NativeFunction, from: unknown): number {

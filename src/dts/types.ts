@@ -1,6 +1,7 @@
 // src/dts/types.ts — C++ types (as the addon describes them) spelled as TypeScript, for arguments and for results.
 import { native } from '../native';
 import type { TypeInfo } from '../types';
+import { braceConstructible, takesBraced } from '../convert/kinds';
 
 /** Names the TS type of a class (by scope id); null when the class cannot be declared. */
 export type ClassNamer = (scope: number) => string | null;
@@ -8,10 +9,20 @@ export type ClassNamer = (scope: number) => string | null;
 const INT64 = 'number | bigint';
 const POINTER_IN = 'CppPointer | CppInstance | ArrayBuffer | ArrayBufferView | bigint | null';
 
-/** Parameters a JS array or TypedArray converts to: std::vector, std::array, std::span. */
+/** Parameters a JS array or TypedArray converts to: std::vector, std::array, std::span, std::initializer_list. */
 function isSequence(t: TypeInfo): boolean {
-  const sequence = /^std::(vector|array|span)</;
+  const sequence = /^std::(vector|array|span|initializer_list)</;
   return sequence.test(t.spelling.replace(/^const /, '')) || sequence.test(t.display ?? '');
+}
+
+/** Class parameters a JS array stands for as a braced initializer, T{a, b} (see convert/temporaries.ts). */
+function bracedParam(t: TypeInfo): boolean {
+  if (!takesBraced(t)) return false;
+  try {
+    return braceConstructible(native().describeClass(t.record!), t.record!);
+  } catch {
+    return false;
+  }
 }
 
 function callbackType(t: TypeInfo, cls: ClassNamer, nullable: boolean): string {
@@ -66,6 +77,7 @@ export function tsType(t: TypeInfo, dir: 'in' | 'out', cls: ClassNamer): string 
       const name = t.record !== null ? cls(t.record) : null;
       let ts = name ?? 'CppInstance';
       if (dir === 'in' && t.kind !== 'objectptr' && isSequence(t)) ts += ' | readonly any[] | ArrayBufferView';
+      else if (dir === 'in' && bracedParam(t)) ts += ' | readonly any[]';
       if (t.signature) return callbackType(t, cls, true);
       return t.kind === 'objectptr' ? `${ts} | null` : ts;
     }

@@ -10,6 +10,7 @@ import { installProtocols } from './protocols';
 import { CppError, THROWN } from '../errors';
 import { constructDerived, holdForCpp } from './inheritance';
 import { installConversions, installOperators } from './operators';
+import { positionalLiteral } from '../convert/structs';
 
 export interface ClassState {
   id: number;
@@ -70,7 +71,7 @@ export class CppInstance {
     try {
       address = (state.construct ?? constructorFor(state))(...args) as number;
     } catch (e) {
-      throw explainConstructors(state, e);
+      address = aggregateFallback(state, args, e);
     }
     const self = this as unknown as CppObject;
     self[ADDRESS] = address;
@@ -127,6 +128,23 @@ export class CppInstance {
 installOperators(CppInstance.prototype);
 
 /** Adds the constructors JS cannot call (private, protected, deleted) to a failed construction's TypeError. */
+/**
+ * An aggregate made from positional values, `new Agg(1, 2.5)` as C++'s `Agg{1, 2.5}`: tried when no
+ * constructor takes the arguments, through the copy constructor and an object literal of the fields.
+ */
+function aggregateFallback(state: ClassState, args: unknown[], e: unknown): number {
+  const { info } = state;
+  if (!(e instanceof TypeError) || !info.isAggregate || info.isPolymorphic || !args.length || args.length > info.fields.length || state.bases.length) {
+    throw explainConstructors(state, e);
+  }
+  try {
+    return (state.construct ?? constructorFor(state))(positionalLiteral(state, args)) as number;
+  } catch (second) {
+    if (second instanceof Error) e.message += `\nas the aggregate ${info.spelling}{${info.fields.slice(0, args.length).map((f) => f.name).join(', ')}}: ${second.message}`;
+    throw explainConstructors(state, e);
+  }
+}
+
 function explainConstructors(state: ClassState, e: unknown): unknown {
   const hidden = state.info.hiddenConstructors ?? [];
   if (e instanceof TypeError && hidden.length && !e.message.includes('not callable from JS:')) {

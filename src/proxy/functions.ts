@@ -3,15 +3,15 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsSequence, acceptsUndefined, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsSequence, acceptsUndefined, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
 import { convertsImplicitly, implicitConversion } from '../convert/implicit';
-import { releasingTemporaries, temporaries, temporaryConversion, temporarySequence } from '../convert/temporaries';
+import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion, temporarySequence } from '../convert/temporaries';
 import type { Temporary } from '../convert/temporaries';
 import { objectAddress } from '../convert/objects';
 import { Rvalue } from '../convert/rvalues';
 import { adoptedAddress, adoptionDepth, adoptsObjects, uniqueElement } from '../convert/ownership';
 import { CppPointer, makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
-import { acceptsLiteral, convertingForLater, isPlainObject, releasingStructs, structPointer, temporaryStruct, temporaryStructArray } from '../convert/structs';
+import { acceptsLiteral, convertingForLater, isPlainObject, positionalLiteral, releasingStructs, structPointer, temporaryStruct, temporaryStructArray } from '../convert/structs';
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
 import { ADDRESS, CLASS_STATE, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState, CppObject } from './classes';
@@ -83,6 +83,7 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
       if (optional) return located(where, optional);
       const state = classFor(t.record!);
       const sequence = acceptsSequence(t);
+      const braced = !sequence && acceptsBraced(t);
       const temporary = takesTemporary(t);
       const literal = acceptsLiteral(t);
       // A by-value parameter moves from what it is given as a negative address: std.move(x), and
@@ -97,6 +98,10 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
           if (v instanceof state.cls) return objectAddress(v, state, expected);
           if (literal && isPlainObject(v)) return temporaryStruct(state, v);
           if (sequence && (Array.isArray(v) || ArrayBuffer.isView(v))) return movable(temporarySequence(state, v as ArrayLike<unknown>));
+          if (braced && (Array.isArray(v) || ArrayBuffer.isView(v))) {
+            if (literal) return temporaryStruct(state, positionalLiteral(state, v as ArrayLike<unknown>));
+            return movable(temporaryBraced(state, v as ArrayLike<unknown>));
+          }
           let moved = false;
           if (v instanceof Rvalue) {
             if (lvalueOnly) throw new TypeError(`std.move(x) is an rvalue: it cannot bind to ${t.display}`);
