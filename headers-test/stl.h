@@ -192,4 +192,13 @@ inline double width(Range&& r) { return r.hi - r.lo; }
 struct Rgb { unsigned char r, g, b; };
 inline int brightness(Rgb c) { return c.r + c.g + c.b; }
 
+// std::string objects (reference results) where a string is taken.
+inline std::string& shared_name() {
+  static std::string name = "shared";
+  return name;
+}
+inline int text_length(const std::string& s) { return static_cast<int>(s.size()); }
+inline int text_length(int n) { return -n; }
+inline int c_length(const char* s) { return static_cast<int>(std::char_traits<char>::length(s)); }
+
 }  // namespace stl

@@ -95,6 +95,10 @@ struct EnvState {
   bool closing = false;     // being torn down: finalizers no longer run C++ destructors
   std::unordered_map<ObjectKey, Tracked*, ObjectKeyHash> objects;  // identity map (objects.cc)
   std::vector<napi_ref> invokers;  // by callback signature id (callbacks.cc)
+  // std::string objects passed for string parameters (objects.cc): the keys JS keeps an object's
+  // address and class id under, and the class id of std::string once JS made that class.
+  napi_ref addressKey = nullptr, classIdKey = nullptr;
+  double stringClassId = -1;
   // fn.async jobs running on the pool (async.cc): the env's teardown waits for them.
   std::mutex jobsMutex;
   std::condition_variable jobsDone;

@@ -143,6 +143,35 @@ napi_value liveCount(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// stringClass(addressKey, classIdKey, id): the class id of std::string, and where objects keep
+// their address and class id (symbols), for cppjit_string_object.
+napi_value stringClass(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  EnvState& es = stateOf(env, info, &argc, argv);
+  if (!es.addressKey) {
+    napi_create_reference(env, argv[0], 1, &es.addressKey);
+    napi_create_reference(env, argv[1], 1, &es.classIdKey);
+  }
+  napi_get_value_double(env, argv[2], &es.stringClassId);
+  return nullptr;
+}
+
+double numberProperty(napi_env env, napi_value object, napi_ref key) {
+  napi_value k, v;
+  double d = -1;
+  if (napi_get_reference_value(env, key, &k) != napi_ok) return -1;
+  if (napi_get_property(env, object, k, &v) != napi_ok) {
+    // A throwing getter or proxy trap: not one of ours; the conversion reports the wrong type.
+    napi_value ignored;
+    napi_get_and_clear_last_exception(env, &ignored);
+    return -1;
+  }
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) == napi_ok && type == napi_number) napi_get_value_double(env, v, &d);
+  return d;
+}
+
 }  // namespace
 
 void closeObjects(EnvState& es, bool destroy) {
@@ -163,12 +192,24 @@ void closeObjects(EnvState& es, bool destroy) {
   es.objects.clear();
 }
 
+// A string parameter given a std::string object (what a std::string& result or `new std.string`
+// is in JS): the object, for the converter to copy; nullptr for anything else. Only on the path
+// where the value is not a JS string, so string calls pay nothing for it.
+extern "C" const void* cppjit_string_object(napi_env env, napi_value v) {
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_object) return nullptr;
+  EnvState& es = envState(env);
+  if (!es.classIdKey || es.stringClassId < 0 || numberProperty(env, v, es.classIdKey) != es.stringClassId) return nullptr;
+  double address = numberProperty(env, v, es.addressKey);
+  return address > 0 ? reinterpret_cast<const void*>(static_cast<uintptr_t>(address)) : nullptr;
+}
+
 void registerObjects(Napi::Env env, Napi::Object exports) {
   Napi::Object objects = Napi::Object::New(env);
   struct Entry {
     const char* name;
     napi_callback cb;
-  } entries[] = {{"track", track}, {"find", find}, {"release", release}, {"setOwned", setOwned}, {"liveCount", liveCount}};
+  } entries[] = {{"track", track}, {"find", find}, {"release", release}, {"setOwned", setOwned}, {"liveCount", liveCount}, {"stringClass", stringClass}};
   for (const auto& e : entries) {
     napi_value fn;
     napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.cb, &envState(env), &fn);

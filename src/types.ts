@@ -254,4 +254,6 @@ export interface NativeObjects {
   release(obj: object): void;
   setOwned(obj: object, owned: boolean, destroy?: number): void;
   liveCount(): number;
+  /** Where objects keep their address and class id, and std::string's class id: string parameters then take std::string objects. */
+  stringClass(addressKey: symbol, classIdKey: symbol, id: number): void;
 }

@@ -154,6 +154,28 @@ describe('braced initializers', () => {
   });
 });
 
+describe('std::string objects', () => {
+  it('read as their text and pass where a string is taken', () => {
+    const s = stl.shared_name();
+    expect(typeof s).toBe('object');
+    expect(String(s)).toBe('shared');
+    expect(`${s}!`).toBe('shared!');
+    expect(s == 'shared').toBe(true);
+    expect(JSON.stringify({ s })).toBe('{"s":"shared"}');
+    expect(inspect(s)).toBe("std::string 'shared'");
+    expect(stl.text_length(s)).toBe(6);
+    expect(stl.view_length(s)).toBe(6);
+    expect(stl.c_length(s)).toBe(6);
+    s.append('!');
+    expect(String(stl.shared_name())).toBe('shared!');
+    const words = new (std.vector['std::string'])(['one', 'three']);
+    expect(stl.text_length(words.at(1))).toBe(5);
+    expect(stl.text_length(new std.string('four'))).toBe(4);
+    expect(stl.text_length(3)).toBe(-3);
+    expect(() => stl.view_length(words)).toThrow(TypeError);
+  });
+});
+
 describe('smart pointers', () => {
   it('are transparent: pointee members on the smart pointer', async () => {
     const u = stl.make_square(3);

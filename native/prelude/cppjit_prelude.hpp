@@ -412,6 +412,7 @@ inline napi_value to_js(napi_env env, E v) {
 // allocating.
 extern "C" __attribute__((tls_model("initial-exec"))) thread_local __cppjit_sigframe* __cppjit_sig_top;
 extern "C" napi_value (*__cppjit_sig_throw)(napi_env, int);
+extern "C" const void* cppjit_string_object(napi_env, napi_value);  // native/objects.cc
 namespace __cppjit {
 
 struct signal_guard {
@@ -528,7 +529,13 @@ int arg_in(napi_env env, napi_value v, std::string& out) {
   // a result within 4 bytes of the end may be a truncation: then measure and copy again.
   char buffer[256];
   size_t length = 0;
-  if (napi_get_value_string_utf8(env, v, buffer, sizeof buffer, &length) != 0) return kWrongType;
+  if (napi_get_value_string_utf8(env, v, buffer, sizeof buffer, &length) != 0) {
+    // Not a JS string: a std::string object (a std::string& result, say) is copied.
+    const void* object = cppjit_string_object(env, v);
+    if (!object) return kWrongType;
+    out = *static_cast<const std::string*>(object);
+    return kOk;
+  }
   if (length + 4 < sizeof buffer) {
     out.assign(buffer, length);
     return kOk;

@@ -54,6 +54,12 @@ export function setOptionalCheck(fn: (t: TypeInfo) => TypeInfo | null): void {
   optionalCheck = fn;
 }
 
+// The class id of std::string once JS made that class: its objects also go to string parameters.
+let stringClass = -1;
+export function setStringClass(id: number): void {
+  stringClass = id;
+}
+
 /** Whether `undefined` (or leaving the argument out) can stand for this parameter: an empty std::optional. */
 export function acceptsUndefined(t: TypeInfo): boolean {
   return (t.kind === 'object' || t.kind === 'objectref') && t.record !== null && optionalCheck(t) !== null;
@@ -169,6 +175,7 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       return IMPOSSIBLE;
     case 'cstring':
       if (kind === K_STRING || kind === K_NULL) return 0;
+      if (stringClass >= 0 && kind === FIRST_CLASS + stringClass) return 3;
       if (kind === K_CHAR) return 1;
       if (kind === K_POINTER) return 3; // a char* from C
       if (kind === K_ARRAY_INT) return 9; // a Uint8Array/Buffer in place (a std::vector overload ranks first)
@@ -181,6 +188,7 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
     case 'stringview':
       if (kind === K_STRING) return 0;
       if (kind === K_CHAR) return 1;
+      if (stringClass >= 0 && kind === FIRST_CLASS + stringClass) return 2; // a std::string object, copied by the addon
       return IMPOSSIBLE;
     case 'object':
     case 'objectref':

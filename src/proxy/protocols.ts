@@ -3,7 +3,8 @@ import { inspect } from 'node:util';
 import { generatedNamespace, native } from '../native';
 import type { FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import type { ClassState, CppObject } from './classes';
-import { ADDRESS, CLASS_STATE } from './symbols';
+import { ADDRESS, CLASS_ID, CLASS_STATE } from './symbols';
+import { setStringClass } from '../convert/kinds';
 import { callOnce, compileHelpers } from './functions';
 import { memoryAccess, type MemoryAccess } from '../convert/fields';
 
@@ -341,6 +342,33 @@ function pointeeProxy(parent: object): object {
 }
 
 /** Installs the container protocols a class qualifies for; helpers are compiled on first use. */
+const STD_STRING = /^std::(?:__cxx11::)?basic_string<char(?:, std::char_traits<char>, std::allocator<char>)?>$/;
+
+/**
+ * A std::string object (a std::string& result, `new std.string(...)`) behaves as its text where JS
+ * wants a string: String(s), `${s}`, s == 'text', JSON, util.inspect; string parameters take it
+ * (the addon copies it; see cppjit_string_object in native/objects.cc).
+ */
+function installString(state: ClassState, proto: Record<string | symbol, unknown>): void {
+  native().objects.stringClass(ADDRESS, CLASS_ID, state.id);
+  setStringClass(state.id);
+  const text = function (this: CppObject & { substr(): string }) {
+    if (!this[ADDRESS]) throw new Error(`cppjit: ${state.info.displayName || state.info.spelling} object was deleted`);
+    return this.substr();
+  };
+  for (const key of ['toString', 'toJSON', Symbol.toPrimitive]) {
+    Object.defineProperty(proto, key, { configurable: true, writable: true, value: text });
+  }
+  Object.defineProperty(proto, inspect.custom, {
+    configurable: true,
+    writable: true,
+    value: function (this: CppObject & { substr(): string }, depth: number, options: object, show: typeof inspect) {
+      const label = state.info.displayName || state.info.spelling;
+      return this[ADDRESS] ? `${label} ${(show ?? inspect)(this.substr(), options as never)}` : `${label} <deleted>`;
+    },
+  });
+}
+
 export function installProtocols(state: ClassState): void {
   const proto = state.cls.prototype as unknown as Record<string | symbol, unknown>;
   const methods = new Set(state.info.methodNames);
@@ -370,6 +398,7 @@ export function installProtocols(state: ClassState): void {
   }
   const tuple = TUPLE.exec(state.info.spelling);
   if (tuple) installTuple(state, proto, topLevelCount(tuple[1]));
+  if (STD_STRING.test(state.info.spelling)) installString(state, proto);
   // std::pair destructures like a two-element array: const [key, value] = pair.
   if (/^std::pair</.test(state.info.spelling) && !(Symbol.iterator in proto)) {
     Object.defineProperty(proto, Symbol.iterator, {
