@@ -201,4 +201,16 @@ inline int text_length(const std::string& s) { return static_cast<int>(s.size())
 inline int text_length(int n) { return -n; }
 inline int c_length(const char* s) { return static_cast<int>(std::char_traits<char>::length(s)); }
 
+// Move-only elements.
+inline std::vector<std::unique_ptr<Item>> owned_items(int n) {
+  std::vector<std::unique_ptr<Item>> items;
+  for (int i = 0; i < n; ++i) items.push_back(std::make_unique<Item>(i));
+  return items;
+}
+inline int owned_sum(const std::vector<std::unique_ptr<Item>>& items) {
+  int s = 0;
+  for (const auto& item : items) s += item ? item->id : 0;
+  return s;
+}
+
 }  // namespace stl

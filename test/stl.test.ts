@@ -192,6 +192,22 @@ describe('smart pointers', () => {
     s.delete();
     expect(lifetimes.alive()).toBe(0);
   });
+
+  it('fill vectors of std::unique_ptr: indexed, iterated, and push_back moves after the copying overload fails to compile', () => {
+    const items = stl.owned_items(3);
+    // The vector's first method call: push_back(const T&) is tried first and does not compile
+    // (unique_ptr cannot be copied); push_back(T&&) then compiles, needing code that the failed
+    // attempt instantiated (and took with it).
+    items.push_back(std.make_unique['stl::Item'](7));
+    items.push_back(std.move(std.make_unique['stl::Item'](8)));
+    expect(items.size()).toBe(5);
+    expect(items[2].id).toBe(2);
+    expect([...items].map((p: any) => p.id)).toEqual([0, 1, 2, 7, 8]);
+    expect(stl.owned_sum(items)).toBe(18);
+    expect(lifetimes.alive()).toBe(5);
+    items.delete();
+    expect(lifetimes.alive()).toBe(0);
+  });
 });
 
 describe('implicit conversions', () => {

@@ -91,8 +91,9 @@ struct Session::Impl {
   clang::PrintingPolicy policy();
 
   // Parses and runs one input; on failure the input is rolled back and Clang's
-  // diagnostics come back in the Result.
-  Outcome run(const std::string& code);
+  // diagnostics come back in the Result. `symbols`, the names the caller looks up afterwards,
+  // may come back renamed (see run).
+  Outcome run(const std::string& code, std::vector<std::string>* symbols = nullptr);
   // External symbols an input's module references that nothing provides. Checked before the
   // module reaches the JIT: a module that fails to link there poisons every later input.
   std::vector<std::string> unresolvedSymbols(llvm::Module& module);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <climits>
 #include <cstdlib>
 #include <functional>
@@ -278,13 +279,36 @@ static std::optional<Diagnostic> unclosedBrace(const std::string& code, const cl
   return d;
 }
 
-Outcome Session::Impl::run(const std::string& code) {
+// `code` with each of `symbols` (and the names it prefixes, such as a thunk's `_body`) given a
+// suffix: an input parsed again after a rollback must not reuse the discarded input's names.
+// CodeGen remembers the functions of internal linkage that input emitted, and emits those again
+// where their names are used: the same names would be defined twice.
+static std::string renamed(const std::string& code, std::vector<std::string>& symbols, const std::string& suffix) {
+  std::string text = code;
+  for (auto& symbol : symbols) {
+    std::string out;
+    size_t from = 0;
+    for (size_t at; (at = text.find(symbol, from)) != std::string::npos; from = at + symbol.size()) {
+      size_t end = at + symbol.size();
+      bool whole = end >= text.size() || !std::isdigit(static_cast<unsigned char>(text[end]));
+      out.append(text, from, end - from);
+      if (whole) out += suffix;
+    }
+    out.append(text, from, std::string::npos);
+    text = std::move(out);
+    symbol += suffix;
+  }
+  return text;
+}
+
+Outcome Session::Impl::run(const std::string& code, std::vector<std::string>* symbols) {
   if (auto unclosed = unclosedBrace(code, ast().getLangOpts()))
     return Outcome::failure(Status::CompileError, unclosed->message, {*unclosed});
   if (readerFeed) readerFeed->flush();
   if (objects && !sealedInput) objects->recordInput(code);
   diagnostics.discard();
   auto unit = interp->Parse(code);
+  const std::vector<std::string> original = symbols ? *symbols : std::vector<std::string>();
   // The input may need code that an earlier, failed input instantiated: hand those functions
   // to CodeGen again (emitted where referenced) and compile the input once more. Their own
   // callees may be in the same state, hence the rounds.
@@ -299,6 +323,13 @@ Outcome Session::Impl::run(const std::string& code) {
     for (const clang::FunctionDecl* fn : orphans)
       ci().getASTConsumer().HandleTopLevelDecl(clang::DeclGroupRef(const_cast<clang::FunctionDecl*>(fn)));
     diagnostics.discard();
+    if (symbols && !symbols->empty()) {
+      // The discarded input's extern "C" names stay declared too (inside extern "C", out of
+      // reach of discardInput's lookup cleanup).
+      *symbols = original;
+      unit = interp->Parse(renamed(code, *symbols, "_r" + std::to_string(round + 1)));
+      continue;
+    }
     unit = interp->Parse(code);
   }
   if (!unit) {
@@ -670,19 +701,22 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
   auto& codegen = impl_->ci().getCodeGenOpts();
   unsigned savedLevel = codegen.OptimizationLevel;
   if (quick) codegen.OptimizationLevel = 0;
-  auto outcome = impl_->run(code);
+  std::vector<std::string> names = symbols;
+  auto outcome = impl_->run(code, &names);
   codegen.OptimizationLevel = savedLevel;
+  // Parsed again under other names (see renamed): the cache key names the original ones.
+  if (names != symbols) key.clear();
   if (!outcome.ok())
     return Result<std::vector<void*>>::failure(outcome.status(), outcome.message(), outcome.diagnostics());
   if (impl_->quickObject) {
     std::string bytes = key.empty() ? "" : impl_->quickObject->getBuffer().str();
-    auto addresses = impl_->linkObject(std::move(impl_->quickObject), symbols);
-    if (!addresses) return Result<std::vector<void*>>::failure(Status::Failed, "cannot link the compiled code of " + symbols[0]);
+    auto addresses = impl_->linkObject(std::move(impl_->quickObject), names);
+    if (!addresses) return Result<std::vector<void*>>::failure(Status::Failed, "cannot link the compiled code of " + names[0]);
     if (!key.empty()) objects->store(key, bytes);
     return std::move(*addresses);
   }
   std::vector<void*> addresses;
-  for (const auto& symbol : symbols) {
+  for (const auto& symbol : names) {
     if (quick) codegen.OptimizationLevel = 0;
     auto address = impl_->interp->getSymbolAddress(symbol);
     codegen.OptimizationLevel = savedLevel;

@@ -97,19 +97,22 @@ function indexing(state: ClassState): Indexing {
     // Without size() there is no bound to check (as in C++); an operator[] returning by value reads only.
     const sized = state.info.methodNames.includes('size');
     const item = `__cppjit_declval<${S}&>()[0]`;
-    const [at, get] = defineHelpers(
+    const [at] = defineHelpers(
       `using elem_${n} = __cppjit_noref<decltype(${item})>::type;\n` +
         `constexpr bool lvalue_${n} = std::is_lvalue_reference<decltype(${item})>::value;\n` +
         `template <class T> unsigned long addr_${n}(T& x) { return (unsigned long)__builtin_addressof(x); }\n` +
         `template <class T> unsigned long addr_${n}(T&&) { return 0; }\n` +
         `inline unsigned long at_${n}(${S}& c, long i) {\n` +
         (sized ? `  if (i < 0 || (unsigned long)i >= (unsigned long)c.size()) return 0;\n` : '') +
-        `  return addr_${n}(c[i]);\n}\n` +
-        `inline elem_${n} get_${n}(${S}& c, long i) { return c[i]; }\n`,
-      [`at_${n}`, `get_${n}`],
+        `  return addr_${n}(c[i]);\n}\n`,
+      [`at_${n}`],
     );
-    const byValue = !helperIsLvalue(n);
-    return { at, access: memoryAccess(helperType(`elem_${n}`)), ...(byValue ? { get } : {}) };
+    const access = memoryAccess(helperType(`elem_${n}`));
+    if (helperIsLvalue(n)) return { at, access };
+    // An operator[] returning by value is read through a copy; only then (a copy of an element of,
+    // say, a std::vector<std::unique_ptr<T>> does not compile).
+    const [get] = defineHelpers(`inline elem_${n} get_${n}(${S}& c, long i) { return c[i]; }\n`, [`get_${n}`]);
+    return { at, access, get };
   });
 }
 
