@@ -27,4 +27,27 @@ inline std::string upper(std::string s) { for (auto& c : s) c = (c >= 'a' && c <
 inline std::string concat(const std::string& a, const std::string& b) { return a + b; }
 inline const int& constRef(const int& v) { return v; }
 inline std::string unicode() { return "h\xC3\xA9llo \xE2\x9C\x93"; }
+
+// Converting constructors: a JS value where a class is taken, as C++'s `T t = value;`.
+inline int made = 0, unmade = 0;
+struct Celsius {
+  double degrees;
+  Celsius(double d) : degrees(d) { ++made; }
+  Celsius(const Celsius& o) : degrees(o.degrees) { ++made; }
+  ~Celsius() { ++unmade; }
+};
+inline double warmer(const Celsius& c) { return c.degrees + 1; }
+inline double cooler(Celsius&& c) { return c.degrees - 1; }
+struct Label {
+  std::string text;
+  Label(std::string t) : text(std::move(t)) {}
+};
+inline std::string labelled(Label l) { return "[" + l.text + "]"; }
+struct Meters {
+  explicit Meters(double v) : value(v) {}
+  double value;
+};
+inline double meters(Meters m) { return m.value; }
+inline int pick_unit(const Celsius&) { return 1; }
+inline int pick_unit(const Label&) { return 2; }
 }  // namespace conv

@@ -14,4 +14,6 @@ inline void app(int c) { throw AppError("application failed", c); }
 inline void number() { throw 17; }
 inline void plain() { throw Plain(); }
 inline void logic() { throw std::invalid_argument("bad argument"); }
+inline void text() { throw std::string("thrown text"); }
+inline void c_text() { throw "thrown C text"; }
 }  // namespace errors

@@ -129,6 +129,7 @@ Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f, int 
   o.Set("isVariadic", f.isVariadic);
   o.Set("isProtected", f.isProtected);
   if (!f.classSpelling.empty()) o.Set("classSpelling", f.classSpelling);
+  if (f.isExplicit) o.Set("isExplicit", true);
   if (f.isVirtual) {
     o.Set("isVirtual", true);
     o.Set("isPure", f.isPure);

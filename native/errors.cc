@@ -133,18 +133,51 @@ napi_value arityErrorHook(napi_env env, int fid, size_t argc) {
 
 }  // namespace
 
+namespace {
+// The value of a thrown number (throw 17), for the message: " (17)"; empty for anything else.
+// Called inside a catch block, where the exception can be rethrown.
+std::string thrownNumber() {
+  try {
+    throw;
+  } catch (int v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (long long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (unsigned v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (unsigned long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (double v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (...) {
+    return "";
+  }
+}
+}  // namespace
+
 // Called from a catch(...) block (thunks, destructors): the exception is still the current one.
 napi_value throwCurrentException(napi_env env) {
   std::string what;
   std::string type;
+  std::string number;
   try {
     throw;
   } catch (const std::exception& e) {
     what = e.what();
     type = demangle(typeid(e).name());
+  } catch (const std::string& s) {
+    // Text thrown as such (throw std::string(...), throw "..."): the text is what it says.
+    what = s;
+    type = "std::string";
+  } catch (const char* s) {
+    what = s ? s : "";
+    type = "const char*";
   } catch (...) {
     std::type_info* t = abi::__cxa_current_exception_type();
     type = t ? demangle(t->name()) : "unknown";
+    number = thrownNumber();
   }
   // A thrown class object stays reachable from the error (err.exception): an exception_ptr keeps
   // it alive until the JS error is collected. libstdc++'s exception_ptr is the object's address.
@@ -155,13 +188,18 @@ napi_value throwCurrentException(napi_env env) {
     void* object = *reinterpret_cast<void**>(keep);
     napi_create_double(env, static_cast<double>(reinterpret_cast<uintptr_t>(thrownType)), &typeinfoValue);
     napi_create_double(env, static_cast<double>(reinterpret_cast<uintptr_t>(object)), &addressValue);
+    // Once the interpreter is gone (the process is ending) the object's destructor, JIT-compiled
+    // code, is gone too: the object is left to the exiting process.
     napi_create_external(
-        env, keep, [](napi_env, void* data, void*) { delete static_cast<std::exception_ptr*>(data); }, nullptr,
-        &holderValue);
+        env, keep,
+        [](napi_env, void* data, void*) {
+          if (!state().retired) delete static_cast<std::exception_ptr*>(data);
+        },
+        nullptr, &holderValue);
   }
   Napi::Env napiEnv(env);
   Napi::FunctionReference& cppError = envState(env).cppError;
-  std::string message = what.empty() ? "C++ exception of type " + type : type + ": " + what;
+  std::string message = what.empty() ? "C++ exception of type " + type + number : type + ": " + what;
   if (cppError.IsEmpty()) {
     napi_throw_error(env, nullptr, message.c_str());
     return nullptr;

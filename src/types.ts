@@ -56,6 +56,8 @@ export interface FunctionInfo {
   isPure?: boolean;
   isPrivate?: boolean;
   isNoexcept?: boolean;
+  /** Constructors: explicit (not used for implicit conversions). */
+  isExplicit?: boolean;
   /** 0 none, 1 &, 2 && */
   refQualifier?: number;
   /** Methods and constructors: the class's qualified spelling. */

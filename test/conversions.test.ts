@@ -79,4 +79,20 @@ describe('value conversions', () => {
   it('reads const references to values as values', () => {
     expect(conv.constRef(7)).toBe(7);
   });
+
+  it('converts numbers, strings and booleans to classes through converting constructors, as C++ does', () => {
+    conv.made = conv.unmade = 0;
+    expect(conv.warmer(20.5)).toBe(21.5);
+    expect(conv.cooler(3)).toBe(2);
+    expect(conv.labelled('x')).toBe('[x]');
+    // The overload whose converting constructor takes the value is chosen.
+    expect(conv.pick_unit(1.5)).toBe(1);
+    expect(conv.pick_unit('m')).toBe(2);
+    // The temporaries are destroyed when the call returns.
+    expect(conv.made).toBeGreaterThan(0);
+    expect(conv.made).toBe(conv.unmade);
+    // An explicit constructor is no conversion.
+    expect(() => conv.meters(2)).toThrow(/a number does not convert to conv::Meters/);
+    expect(conv.meters(new conv.Meters(2))).toBe(2);
+  });
 });

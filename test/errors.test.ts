@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import cppyy, { CppError } from '../esm/index.mjs';
 import { fixture } from './helpers';
+import { run } from './run';
 
 let errors: any;
 beforeAll(() => {
@@ -51,7 +52,29 @@ describe('C++ exceptions', () => {
     expect(e).toBeInstanceOf(CppError);
     expect(e.cppType).toBe('int');
     expect(e.what).toBeUndefined();
+    expect(e.message).toBe('C++ exception of type int (17)');
+    const text = caught(() => errors.text());
+    expect([text.cppType, text.what, text.message]).toEqual(['std::string', 'thrown text', 'std::string: thrown text']);
+    const cText = caught(() => errors.c_text());
+    expect([cText.cppType, cText.what]).toEqual(['const char*', 'thrown C text']);
     expect(caught(() => errors.plain()).cppType).toBe('errors::Plain');
+  });
+
+  it('exits cleanly with thrown C++ objects still held by JS errors', async () => {
+    // The objects' destructors are JIT-compiled code: at exit they must not run after the interpreter is gone.
+    const script = `
+      const { default: cppyy } = await import(${JSON.stringify(new URL('../esm/index.mjs', import.meta.url).href)});
+      cppyy.include(${JSON.stringify(fixture('errors.h'))});
+      globalThis.kept = [];
+      for (const f of [() => cppyy.gbl.errors.text(), () => cppyy.gbl.errors.plain(), () => cppyy.gbl.errors.app(1)]) {
+        try { f(); } catch (e) { kept.push(e); }
+      }
+      console.log(kept.map((e) => e.cppType).join(','));
+    `;
+    const r = await run(process.execPath, ['--input-type=module', '-e', script]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('std::string,errors::Plain,errors::AppError');
+    expect(r.status).toBe(0);
   });
 
   it('keeps the interpreter usable after many exceptions', () => {

@@ -10,7 +10,10 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
   d.isVariadic = fn->isVariadic();
 
   auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
-  if (llvm::isa<clang::CXXConstructorDecl>(fn)) d.kind = CallableKind::Constructor;
+  if (auto* ctor = llvm::dyn_cast<clang::CXXConstructorDecl>(fn)) {
+    d.kind = CallableKind::Constructor;
+    d.isExplicit = ctor->isExplicit();
+  }
   else if (method && method->isStatic()) d.kind = CallableKind::StaticMethod;
   else if (method) d.kind = CallableKind::Method;
   else d.kind = CallableKind::Function;

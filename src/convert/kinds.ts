@@ -40,6 +40,24 @@ export function setLiteralCheck(fn: (t: TypeInfo) => boolean): void {
   literalCheck = fn;
 }
 
+// How well a JS number, string, boolean or bigint converts to a class through one of its
+// converting constructors (as C++ does for a single user-defined conversion), or IMPOSSIBLE;
+// supplied by convert/temporaries.ts.
+let valueCheck: (record: number, kind: number) => number = () => IMPOSSIBLE;
+export function setValueCheck(fn: (record: number, kind: number) => number): void {
+  valueCheck = fn;
+}
+
+/** Whether a JS value may be converted to this class parameter (by value, const& or &&) through a constructor. */
+export function acceptsValueConversion(t: TypeInfo): boolean {
+  return t.record !== null && !t.signature && (takesTemporary(t) || (t.kind === 'objectref' && t.isRvalueRef === true));
+}
+
+/** The kinds of the JS values a converting constructor may take: numbers, strings, booleans, bigints. */
+export function isValueKind(kind: number): boolean {
+  return kind >= K_BOOL && kind <= K_BIGINT;
+}
+
 // braceConstructible for a class id, with the class's description cached; supplied by
 // convert/temporaries.ts, which knows classes.
 let bracedCheck: (record: number) => boolean = () => false;
@@ -215,7 +233,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
         // aggregate) decides on conversion; it ranks after any sequence and after an implicit conversion.
         return sequence !== IMPOSSIBLE ? sequence : acceptsBraced(t) ? 21 : IMPOSSIBLE;
       }
-      if (kind < FIRST_CLASS || t.record === null) return IMPOSSIBLE;
+      if (kind < FIRST_CLASS) return acceptsValueConversion(t) ? valueCheck(t.record!, kind) : IMPOSSIBLE;
+      if (t.record === null) return IMPOSSIBLE;
       const id = classOfKind(kind);
       const moved = kind >= RVALUE_KIND;
       // An xvalue binds to T, T&& and const T& (worse), never to T& or T*. An lvalue binding to

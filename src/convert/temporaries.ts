@@ -6,7 +6,7 @@ import { classFor } from '../proxy/classes';
 import { defineHelpers } from '../proxy/protocols';
 import { ADDRESS, CLASS_STATE } from '../proxy/symbols';
 import { typedArrayNames } from './pointers';
-import { braceConstructible, setBracedCheck } from './kinds';
+import { IMPOSSIBLE, K_BIGINT, K_BOOL, K_CHAR, K_FLOAT, K_INT, K_INT32, K_STRING, braceConstructible, isValueKind, kindOf, score, setBracedCheck, setValueCheck } from './kinds';
 
 /** Something to undo when the call that made it returns (or, for fn.async, settles). */
 export interface Temporary {
@@ -199,6 +199,80 @@ function takesList(state: ClassState): boolean {
     listConstructible.set(state, known);
   }
   return known;
+}
+
+// A JS number, string, boolean or bigint where a class is taken converts as C++'s copy-initialisation
+// `T t = value;` does: through a non-explicit constructor (or a constructor template). Ranking
+// knows a plain converting constructor; the conversion itself is a helper per class and C++ type
+// of the value, so Clang picks the constructor exactly as C++ would.
+const valueScores = new Map<number, Map<number, number>>();
+function valueConversionScore(record: number, kind: number): number {
+  if (!isValueKind(kind)) return IMPOSSIBLE;
+  let byKind = valueScores.get(record);
+  if (!byKind) valueScores.set(record, (byKind = new Map()));
+  let known = byKind.get(kind);
+  if (known === undefined) {
+    const { info } = classFor(record);
+    known = IMPOSSIBLE;
+    if (info.isComplete && !info.isAbstract) {
+      for (const c of info.constructors) {
+        if (c.isExplicit || !c.params.length || c.minArgs > 1) continue;
+        const p = c.params[0].type;
+        // A class parameter would make it a second user-defined conversion, which C++ refuses.
+        if (p.kind === 'object' || p.kind === 'objectref' || p.kind === 'objectptr') continue;
+        const s = score(p, kind, () => -1);
+        if (s !== IMPOSSIBLE && (known === IMPOSSIBLE || 20 + s < known)) known = 20 + s;
+      }
+      // A constructor template decides by its own constraints: Clang says, by compiling the conversion.
+      if (known === IMPOSSIBLE && info.hasConstructorTemplates && typeof valueConverter(classFor(record), kind) !== 'string') known = 26;
+    }
+    byKind.set(kind, known);
+  }
+  return known;
+}
+setValueCheck(valueConversionScore);
+
+const VALUE_SOURCES: Record<number, string[]> = {
+  [K_BOOL]: ['bool'],
+  [K_INT32]: ['int'],
+  [K_INT]: ['long long'],
+  [K_BIGINT]: ['long long'],
+  [K_FLOAT]: ['double'],
+  [K_STRING]: ['const char*', 'const std::string&'],
+  [K_CHAR]: ['const char*', 'const std::string&', 'char'],
+};
+const valueConverters = new Map<string, NativeFunction | string>();
+let valueCounter = 0;
+
+function valueConverter(state: ClassState, kind: number): NativeFunction | string {
+  const key = `${state.id}:${kind}`;
+  let found = valueConverters.get(key);
+  if (found === undefined) {
+    const S = state.info.spelling;
+    let first = '';
+    for (const from of VALUE_SOURCES[kind] ?? []) {
+      const name = `fromvalue_${++valueCounter}`;
+      try {
+        [found] = defineHelpers(`inline ${S} ${name}(${from} v) { return v; }\n`, [name]);
+        break;
+      } catch (e) {
+        first ||= (e as Error).message.split('\n')[0];
+      }
+    }
+    found ??= first || `no C++ type for a ${kind}`;
+    valueConverters.set(key, found);
+  }
+  return found;
+}
+
+/** The temporary a JS value converts to for a class parameter (`T t = value;`); its address. */
+export function temporaryValue(state: ClassState, value: unknown): number {
+  const convert = valueConverter(state, kindOf(value));
+  const label = state.info.displayName || state.info.spelling;
+  if (typeof convert === 'string') throw new TypeError(`a ${typeof value} does not convert to ${label}: ${convert}`);
+  const tmp = convert(value) as CppObject;
+  temporaries.push(tmp as unknown as Temporary);
+  return tmp[ADDRESS] as number;
 }
 
 export function temporaryConversion(convert: NativeFunction, from: unknown): number {

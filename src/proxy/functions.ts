@@ -3,9 +3,9 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsSequence, acceptsUndefined, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsSequence, acceptsUndefined, acceptsValueConversion, isValueKind, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
 import { convertsImplicitly, implicitConversion } from '../convert/implicit';
-import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion, temporarySequence } from '../convert/temporaries';
+import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion, temporarySequence, temporaryValue } from '../convert/temporaries';
 import type { Temporary } from '../convert/temporaries';
 import { objectAddress } from '../convert/objects';
 import { Rvalue } from '../convert/rvalues';
@@ -43,6 +43,8 @@ export class OverloadSet {
   readonly cache = new ResolutionCache<Candidate>();
   /** Instantiations made for this set, by the C++ argument types they were made for. */
   readonly instantiations = new Map<string, Candidate | string>();
+  /** Constructors: their class. A JS value never converts to it for its own copy or move constructor. */
+  constructs?: number;
   constructor(
     readonly name: string,
     functions: FunctionInfo[],
@@ -84,6 +86,7 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
       const state = classFor(t.record!);
       const sequence = acceptsSequence(t);
       const braced = !sequence && acceptsBraced(t);
+      const fromValue = acceptsValueConversion(t);
       const temporary = takesTemporary(t);
       const literal = acceptsLiteral(t);
       // A by-value parameter moves from what it is given as a negative address: std.move(x), and
@@ -112,6 +115,9 @@ function argumentConverter(t: TypeInfo, where: string): Converter | null {
             if (element && v instanceof element.cls) return adoptedAddress(v as unknown as CppObject, state, element, byValue);
             const convert = temporary || (moved && t.isRvalueRef) ? implicitConversion((v as CppObject)[CLASS_STATE] as ClassState, state, moved) : null;
             if (convert) return movable(temporaryConversion(convert, v));
+          }
+          if (fromValue && (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint')) {
+            return movable(temporaryValue(state, v));
           }
           const address = objectAddress(v, state, expected);
           return moved ? movable(address) : address;
@@ -394,7 +400,11 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
         continue;
       }
       // An undefined before the last given argument cannot stand for a C++ value.
-      const s = k === K_UNDEFINED && !acceptsUndefined(info.params[i].type) ? IMPOSSIBLE : score(info.params[i].type, k, derivationDepth, convertsImplicitly, adoptionDepth);
+      const type = info.params[i].type;
+      // As in C++, a constructor's own class is not reached by a conversion from the argument
+      // (new Sized(1.5) is a constructor taking a double, not a copy of a converted Sized).
+      const s = (k === K_UNDEFINED && !acceptsUndefined(type)) || (isValueKind(k) && type.record !== null && type.record === set.constructs)
+        ? IMPOSSIBLE : score(type, k, derivationDepth, convertsImplicitly, adoptionDepth);
       if (s === IMPOSSIBLE) {
         mismatch = `argument ${i + 1}: ${describeMismatch(info.params[i], k)}`;
         break;
@@ -484,6 +494,7 @@ export function constructorFor(state: ClassState): NativeFunction {
     if (!info.constructors.length && !info.hasConstructorTemplates) throw new TypeError(`${info.spelling} has no public constructor`);
     const templates = info.hasConstructorTemplates ? { callee: info.spelling, isConstructor: true } : null;
     state.constructors = new OverloadSet(info.spelling, info.constructors, null, templates);
+    state.constructors.constructs = info.scope;
   }
   const set = state.constructors;
   // The class's helpers (deleter, downcast) are needed right after: compiled with the constructor.

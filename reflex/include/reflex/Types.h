@@ -154,6 +154,7 @@ struct FunctionDesc {
   bool isVirtual = false;
   bool isPure = false;
   bool isNoexcept = false;
+  bool isExplicit = false;    // constructors: not a converting constructor
   unsigned refQualifier = 0;  // 0 none, 1 &, 2 &&
   std::string classSpelling;  // methods/constructors: the class's qualified spelling
   std::string functionType;   // canonical function type ("int (int, int)"): what &f converts to
