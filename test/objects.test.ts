@@ -169,9 +169,21 @@ describe('classes and objects', () => {
     expect(lifetimes.alive()).toBe(0);
   });
 
-  it('prints type and fields with util.inspect', () => {
+  it('prints type and fields with util.inspect; a class prints as its C++ name', () => {
     const p = new objects.Point(1, 2);
     expect(inspect(p)).toBe('objects::Point { x: 1, y: 2 }');
+    p.delete();
+    expect(inspect(objects.Point)).toBe('<C++ class objects::Point>');
+    class Mine extends objects.Point {}
+    expect(inspect(Mine)).toBe('[class Mine extends <C++ class objects::Point>]');
+  });
+
+  it('refuses a method called without its object (detached, or on another value) with a TypeError', () => {
+    const p = new objects.Point(1, 2);
+    const { sum, scale } = p;
+    expect(sum.call(p)).toBe(3);
+    expect(() => sum.call({})).toThrow(/objects::Point::sum\(\) must be called on an instance of its class/);
+    expect(() => scale.call(7, 2)).toThrow(/not on a number/);
     p.delete();
   });
 });

@@ -369,6 +369,14 @@ export function classFor(scope: number): ClassState {
   Object.defineProperty(cls, CPP_NAME, { value: info.spelling });
   // A class converts to its C++ name, so it can stand in a template subscript: std.vector[geo.Point].
   Object.defineProperty(cls, 'toString', { value: () => info.spelling, configurable: true });
+  // Its lazily resolved static members are accessors: shown, they would be a page of [Getter/Setter].
+  Object.defineProperty(cls, inspect.custom, {
+    configurable: true,
+    value: function (this: Function) {
+      const shown = `<C++ class ${info.displayName || info.spelling}>`;
+      return this === cls ? shown : `[class ${this.name || '(anonymous)'} extends ${shown}]`;
+    },
+  });
   proto[CLASS_STATE] = state;
   proto[CLASS_ID] = state.id;
   proto[OFFSETS] = state.offsets;

@@ -557,14 +557,14 @@ function makeDispatcher(set: OverloadSet, isMethod: boolean): Function {
   }
   lines.push(
     `return function (${params.join(', ')}) {`,
-    ...(isMethod ? ['  const a = this[A];', `  const s = a === 0 ? 0 : a + this[O][${set.owner!.id}];`] : ['  const s = undefined;']),
+    ...(isMethod ? ['  const a = this?.[A];', '  if (a === undefined) throw badSelf(set.name, this);', `  const s = a === 0 ? 0 : a + this[O][${set.owner!.id}];`] : ['  const s = undefined;']),
     '  switch (arguments.length) {',
     ...cases,
     '  }',
     '  return slow(set, Array.prototype.slice.call(arguments), s);',
     '};',
   );
-  return new Function('set', 'K', 'pick', 'slow', 'A', 'O', lines.join('\n'))(set, kindOf, pick, dispatch, ADDRESS, OFFSETS);
+  return new Function('set', 'K', 'pick', 'slow', 'A', 'O', 'badSelf', lines.join('\n'))(set, kindOf, pick, dispatch, ADDRESS, OFFSETS, badSelf);
 }
 
 function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
@@ -605,14 +605,22 @@ function normalizeSignature(s: string): string {
 }
 
 /** Fast path for a method with a single candidate: arity-specialised, no dispatch. */
-function singleMethod(call: NativeFunction, classId: number, arity: number): Function {
+function singleMethod(call: NativeFunction, classId: number, arity: number, name: string): Function {
   const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
   const body =
+    `'use strict';\n` +
     `return function (${params}) {\n` +
-    `  const a = this[A];\n` +
+    `  const a = this?.[A];\n` +
+    `  if (a === undefined) throw badSelf(name, this);\n` +
     `  return call(a === 0 ? 0 : a + this[O][${classId}]${arity ? ', ' + params : ''});\n` +
     `};`;
-  return new Function('call', 'A', 'O', body)(call, ADDRESS, OFFSETS);
+  return new Function('call', 'A', 'O', 'badSelf', 'name', body)(call, ADDRESS, OFFSETS, badSelf, name);
+}
+
+/** A method called on something that is no C++ object (a detached method, `call` with another `this`). */
+function badSelf(name: string, self: unknown): TypeError {
+  const what = self === undefined || self === null ? String(self) : typeof self === 'object' ? 'an object that is not a C++ instance' : `a ${typeof self}`;
+  return new TypeError(`${name}() must be called on an instance of its class, not on ${what} (detached methods lose their object: bind it)`);
 }
 
 /**
@@ -630,7 +638,7 @@ export function makeCallable(set: OverloadSet, holder: object | null, key: strin
       const call = only.invoke;
       const info = only.info;
       if (!isMethod) return call;
-      return singleMethod(call, set.owner!.id, info.params.length);
+      return singleMethod(call, set.owner!.id, info.params.length, set.name);
     }
     return makeDispatcher(set, isMethod);
   };
