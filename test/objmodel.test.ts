@@ -68,6 +68,21 @@ describe('copies, moves and construction errors', () => {
     expect(om.Movable.copies).toBe(1);
   });
 
+  it('new T(std.move(x)) uses the move constructor, new T(x) the copy constructor', () => {
+    const { std } = cppyy.gbl;
+    const m = new om.Movable(6);
+    om.Movable.copies = 0;
+    om.Movable.moves = 0;
+    const copy = new om.Movable(m);
+    expect([om.Movable.copies, om.Movable.moves]).toEqual([1, 0]);
+    const moved = new om.Movable(std.move(m));
+    expect([om.Movable.copies, om.Movable.moves]).toEqual([1, 1]);
+    expect([copy.size(), moved.size(), m.size()]).toEqual([6, 6, 0]);
+    const v = new std.vector['int']([1, 2, 3]);
+    const w = new std.vector['int'](std.move(v));
+    expect([v.size(), w.size()]).toEqual([0, 3]);
+  });
+
   it('std.move(x) into a by-value parameter move-constructs it: x is left moved-from', () => {
     const { std } = cppyy.gbl;
     const m = new om.Movable(5);

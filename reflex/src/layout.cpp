@@ -183,7 +183,7 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
   if (!c.isAbstract) {
     for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
       if (ctor->isDeleted() || ctor->getAccess() != clang::AS_public) continue;
-      if (ctor->isMoveConstructor()) continue;  // JS has no rvalues to move from
+      // Move constructors take std.move(x); an lvalue ranks the copy constructor first.
       c.constructors.push_back(describeFunction(s, ctor));
     }
     for (const clang::Decl* d : rd->decls())
