@@ -114,6 +114,32 @@ std::string emitParam(std::ostringstream& decl, std::ostringstream& out, const T
   return pass;
 }
 
+// The call of an operator template's specialization as an operator expression (`a * b`): called by
+// name with explicit template arguments (`a.operator*<M>(b)`), every operator* template of the
+// class is substituted with those arguments, and one that does not fit can be a hard error
+// (Eigen's DiagonalBase operator* for a Matrix). Clang chose the specialization from that very
+// expression. Empty when the function is no such operator.
+std::string operatorExpression(const FunctionDesc& f, const std::string& self, const std::vector<std::string>& args) {
+  static const char* const symbols[] = {"<=>", "<<=", ">>=", "<<", ">>", "<=", ">=", "==", "!=", "+=", "-=", "*=", "/=", "%=",
+                                        "&=",  "|=",  "^=",  "+",  "-",  "*",  "/",  "%",  "^",  "&",  "|",  "~",  "!",  "<",  ">"};
+  const std::string prefix = "operator";
+  if (f.name.compare(0, prefix.size(), prefix) != 0) return "";
+  std::string rest = f.name.substr(prefix.size());
+  for (const char* symbol : symbols) {
+    std::string op = symbol;
+    if (rest.compare(0, op.size(), op) != 0) continue;
+    // Only specializations of operator templates: `operator*<...>`.
+    if (rest.size() == op.size() || rest[op.size()] != '<') return "";
+    bool unaryOk = op == "+" || op == "-" || op == "*" || op == "~" || op == "!" || op == "&";
+    std::vector<std::string> operands = args;
+    if (!self.empty()) operands.insert(operands.begin(), "(*" + self + ")");
+    if (operands.size() == 2) return "((" + operands[0] + ") " + op + " (" + operands[1] + "))";
+    if (operands.size() == 1 && unaryOk) return "(" + op + "(" + operands[0] + "))";
+    return "";
+  }
+  return "";
+}
+
 std::string emitReturn(const TypeDesc& t, const std::string& call) {
   switch (t.kind) {
     case TypeKind::Void: return call + "; return undefined(env);";
@@ -177,6 +203,10 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
   auto callWith = [&](size_t count) {
     std::string argsText;
     for (size_t i = 0; i < count; ++i) argsText += (i ? ", " : "") + passes[i];
+    std::vector<std::string> given(passes.begin(), passes.begin() + count);
+    std::string expression = viaPointer.empty() ? operatorExpression(f, f.kind == CallableKind::Method ? "self" : "", given) : "";
+    if (!expression.empty() && (f.kind == CallableKind::Method || f.kind == CallableKind::Function))
+      return emitReturn(f.result, expression);
     switch (f.kind) {
       case CallableKind::Constructor: return "return address_to_js(env, new " + f.classSpelling + "(" + argsText + "));";
       case CallableKind::Method: return emitReturn(f.result, "self->" + f.name + "(" + argsText + ")");

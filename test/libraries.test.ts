@@ -1,4 +1,5 @@
 // test/libraries.test.ts — real Debian libraries through templates: nlohmann-json, Eigen, fmt.
+import { inspect } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import cppyy, { CppError } from '../esm/index.mjs';
 import { fixture } from './helpers';
@@ -21,6 +22,11 @@ describe('nlohmann-json', () => {
     expect(j.at('n').get['double']()).toBe(4.5);
     expect(j.contains('a')).toBe(true);
     expect(j.contains('zz')).toBe(false);
+    // The default constructor takes std::nullptr_t = nullptr.
+    const empty = new json();
+    expect(empty.dump()).toBe('null');
+    expect(new json(null).dump()).toBe('null');
+    expect(new json('s').dump()).toBe('"s"');
     const config = gbl.libs.make_config('cppjit', 3);
     expect(config.dump()).toBe('{"level":3,"name":"cppjit","tags":["a","b"]}');
   });
@@ -50,6 +56,18 @@ describe('Eigen', () => {
     const y = new Vector3d(0, 1, 0);
     const z = gbl.libs.cross(x, y);
     expect([z.x(), z.y(), z.z()]).toEqual([0, 0, 1]);
+  });
+
+  it('evaluates operator expressions (expression templates) into matrices; inspect prints them', () => {
+    const { Matrix2d, Vector2d } = gbl.Eigen;
+    const m = new Matrix2d();
+    m.setConstant(2);
+    const product = new Matrix2d(m['operator*'](m));
+    expect(product.sum()).toBe(32);
+    expect(new Matrix2d(m['operator+'](m)).sum()).toBe(16);
+    expect(new Matrix2d(m['operator*'](3)).sum()).toBe(24);
+    expect(new Vector2d(m['operator*'](new Vector2d(1, 2))).sum()).toBe(12);
+    expect(inspect(product)).toBe('Eigen::Matrix<double, 2, 2> "8 8\\n8 8"');
   });
 
   it('accepts code that uses it through cppdef', () => {

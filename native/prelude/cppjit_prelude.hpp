@@ -223,6 +223,14 @@ inline int pointer_in(napi_env env, napi_value v, T*& out) {
   out = (T*)p;
   return kOk;
 }
+// A std::nullptr_t parameter (json(nullptr), say): null, undefined or a null pointer.
+inline int pointer_in(napi_env env, napi_value v, decltype(nullptr)& out) {
+  void* p;
+  if (int e = address_in(env, v, p)) return e;
+  if (p) return kWrongType;
+  out = nullptr;
+  return kOk;
+}
 
 // Runs a thunk's body under a signal guard. Out of line (in the addon), so thunks hold no
 // sigsetjmp: a returns-twice call in every thunk made each one ~1.8 ms slower to compile.

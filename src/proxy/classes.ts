@@ -9,7 +9,7 @@ import { memberValue } from './members';
 import { installProtocols } from './protocols';
 import { CppError, THROWN } from '../errors';
 import { constructDerived, holdForCpp } from './inheritance';
-import { installConversions, installOperators } from './operators';
+import { installConversions, installOperators, printerFor } from './operators';
 import { positionalLiteral } from '../convert/structs';
 
 export interface ClassState {
@@ -110,10 +110,24 @@ export class CppInstance {
     if (!self[ADDRESS]) return `${label} <deleted>`;
     if (depth < 0) return options.stylize(`[${label}]`, 'special');
     if (typeof (this as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
-      return inspectContainer(this as unknown as Iterable<unknown>, label, depth, options, show);
+      try {
+        return inspectContainer(this as unknown as Iterable<unknown>, label, depth, options, show);
+      } catch {
+        // begin()/end() that do not iterate (Eigen's begin() of a matrix returns void): the fields.
+      }
+    }
+    const names = [...allFields(state)].map(([name]) => name);
+    // Nothing public to show (Eigen's matrices): what operator<< prints, when the class has one.
+    const print = names.length ? null : printerFor(state);
+    if (print) {
+      try {
+        return `${label} ${options.stylize(JSON.stringify(print(this)), 'string')}`;
+      } catch {
+        // shown as {} below
+      }
     }
     const fields: Record<string, unknown> = {};
-    for (const [name] of allFields(state)) {
+    for (const name of names) {
       try {
         fields[name] = (this as Record<string, unknown>)[name];
       } catch (e) {

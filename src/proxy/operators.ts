@@ -68,7 +68,7 @@ export function callOperator(op: string, self: unknown, args: unknown[], explici
 const printers = new Map<ClassState, ((v: unknown) => string) | null>();
 let printerDefined = false;
 
-function printerFor(state: ClassState): ((v: unknown) => string) | null {
+export function printerFor(state: ClassState): ((v: unknown) => string) | null {
   let p = printers.get(state);
   if (p !== undefined) return p;
   p = null;
