@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
+#include <optional>
+#include <vector>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -152,6 +154,13 @@ struct Handler {
   int (*fn)(int) = nullptr;
   int run(int x) const { return fn ? fn(x) : -1; }
 };
+
+// Class results from JS: converted as arguments of the type are.
+struct Pair { int a = 0, b = 0; };
+inline int pairSum(const std::function<Pair()>& f) { Pair p = f(); return p.a + p.b; }
+inline int vectorSum(const std::function<std::vector<int>(int)>& f) { int s = 0; for (int x : f(3)) s += x; return s; }
+inline int maybe(const std::function<std::optional<int>(bool)>& f, bool b) { return f(b).value_or(-1); }
+inline int madeItem(const std::function<Item(int)>& f) { return f(4).v; }
 
 // Overload ranking with callable parameters.
 inline int kind(int) { return 1; }

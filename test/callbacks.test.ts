@@ -348,6 +348,17 @@ describe('exceptions in callbacks', () => {
 });
 
 describe('overload ranking', () => {
+  it('convert class results as arguments are: literals, arrays, values, undefined for an empty optional', async () => {
+    expect(cb.pairSum(() => ({ a: 2, b: 3 }))).toBe(5);
+    expect(cb.vectorSum((n: number) => Array.from({ length: n }, (_, i) => i + 1))).toBe(6);
+    expect(cb.maybe((b: boolean) => (b ? 7 : undefined), true)).toBe(7);
+    expect(cb.maybe((b: boolean) => (b ? 7 : undefined), false)).toBe(-1);
+    expect(cb.madeItem((v: number) => new cb.Item(v))).toBe(4);
+    await collectGarbage(); // the JS-owned Item the callback made (C++ copied it)
+    expect(lifetimes.alive()).toBe(0);
+    expect(() => cb.vectorSum(() => ['x'])).toThrow(/returned a wrong value: the result: element 0: cannot pass a string as int/);
+  });
+
   it('makes a function viable only for callable parameters', () => {
     expect(cb.kind(1)).toBe(1);
     expect(cb.kind((x: number) => x)).toBe(2);

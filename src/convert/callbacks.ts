@@ -10,7 +10,7 @@ import type { FunctionInfo, NativeFunction, SignatureInfo, TypeInfo } from '../t
 import { FN_POINTER, FN_SET } from '../proxy/symbols';
 import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
 import type { OverloadSet } from '../proxy/functions';
-import { makeInvoker } from '../proxy/functions';
+import { argumentConverter, makeInvoker } from '../proxy/functions';
 import { objectAddress } from './objects';
 import { CppPointer, makePointer, pointerAddress } from './pointers';
 
@@ -76,7 +76,18 @@ function resultOut(t: TypeInfo, where: string): Converter | null {
     }
   };
   switch (t.kind) {
-    case 'object':
+    case 'object': {
+      // By value: what an argument of the type takes (a literal, an array, a value its constructor
+      // takes, undefined for an empty optional); C++ copies it before the temporaries go (they
+      // live until the call into C++ that called back returns).
+      const convert = argumentConverter(t, 'the result');
+      if (!convert) return checked((v) => objectAddress(v, classFor(t.record!), t.display));
+      return checked((v) => {
+        const a = convert(v);
+        if (typeof a === 'number') return Math.abs(a);
+        return ArrayBuffer.isView(a) || a instanceof ArrayBuffer ? native().memory.data_address(a) : a;
+      });
+    }
     case 'objectref':
       return checked((v) => objectAddress(v, classFor(t.record!), t.display));
     case 'objectptr':

@@ -75,7 +75,7 @@ function located(where: string, convert: Converter): Converter {
   };
 }
 
-function argumentConverter(t: TypeInfo, where: string): Converter | null {
+export function argumentConverter(t: TypeInfo, where: string): Converter | null {
   const callable = callbackArgument(t, where);
   if (callable) return callable;
   switch (t.kind) {
