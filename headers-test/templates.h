@@ -1,5 +1,6 @@
 // headers-test/templates.h — class and function templates: type and non-type arguments, defaults, members, deduction.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -72,5 +73,9 @@ struct Sized {
   Sized(const A&, const B&) : bytes(sizeof(A) + sizeof(B)), kind("two") {}
   Sized(int) : bytes(0), kind("int") {}  // a non-template constructor wins when it matches exactly
 };
+
+// A callable template parameter: a JS function once the template arguments are explicit.
+template <class F>
+int applyTwice(F f, int x) { return f(f(x)); }
 
 }  // namespace tpl

@@ -101,6 +101,11 @@ describe('function templates', () => {
     expect(tpl.power_of_two['10']()).toBe(1024);
   });
 
+  it('passes a JS function for a callable template parameter fixed by explicit arguments', () => {
+    expect(tpl.applyTwice['std::function<int(int)>']((x: number) => x * 3, 2)).toBe(18);
+    expect(() => tpl.applyTwice((x: number) => x, 1)).toThrow(/has no C\+\+ type to deduce from \(give the template arguments explicitly/);
+  });
+
   it('prefers a matching non-template overload, as C++ does', () => {
     expect(tpl.describe(5)).toBe('int overload');
     expect(tpl.describe(5.5)).toBe('template');

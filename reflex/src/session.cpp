@@ -523,7 +523,10 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
                          "template <class T> T&& __cppjit_declval() noexcept;\n"
                          "template <class T> struct __cppjit_noref { using type = T; };\n"
                          "template <class T> struct __cppjit_noref<T&> { using type = T; };\n"
-                         "template <class T> struct __cppjit_noref<T&&> { using type = T; };\n");
+                         "template <class T> struct __cppjit_noref<T&&> { using type = T; };\n"
+                         // The argument type of a JS function for a parameter that explicit template
+                         // arguments already fix (fn['std::function<int(int)>'](jsFunction)).
+                         "struct __cppjit_any { template <class T> operator T() const; };\n");
   if (!base.ok()) return Result<std::unique_ptr<Session>>::failure(base.status(), base.message(), base.diagnostics());
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }

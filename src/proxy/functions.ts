@@ -440,8 +440,13 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
 function instantiateFor(set: OverloadSet, args: unknown[], n: number): Candidate | string {
   const argTypes: string[] = [];
   for (let i = 0; i < n; i++) {
-    const t = deducedType(args[i]);
-    if (t === null) return `argument ${i + 1} (${typeof args[i]}) has no C++ type to deduce from`;
+    let t = deducedType(args[i]);
+    // A JS function converts to what the parameter is once explicit template arguments fix it.
+    if (t === null && typeof args[i] === 'function' && set.templates!.explicitArgs) t = '__cppjit_any';
+    if (t === null) {
+      const hint = typeof args[i] === 'function' ? ` (give the template arguments explicitly, e.g. fn['std::function<int(int)>'](f))` : '';
+      return `argument ${i + 1} (${typeof args[i]}) has no C++ type to deduce from${hint}`;
+    }
     argTypes.push(t);
   }
   const key = argTypes.join(', ');
