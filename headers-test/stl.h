@@ -177,6 +177,12 @@ inline int list_ids(std::initializer_list<Item> items) {
   return s;
 }
 inline int pair_sum(std::pair<int, int> p) { return p.first + p.second; }
+inline int map_total(const std::map<std::string, int>& m) {
+  int s = 0;
+  for (const auto& [key, value] : m) s += value * static_cast<int>(key.size());
+  return s;
+}
+inline std::size_t hashed_size(std::unordered_map<int, double> m) { return m.size(); }
 inline int weighted(const std::vector<std::pair<std::string, int>>& v) {
   int s = 0;
   for (const auto& [word, weight] : v) s += weight * static_cast<int>(word.size());

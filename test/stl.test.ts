@@ -145,6 +145,14 @@ describe('braced initializers', () => {
     expect(() => stl.brightness([1, 2, 3, 4])).toThrow(/has 3 field\(s\) \(r, g, b\), got 4 values/);
   });
 
+  it('makes std::map and unordered_map parameters from a JS Map or a plain object', () => {
+    expect(stl.map_total({ a: 1, bb: 2 })).toBe(5);
+    expect(stl.map_total(new Map([['abc', 3]]))).toBe(9);
+    expect(stl.hashed_size(new Map([[1, 2.5], [2, 3]]))).toBe(2);
+    expect([...new (std.map['std::string, int'])({ x: 1 })]).toEqual([['x', 1]]);
+    expect(() => stl.hashed_size({ a: 1 })).toThrow(TypeError);
+  });
+
   it('constructs aggregates from positional values, as C++ does from {a, b}', () => {
     const c = new stl.Rgb(1, 2, 3);
     expect([c.r, c.g, c.b]).toEqual([1, 2, 3]);

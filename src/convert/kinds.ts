@@ -225,7 +225,7 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
         if (kind === K_NULL) return 2;
       }
       if (kind === K_NULL) return t.kind === 'objectptr' ? 1 : IMPOSSIBLE;
-      if (kind === K_OBJECT) return literalCheck(t) ? 5 : IMPOSSIBLE;
+      if (kind === K_OBJECT) return literalCheck(t) ? 5 : acceptsEntries(t) ? 6 : IMPOSSIBLE;
       if (isArrayKind(kind) && t.kind === 'objectptr') return literalCheck(t) ? 6 : IMPOSSIBLE;
       if (isArrayKind(kind)) {
         const sequence = sequenceScore(t, kind);
@@ -280,6 +280,14 @@ const INTEGER_ELEMENT = /^(?:(?:unsigned |signed )?(?:char|short|int|long|long l
 /** Whether a parameter accepts a temporary object: a class by value or by const reference. */
 export function takesTemporary(t: TypeInfo): boolean {
   return t.kind === 'object' || (t.kind === 'objectref' && t.isConst === true);
+}
+
+const MAP = /^std::(?:unordered_)?(?:multi)?map</;
+
+/** Whether a JS Map or plain object can stand for this parameter: a std::map or unordered_map by value, const& or &&, from its entries. */
+export function acceptsEntries(t: TypeInfo): boolean {
+  if (t.record === null || !(t.kind === 'object' || (t.kind === 'objectref' && (t.isConst || t.isRvalueRef === true)))) return false;
+  return MAP.test(t.kind === 'object' ? t.spelling : t.pointee);
 }
 
 /** Whether a parameter's shape admits a braced initializer: a class (not a sequence) by value, const& or &&. */

@@ -22,7 +22,8 @@ export function acceptsLiteral(t: TypeInfo): boolean {
   if (t.record === null) return false;
   if (t.kind === 'object' && t.signature) return false;
   const byValue = t.kind === 'object' || ((t.kind === 'objectref' || t.kind === 'objectptr') && t.isConst);
-  return byValue && isAggregate(t.record);
+  // An aggregate without fields (std::less<T>) has nothing a literal could set.
+  return byValue && isAggregate(t.record) && fieldNames(classFor(t.record)).size > 0;
 }
 
 setLiteralCheck(acceptsLiteral);

@@ -3,7 +3,7 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsSequence, acceptsUndefined, acceptsValueConversion, isValueKind, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsEntries, acceptsSequence, acceptsUndefined, acceptsValueConversion, isValueKind, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
 import { convertsImplicitly, implicitConversion } from '../convert/implicit';
 import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion, temporarySequence, temporaryValue } from '../convert/temporaries';
 import type { Temporary } from '../convert/temporaries';
@@ -87,6 +87,7 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
       const sequence = acceptsSequence(t);
       const braced = !sequence && acceptsBraced(t);
       const fromValue = acceptsValueConversion(t);
+      const entries = acceptsEntries(t);
       const temporary = takesTemporary(t);
       const literal = acceptsLiteral(t);
       // A by-value parameter moves from what it is given as a negative address: std.move(x), and
@@ -100,6 +101,8 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
         try {
           if (v instanceof state.cls) return objectAddress(v, state, expected);
           if (literal && isPlainObject(v)) return temporaryStruct(state, v);
+          // A JS Map or plain object for a std::map: made from its [key, value] entries.
+          if (entries && (v instanceof Map || isPlainObject(v))) return movable(temporaryBraced(state, v instanceof Map ? [...v] : Object.entries(v)));
           if (sequence && (Array.isArray(v) || ArrayBuffer.isView(v))) return movable(temporarySequence(state, v as ArrayLike<unknown>));
           if (braced && (Array.isArray(v) || ArrayBuffer.isView(v))) {
             if (literal) return temporaryStruct(state, positionalLiteral(state, v as ArrayLike<unknown>));
