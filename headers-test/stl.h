@@ -16,6 +16,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "lifetimes.h"
@@ -206,6 +207,14 @@ inline std::string& shared_name() {
 inline int text_length(const std::string& s) { return static_cast<int>(s.size()); }
 inline int text_length(int n) { return -n; }
 inline int c_length(const char* s) { return static_cast<int>(std::char_traits<char>::length(s)); }
+
+// std::variant results and parameters.
+inline std::variant<int, std::string, Item> choice(int k) {
+  if (k == 0) return 5;
+  if (k == 1) return std::string("five");
+  return Item(k);
+}
+inline int alternative(const std::variant<int, std::string>& v) { return static_cast<int>(v.index()); }
 
 // Move-only elements.
 inline std::vector<std::unique_ptr<Item>> owned_items(int n) {

@@ -184,6 +184,20 @@ describe('std::string objects', () => {
   });
 });
 
+describe('std::variant', () => {
+  it('gives the held alternative as .value and in util.inspect; parameters take what an alternative takes', () => {
+    const n = stl.choice(0);
+    expect([n.index(), n.value]).toEqual([0, 5]);
+    expect(stl.choice(1).value).toBe('five');
+    const item = stl.choice(7);
+    expect(item.value.id).toBe(7);
+    expect(inspect(n)).toBe('std::variant<int, std::string, stl::Item> 5');
+    expect(inspect(item)).toBe('std::variant<int, std::string, stl::Item> stl::Item { id: 7 }');
+    expect(stl.alternative(3)).toBe(0);
+    expect(stl.alternative('text')).toBe(1);
+  });
+});
+
 describe('smart pointers', () => {
   it('are transparent: pointee members on the smart pointer', async () => {
     const u = stl.make_square(3);

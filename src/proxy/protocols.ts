@@ -62,6 +62,7 @@ interface Mapping {
 interface Protocols {
   indexing?: Indexing | Error;
   tuple?: TupleAccess | Error;
+  variant?: VariantAccess | Error;
   bits?: BitIndexing | Error;
   iteration?: Iteration | Error;
   mapping?: Mapping | Error;
@@ -166,6 +167,61 @@ function tupleAccess(state: ClassState, arity: number): TupleAccess {
     const [at] = defineHelpers(code, [`tuple_at_${n}`]);
     const access = Array.from({ length: arity }, (_, i) => memoryAccess(helperType(`telem_${n}_${i}`)));
     return { at, access };
+  });
+}
+
+const VARIANT = /^std::variant<(.*)>$/;
+
+interface VariantAccess {
+  /** The held alternative's address and index (index -1: valueless). */
+  held: NativeFunction;
+  access: MemoryAccess[];
+}
+
+function variantAccess(state: ClassState, arity: number): VariantAccess {
+  return once(state, 'variant', () => {
+    const n = state.id;
+    const S = state.info.spelling;
+    let code = '';
+    for (let i = 0; i < arity; i++) code += `using valt_${n}_${i} = std::variant_alternative_t<${i}, ${S}>;\n`;
+    // The address of what the variant holds; its index goes through the out parameter.
+    code += `inline unsigned long variant_at_${n}(${S}& v, long* index) {\n` +
+      '  *index = v.valueless_by_exception() ? -1 : (long)v.index();\n' +
+      '  if (*index < 0) return 0;\n' +
+      '  return std::visit([](auto& x) { return (unsigned long)__builtin_addressof(x); }, v);\n}\n';
+    const [held] = defineHelpers(code, [`variant_at_${n}`]);
+    return { held, access: Array.from({ length: arity }, (_, i) => memoryAccess(helperType(`valt_${n}_${i}`))) };
+  });
+}
+
+/** The alternative a std::variant holds, read as JS reads that type; undefined when valueless. */
+function variantValue(state: ClassState, arity: number, self: CppObject): unknown {
+  const { held, access } = variantAccess(state, arity);
+  const box = new BigInt64Array(1);
+  const address = held(live(self), box) as number;
+  const i = Number(box[0]);
+  return i < 0 ? undefined : access[i].read(address, self);
+}
+
+/** std::variant: `v.value` is the alternative it holds (as JS reads that type); util.inspect shows it. */
+function installVariant(state: ClassState, proto: Record<string | symbol, unknown>, arity: number) {
+  if (!('value' in proto)) {
+    Object.defineProperty(proto, 'value', {
+      configurable: true,
+      get(this: CppObject) {
+        return variantValue(state, arity, this);
+      },
+    });
+  }
+  Object.defineProperty(proto, inspect.custom, {
+    configurable: true,
+    writable: true,
+    value: function (this: CppObject, depth: number, options: object, show: typeof inspect) {
+      const label = state.info.displayName || state.info.spelling;
+      if (!this[ADDRESS]) return `${label} <deleted>`;
+      const inner = { ...options, depth: (options as { depth?: number | null }).depth === null ? null : depth - 1 };
+      return `${label} ${(show ?? inspect)(variantValue(state, arity, this), inner as never)}`;
+    },
   });
 }
 
@@ -401,6 +457,8 @@ export function installProtocols(state: ClassState): void {
   }
   const tuple = TUPLE.exec(state.info.spelling);
   if (tuple) installTuple(state, proto, topLevelCount(tuple[1]));
+  const variant = VARIANT.exec(state.info.spelling);
+  if (variant && state.info.methodNames.includes('index')) installVariant(state, proto, topLevelCount(variant[1]));
   if (STD_STRING.test(state.info.spelling)) installString(state, proto);
   // std::pair destructures like a two-element array: const [key, value] = pair.
   if (/^std::pair</.test(state.info.spelling) && !(Symbol.iterator in proto)) {
