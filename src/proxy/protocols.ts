@@ -269,19 +269,55 @@ function iteration(state: ClassState): Iteration {
   });
 }
 
+// Map access goes through helpers that are templates over the map class, defined once: defining
+// them per class made Clang instantiate find and insert_or_assign while parsing the definitions
+// (25-60 ms with the precompiled header, in every process). As templates they are instantiated in
+// the wrappers' own inputs, which the compiled-wrapper cache keeps, so a later process links them
+// from disk instead. get/has and set compile on first use of each.
+let mapHelpersDefined = false;
+
+function mapHelper(state: ClassState, name: 'map_get' | 'map_has' | 'map_set'): FunctionInfo {
+  if (!mapHelpersDefined) {
+    native().cppdef(
+      `namespace ${HELPERS} {\n` +
+        'template <class C> inline unsigned long map_get(C& c, const typename C::key_type& k) {\n' +
+        '  auto it = c.find(k); return it == c.end() ? 0 : (unsigned long)__builtin_addressof(it->second);\n}\n' +
+        'template <class C> inline bool map_has(C& c, const typename C::key_type& k) { return c.find(k) != c.end(); }\n' +
+        'template <class C> inline void map_set(C& c, const typename C::key_type& k, const typename C::mapped_type& v) {\n' +
+        '  c.insert_or_assign(k, v);\n}\n}\n',
+    );
+    mapHelpersDefined = true;
+  }
+  const S = state.info.spelling;
+  const argTypes = [`${S}&`, `const ${S}::key_type&`];
+  if (name === 'map_set') argTypes.push(`const ${S}::mapped_type&`);
+  return native().resolveTemplateCall({ callee: `${HELPERS}::${name}`, argTypes });
+}
+
+/** A function compiled on its first call; a failure is kept and thrown again. */
+function compiledOnUse(build: () => NativeFunction): NativeFunction {
+  let made: NativeFunction | Error | undefined;
+  return (...args: unknown[]) => {
+    if (made === undefined) {
+      try {
+        made = build();
+      } catch (e) {
+        made = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    if (made instanceof Error) throw made;
+    return made(...args);
+  };
+}
+
 function mapping(state: ClassState): Mapping {
   return once(state, 'mapping', () => {
-    const n = state.id;
-    const S = state.info.spelling;
-    const [get, has, set] = defineHelpers(
-      `using mapped_${n} = ${S}::mapped_type;\n` +
-        `inline unsigned long get_${n}(${S}& c, const ${S}::key_type& k) {\n` +
-        `  auto it = c.find(k); return it == c.end() ? 0 : (unsigned long)__builtin_addressof(it->second);\n}\n` +
-        `inline bool has_${n}(${S}& c, const ${S}::key_type& k) { return c.find(k) != c.end(); }\n` +
-        `inline void set_${n}(${S}& c, const ${S}::key_type& k, const ${S}::mapped_type& v) { c.insert_or_assign(k, v); }\n`,
-      [`get_${n}`, `has_${n}`, `set_${n}`],
-    );
-    return { get, has, set, access: memoryAccess(helperType(`mapped_${n}`)) };
+    let lookups: NativeFunction[] | undefined;
+    const lookup = () => (lookups ??= compileHelpers([mapHelper(state, 'map_get'), mapHelper(state, 'map_has')]));
+    const get = compiledOnUse(() => lookup()[0]);
+    const has = compiledOnUse(() => lookup()[1]);
+    const set = compiledOnUse(() => compileHelpers([mapHelper(state, 'map_set')])[0]);
+    return { get, has, set, access: memoryAccess(native().parseType(`${state.info.spelling}::mapped_type`)) };
   });
 }
 
