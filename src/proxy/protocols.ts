@@ -5,7 +5,7 @@ import type { FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import type { ClassState, CppObject } from './classes';
 import { ADDRESS, CLASS_ID, CLASS_STATE } from './symbols';
 import { setStringClass } from '../convert/kinds';
-import { callOnce, compileHelpers } from './functions';
+import { compileHelpers } from './functions';
 import { memoryAccess, type MemoryAccess } from '../convert/fields';
 
 // Helpers are ordinary C++ functions cppjit defines next to the class (namespace __cppjit_h, one
@@ -100,7 +100,6 @@ function indexing(state: ClassState): Indexing {
     const item = `__cppjit_declval<${S}&>()[0]`;
     const [at] = defineHelpers(
       `using elem_${n} = __cppjit_noref<decltype(${item})>::type;\n` +
-        `constexpr bool lvalue_${n} = std::is_lvalue_reference<decltype(${item})>::value;\n` +
         `template <class T> unsigned long addr_${n}(T& x) { return (unsigned long)__builtin_addressof(x); }\n` +
         `template <class T> unsigned long addr_${n}(T&&) { return 0; }\n` +
         `inline unsigned long at_${n}(${S}& c, long i) {\n` +
@@ -109,7 +108,7 @@ function indexing(state: ClassState): Indexing {
       [`at_${n}`],
     );
     const access = memoryAccess(helperType(`elem_${n}`));
-    if (helperIsLvalue(n)) return { at, access };
+    if (isLvalueReference(`decltype(${item})`)) return { at, access };
     // An operator[] returning by value is read through a copy; only then (a copy of an element of,
     // say, a std::vector<std::unique_ptr<T>> does not compile).
     const [get] = defineHelpers(`inline elem_${n} get_${n}(${S}& c, long i) { return c[i]; }\n`, [`get_${n}`]);
@@ -130,8 +129,10 @@ function bitIndexing(state: ClassState): BitIndexing {
   });
 }
 
-function helperIsLvalue(n: number): boolean {
-  return Boolean(callOnce(native().prepareEvaluate(`${HELPERS}::lvalue_${n}`)));
+/** Whether a type is an lvalue reference, from its spelling (a parse, where evaluating a trait needed a compile). */
+function isLvalueReference(type: string): boolean {
+  const spelling = native().parseType(type).spelling.trim();
+  return spelling.endsWith('&') && !spelling.endsWith('&&');
 }
 
 // std::tuple: element i through std::get<i>, each with its own type.
