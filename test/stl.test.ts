@@ -92,6 +92,19 @@ describe('maps, sets and pairs', () => {
     expect(lengths.get('abc')).toBe(3);
   });
 
+  it('keeps get/has/set of a map-like class apart: one that does not compile leaves the others working', () => {
+    cppyy.cppdef(`namespace stl_odd { struct OddMap {
+      using key_type = int; using mapped_type = int;
+      struct It { int k; bool operator!=(const It& o) const { return k != o.k; } bool operator==(const It& o) const { return k == o.k; } };
+      It find(int k) { return It{k == 1 ? 1 : 0}; } It end() { return It{0}; } }; }`);
+    const m = new cppyy.gbl.stl_odd.OddMap();
+    expect([m.has(1), m.has(2)]).toEqual([true, false]);
+    expect(() => m.get(1)).toThrow(/map_get/);
+    const mm = new (std.multimap['int, int'])();
+    expect(() => mm.set(1, 2)).toThrow(/insert_or_assign/);
+    expect(mm.has(1)).toBe(false);
+  });
+
   it('works for unordered_map and set', () => {
     const um = new (std.unordered_map['int, std::string'])();
     um.set(1, 'one');

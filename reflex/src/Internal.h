@@ -56,6 +56,8 @@ struct Session::Impl {
   unsigned uniqueCounter = 0;
   std::map<std::string, const clang::CXXRecordDecl*> typeinfoCache;
   std::set<std::string> linkableSymbols;
+  // Symbols of compiled inputs that failed: compiling them again uses fresh names (see compile).
+  std::set<std::string> failedSymbols;
   // The names each finished namespace (or input) redeclaration declares: a redeclaration never
   // changes once its input is parsed, and listing one that came from the PCH deserializes all of
   // it (std: ~50 ms), so namespaces are listed again after every input by their new parts only.

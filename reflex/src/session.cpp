@@ -212,7 +212,9 @@ std::vector<const clang::FunctionDecl*> Session::Impl::instantiationsNamed(const
   std::unique_ptr<clang::MangleContext> mangler(ast().createMangleContext());
   std::set<const clang::Decl*> seen;
   auto consider = [&](const clang::FunctionDecl* fn) {
-    if (!fn || !fn->doesThisDeclarationHaveABody() || fn->isDependentContext()) return;
+    // An invalid one (its instantiation failed) must not reach CodeGen: its errors there would
+    // leave the interpreter without a module to generate into.
+    if (!fn || !fn->doesThisDeclarationHaveABody() || fn->isDependentContext() || fn->isInvalidDecl()) return;
     // Implicit instantiations, and inline functions of headers that a failed input included.
     if (fn->getTemplateSpecializationKind() != clang::TSK_ImplicitInstantiation && !fn->isInlined()) return;
     std::vector<clang::GlobalDecl> variants;
@@ -705,10 +707,16 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
   unsigned savedLevel = codegen.OptimizationLevel;
   if (quick) codegen.OptimizationLevel = 0;
   std::vector<std::string> names = symbols;
-  auto outcome = impl_->run(code, &names);
+  // Code that failed before under these names (a batch of wrappers compiled again one by one)
+  // gets fresh ones, for the reason renamed gives.
+  bool retried = std::any_of(symbols.begin(), symbols.end(), [&](const std::string& s) { return impl_->failedSymbols.count(s) > 0; });
+  std::string text = retried ? renamed(code, names, "_a" + std::to_string(++impl_->uniqueCounter)) : code;
+  std::vector<std::string> fresh = names;
+  auto outcome = impl_->run(text, &names);
   codegen.OptimizationLevel = savedLevel;
-  // Parsed again under other names (see renamed): the cache key names the original ones.
+  // Parsed under other names (see renamed): the cache key names the original ones.
   if (names != symbols) key.clear();
+  if (!outcome.ok()) impl_->failedSymbols.insert(fresh.begin(), fresh.end());
   if (!outcome.ok())
     return Result<std::vector<void*>>::failure(outcome.status(), outcome.message(), outcome.diagnostics());
   if (impl_->quickObject) {

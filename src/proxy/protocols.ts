@@ -274,7 +274,7 @@ function iteration(state: ClassState): Iteration {
 // them per class made Clang instantiate find and insert_or_assign while parsing the definitions
 // (25-60 ms with the precompiled header, in every process). As templates they are instantiated in
 // the wrappers' own inputs, which the compiled-wrapper cache keeps, so a later process links them
-// from disk instead. get/has and set compile on first use of each.
+// from disk instead. get, has and set compile on first use of each.
 let mapHelpersDefined = false;
 
 function mapHelper(state: ClassState, name: 'map_get' | 'map_has' | 'map_set'): FunctionInfo {
@@ -313,10 +313,9 @@ function compiledOnUse(build: () => NativeFunction): NativeFunction {
 
 function mapping(state: ClassState): Mapping {
   return once(state, 'mapping', () => {
-    let lookups: NativeFunction[] | undefined;
-    const lookup = () => (lookups ??= compileHelpers([mapHelper(state, 'map_get'), mapHelper(state, 'map_has')]));
-    const get = compiledOnUse(() => lookup()[0]);
-    const has = compiledOnUse(() => lookup()[1]);
+    // Each on its own: one that does not compile for an unusual map-like class leaves the others working.
+    const get = compiledOnUse(() => compileHelpers([mapHelper(state, 'map_get')])[0]);
+    const has = compiledOnUse(() => compileHelpers([mapHelper(state, 'map_has')])[0]);
     const set = compiledOnUse(() => compileHelpers([mapHelper(state, 'map_set')])[0]);
     return { get, has, set, access: memoryAccess(native().parseType(`${state.info.spelling}::mapped_type`)) };
   });
