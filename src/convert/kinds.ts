@@ -282,12 +282,13 @@ export function takesTemporary(t: TypeInfo): boolean {
   return t.kind === 'object' || (t.kind === 'objectref' && t.isConst === true);
 }
 
-const MAP = /^std::(?:unordered_)?(?:multi)?map</;
+/** The spelling of a std::map, multimap, unordered_map or unordered_multimap. */
+export const MAP_SPELLING = /^std::(?:unordered_)?(?:multi)?map</;
 
 /** Whether a JS Map or plain object can stand for this parameter: a std::map or unordered_map by value, const& or &&, from its entries. */
 export function acceptsEntries(t: TypeInfo): boolean {
   if (t.record === null || !(t.kind === 'object' || (t.kind === 'objectref' && (t.isConst || t.isRvalueRef === true)))) return false;
-  return MAP.test(t.kind === 'object' ? t.spelling : t.pointee);
+  return MAP_SPELLING.test(t.kind === 'object' ? t.spelling : t.pointee);
 }
 
 /** Whether a parameter's shape admits a braced initializer: a class (not a sequence) by value, const& or &&. */

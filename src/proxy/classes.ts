@@ -11,6 +11,7 @@ import { CppError, THROWN } from '../errors';
 import { constructDerived, holdForCpp } from './inheritance';
 import { installConversions, installOperators, printerFor } from './operators';
 import { positionalLiteral } from '../convert/structs';
+import { MAP_SPELLING } from '../convert/kinds';
 
 export interface ClassState {
   id: number;
@@ -171,7 +172,7 @@ function explainConstructors(state: ClassState, e: unknown): unknown {
 function inspectContainer(items: Iterable<unknown>, spelling: string, depth: number,
   options: { stylize: (s: string, style: string) => string; maxArrayLength?: number | null }, show: typeof inspect): string {
   const limit = options.maxArrayLength === null ? Infinity : options.maxArrayLength ?? 100;
-  const mapLike = /^std::(unordered_)?(multi)?map</.test(spelling);
+  const mapLike = MAP_SPELLING.test(spelling);
   const shown: unknown[] = [];
   // size() when the container has one, so a huge container is not walked past what is shown.
   const size = (items as { size?: () => unknown }).size;

@@ -598,7 +598,8 @@ function decorate(fn: Function, set: OverloadSet, isMethod: boolean): Function {
       }
       const id = set.owner!.id;
       const method = function (this: Record<symbol, unknown>, ...args: unknown[]) {
-        const a = this[ADDRESS] as number;
+        const a = this?.[ADDRESS] as number | undefined;
+        if (a === undefined) throw badSelf(set.name, this);
         return call(a ? a + (this[OFFSETS] as Record<number, number>)[id] : 0, ...args);
       };
       Object.defineProperty(method, 'async', { value: asyncEntry(only, true, method) });
