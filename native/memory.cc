@@ -8,6 +8,12 @@
 
 #include "Native.h"
 
+namespace __cppjit {  // native/prelude/cppjit_prelude.hpp, compiled into the addon by native/prelude.cc
+void* hold_strings();
+void unhold_strings();
+void release_strings(void* bucket);
+}  // namespace __cppjit
+
 namespace cppjit {
 namespace {
 
@@ -280,8 +286,28 @@ Napi::Value flushStdio(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Strings converted while JS builds a temporary for an enclosing call (see hold_strings in the
+// prelude): holdStrings() opens a bucket and returns it, unholdStrings() closes it, releaseStrings(bucket)
+// frees it once that call returned.
+Napi::Value holdStrings(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(reinterpret_cast<uintptr_t>(__cppjit::hold_strings())));
+}
+
+Napi::Value unholdStrings(const Napi::CallbackInfo& info) {
+  __cppjit::unhold_strings();
+  return info.Env().Undefined();
+}
+
+Napi::Value releaseStrings(const Napi::CallbackInfo& info) {
+  __cppjit::release_strings(reinterpret_cast<void*>(static_cast<uintptr_t>(info[0].As<Napi::Number>().DoubleValue())));
+  return info.Env().Undefined();
+}
+
 void registerMemory(Napi::Env env, Napi::Object exports) {
   exports.Set("flushStdio", Napi::Function::New(env, flushStdio));
+  exports.Set("holdStrings", Napi::Function::New(env, holdStrings));
+  exports.Set("unholdStrings", Napi::Function::New(env, unholdStrings));
+  exports.Set("releaseStrings", Napi::Function::New(env, releaseStrings));
   Napi::Object mem = Napi::Object::New(env);
   mem.Set("peek_i8", Napi::Function::New(env, peek<int8_t>));
   mem.Set("peek_u8", Napi::Function::New(env, peek<uint8_t>));

@@ -193,7 +193,7 @@ void closeObjects(EnvState& es, bool destroy) {
 }
 
 // A string parameter given a std::string object (what a std::string& result or `new std.string`
-// is in JS): the object, for the converter to copy; nullptr for anything else. Only on the path
+// is in JS): the object, which const std::string& parameters bind and others copy; nullptr for anything else. Only on the path
 // where the value is not a JS string, so string calls pay nothing for it.
 extern "C" const void* cppjit_string_object(napi_env env, napi_value v) {
   napi_valuetype type;

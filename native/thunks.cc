@@ -72,14 +72,21 @@ std::string emitParam(std::ostringstream& decl, std::ostringstream& out, const T
       conversion = "cstring_in(env, " + arg + ", s" + std::to_string(i) + ", " + a + ")";
       break;
     case TypeKind::StdString:
+      if (t.isConst && !t.isRvalueRef) {
+        // const std::string&: binds a std::string object itself, or a converted JS string.
+        decl << "  std::string s" << i << "; const std::string* " << a << " = nullptr;\n";
+        conversion = "string_ref_in(env, " + arg + ", s" + std::to_string(i) + ", " + a + ")";
+        pass = "*" + a;
+        break;
+      }
       decl << "  std::string " << a << ";\n";
       conversion = "arg_in(env, " + arg + ", " + a + ")";
       if (t.isRvalueRef || t.spelling.find("&&") != std::string::npos) pass = "std::move(" + a + ")";
       break;
-    case TypeKind::StringView:  // a view of a std::string that lives until the call returns
-      out << "  std::string " << a << ";\n";
-      conversion = "arg_in(env, " + arg + ", " + a + ")";
-      pass = "std::string_view(" + a + ")";
+    case TypeKind::StringView:  // a view of a std::string object, or of a converted JS string (alive until the call returns)
+      decl << "  std::string s" << i << "; const std::string* " << a << " = nullptr;\n";
+      conversion = "string_ref_in(env, " + arg + ", s" + std::to_string(i) + ", " + a + ")";
+      pass = "std::string_view(*" + a + ")";
       break;
     case TypeKind::Object:
       // Constructed in place from the source object: moved from when JS says it may be.

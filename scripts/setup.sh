@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 packages=(clang-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev
           zlib1g-dev libsqlite3-dev nlohmann-json3-dev libeigen3-dev libfmt-dev
+          libarmadillo-dev libicu-dev libopencv-core-dev libboost-dev libxml2-dev libgmp-dev
+          libcurl4-openssl-dev libpng-dev
           tmux)  # tmux: test/repl.test.ts drives the REPL in a real terminal
 missing=()
 for p in "${packages[@]}"; do

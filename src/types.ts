@@ -236,6 +236,10 @@ export interface NativeAddon {
   memory: NativeMemory;
   objects: NativeObjects;
   flushStdio(): void;
+  /** Strings converted while building a temporary for an enclosing call live until releaseStrings (see temporaries.ts). */
+  holdStrings(): number;
+  unholdStrings(): void;
+  releaseStrings(bucket: number): void;
 }
 
 /** JS functions held for C++ (native/callbacks.cc). */

@@ -20,9 +20,11 @@
 #include <typeinfo>
 #include <utility>
 #ifdef CPPJIT_PRELUDE_DEFINITIONS
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 #endif
 
 #include <pthread.h>  // unused here now, but in the baseline `cppjit dts` subtracts (users reach it through <thread>)
@@ -143,6 +145,15 @@ int arg_in(napi_env, napi_value, double&);
 int arg_in(napi_env, napi_value, long double&);
 int arg_in(napi_env, napi_value, std::string&);
 int cstring_in(napi_env, napi_value, std::string& storage, const char*& out);
+// A const std::string& (or std::string_view) parameter: a std::string object binds in place (C++
+// keeps references into it: std::regex_search's match results); a JS string converts into `local`.
+int string_ref_in(napi_env, napi_value, std::string& local, const std::string*& out);
+// While JS builds a temporary object for an enclosing call (a braced initializer, a converting
+// constructor), the strings converted for it must live until that call returns (a StringPiece or
+// a view keeps a pointer to them): they go to the innermost bucket opened by hold_strings.
+void* hold_strings();                 // opens a bucket; returns it
+void unhold_strings();                // closes the innermost bucket (it lives on)
+void release_strings(void* bucket);   // frees a bucket's strings
 int address_in(napi_env, napi_value, void*& out);
 int bytes_in(napi_env, napi_value, void*& out);  // a TypedArray's data pointer (JS passes memory it keeps alive so)
 // A class parameter taken by value: JS passes the source object's address, negated when the callee
@@ -532,18 +543,13 @@ int arg_in(napi_env env, napi_value v, float& out) { return detail::float_in(env
 int arg_in(napi_env env, napi_value v, double& out) { return detail::float_in(env, v, out); }
 int arg_in(napi_env env, napi_value v, long double& out) { return detail::float_in(env, v, out); }
 
-int arg_in(napi_env env, napi_value v, std::string& out) {
+// A JS string's UTF-8 text; kWrongType for anything else.
+static int text_in(napi_env env, napi_value v, std::string& out) {
   // Short strings (the common case) take one N-API call. N-API never splits a UTF-8 sequence, so
   // a result within 4 bytes of the end may be a truncation: then measure and copy again.
   char buffer[256];
   size_t length = 0;
-  if (napi_get_value_string_utf8(env, v, buffer, sizeof buffer, &length) != 0) {
-    // Not a JS string: a std::string object (a std::string& result, say) is copied.
-    const void* object = cppjit_string_object(env, v);
-    if (!object) return kWrongType;
-    out = *static_cast<const std::string*>(object);
-    return kOk;
-  }
+  if (napi_get_value_string_utf8(env, v, buffer, sizeof buffer, &length) != 0) return kWrongType;
   if (length + 4 < sizeof buffer) {
     out.assign(buffer, length);
     return kOk;
@@ -554,19 +560,60 @@ int arg_in(napi_env env, napi_value v, std::string& out) {
   return kOk;
 }
 
+int arg_in(napi_env env, napi_value v, std::string& out) {
+  if (text_in(env, v, out) == kOk) return kOk;
+  // Not a JS string: a std::string object (a std::string& result, say) is copied.
+  const void* object = cppjit_string_object(env, v);
+  if (!object) return kWrongType;
+  out = *static_cast<const std::string*>(object);
+  return kOk;
+}
+
 static bool is_nullish(napi_env env, napi_value v) {
   int type = -1;
   napi_typeof(env, v, &type);
   return type == 0 || type == 1;  // napi_undefined, napi_null
 }
 
-int cstring_in(napi_env env, napi_value v, std::string& storage, const char*& out) {
+using string_bucket = std::vector<std::unique_ptr<std::string>>;
+static thread_local std::vector<string_bucket*> held_buckets;
+
+void* hold_strings() {
+  held_buckets.push_back(new string_bucket);
+  return held_buckets.back();
+}
+void unhold_strings() {
+  if (!held_buckets.empty()) held_buckets.pop_back();
+}
+void release_strings(void* bucket) { delete static_cast<string_bucket*>(bucket); }
+
+// Where a JS string is converted to: `local`, or a string of the innermost held bucket.
+static std::string& string_storage(std::string& local) {
+  if (__builtin_expect(held_buckets.empty(), 1)) return local;
+  held_buckets.back()->push_back(std::make_unique<std::string>());
+  return *held_buckets.back()->back();
+}
+
+int string_ref_in(napi_env env, napi_value v, std::string& local, const std::string*& out) {
+  std::string& storage = string_storage(local);
+  if (text_in(env, v, storage) == kOk) {
+    out = &storage;
+    return kOk;
+  }
+  const void* object = cppjit_string_object(env, v);
+  if (!object) return kWrongType;
+  out = static_cast<const std::string*>(object);
+  return kOk;
+}
+
+int cstring_in(napi_env env, napi_value v, std::string& local, const char*& out) {
   if (is_nullish(env, v)) {
     out = nullptr;
     return kOk;
   }
-  if (arg_in(env, v, storage) == kOk) {
-    out = storage.c_str();
+  const std::string* text = nullptr;
+  if (string_ref_in(env, v, local, text) == kOk) {
+    out = text->c_str();
     return kOk;
   }
   // A Uint8Array/Int8Array/Buffer is passed in place (C may keep pointers into it, like strtol's end).

@@ -647,14 +647,19 @@ static size_t leadingIncludesEnd(const std::string& code) {
   return any ? end : 0;
 }
 
+// The end of every cppdef input: an empty declaration. A top-level expression left without its ';'
+// (`std::cout << 1`, `int y = 1; y`) is then a statement, run as clang-repl runs statements, instead
+// of the interpreter's value printing, which needs a runtime cppjit does not load (and crashed).
+static const char* const kInputEnd = "\n;\n";
+
 Outcome Session::declare(const std::string& code) {
   size_t split = leadingIncludesEnd(code);
-  if (split == 0 || split >= code.size()) return impl_->run(code + "\n");
+  if (split == 0 || split >= code.size()) return impl_->run(code + kInputEnd);
   auto headers = impl_->run(code.substr(0, split));
   if (!headers.ok()) return headers;
   // Blank lines in place of the includes keep Clang's line numbers those of the whole input.
   std::string rest(static_cast<size_t>(std::count(code.begin(), code.begin() + split, '\n')), '\n');
-  return impl_->run(rest + code.substr(split) + "\n");
+  return impl_->run(rest + code.substr(split) + kInputEnd);
 }
 
 Outcome Session::execute(const std::string& code) {

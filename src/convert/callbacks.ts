@@ -11,7 +11,7 @@ import { FN_POINTER, FN_SET } from '../proxy/symbols';
 import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
 import type { OverloadSet } from '../proxy/functions';
 import { argumentConverter, makeInvoker } from '../proxy/functions';
-import { objectAddress } from './objects';
+import { isInstance, objectAddress } from './objects';
 import { CppPointer, makePointer, pointerAddress } from './pointers';
 
 type Converter = (value: unknown) => unknown;
@@ -213,7 +213,7 @@ export function callbackArgument(t: TypeInfo, where: string): Converter | null {
     if (typeof v === 'function') {
       const owned = (v as unknown as Record<symbol, object | undefined>)[FN_STD];
       const state = classFor(t.record!);
-      if (owned instanceof state.cls) return objectAddress(owned, state, t.display); // copied by C++
+      if (isInstance(owned, state)) return objectAddress(owned, state, t.display); // copied by C++
       const tag = (v as unknown as Record<symbol, PointerTag | undefined>)[FN_POINTER];
       if (tag?.js) v = tag.js;
       else {

@@ -4,7 +4,7 @@ import type { FieldInfo, TypeInfo } from '../types';
 import { ADDRESS, OFFSETS } from '../proxy/symbols';
 import type { ClassState, CppObject } from '../proxy/classes';
 import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
-import { objectAddress } from './objects';
+import { isInstance, objectAddress } from './objects';
 import { CppPointer, makePointer, pointerAddress, setElementAccess } from './pointers';
 import type { ElementAccess } from './pointers';
 import { arrayAccess, assignStruct, structPointer } from './structs';
@@ -55,7 +55,7 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
         // An instance copies through the class's operator= (as `obj.field = value` does in C++),
         // std.move(x) moves; an object literal sets the fields it names (C structs).
         write: (a, v) => {
-          if (v instanceof state.cls || (v instanceof Rvalue && v.object instanceof state.cls)) callOperator('=', wrap(state, a, false), [v]);
+          if (isInstance(v, state) || (v instanceof Rvalue && isInstance(v.object, state))) callOperator('=', wrap(state, a, false), [v]);
           else assignStruct(state, a, v);
         },
       };

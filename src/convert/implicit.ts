@@ -5,7 +5,7 @@ import { classById, classFor } from '../proxy/classes';
 import { defineHelpers } from '../proxy/protocols';
 
 // One verdict per (from, to) class pair: asking Clang costs a compile, so it is asked once. The
-// conversion itself is C++'s own (copy-initialisation of `to` from a `const from&`), compiled
+// conversion itself is C++'s own (copy-initialisation of `to` from a `from&` lvalue), compiled
 // into a helper that returns the new object by value.
 const conversions = new Map<string, NativeFunction | null>();
 let counter = 0;
@@ -19,14 +19,16 @@ export function implicitConversion(from: ClassState, to: ClassState, moved = fal
   const source = from.info.spelling;
   const target = to.info.spelling;
   const n = ++counter;
-  const argument = moved ? `${source}&&` : `const ${source}&`;
+  // The source is what JS holds: a non-const lvalue (an xvalue for std.move(x)), so C++ picks the
+  // constructor a plain `T t = x;` would: _OutputArray(Mat&), not _OutputArray(const Mat&).
+  const argument = moved ? `${source}&&` : `${source}&`;
   try {
     const [convertible] = defineHelpers(
       `inline bool convertible_${n}() { return std::is_convertible_v<${argument}, ${target}> && std::is_destructible_v<${target}>; }\n`,
       [`convertible_${n}`]);
     if (convertible() === true) {
       const body = moved ? `inline ${target} convert_${n}(${source}& from) { return static_cast<${source}&&>(from); }\n`
-        : `inline ${target} convert_${n}(const ${source}& from) { return from; }\n`;
+        : `inline ${target} convert_${n}(${source}& from) { return from; }\n`;
       found = defineHelpers(body, [`convert_${n}`])[0];
     }
   } catch {

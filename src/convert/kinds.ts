@@ -240,7 +240,9 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       // An xvalue binds to T, T&& and const T& (worse), never to T& or T*. An lvalue binding to
       // T&& (allowed: JS cannot always say std.move) ranks after a const T& overload.
       if (moved && (t.kind === 'objectptr' || (t.kind === 'objectref' && !t.isConst && !t.isRvalueRef))) return IMPOSSIBLE;
-      const penalty = moved ? (t.kind === 'objectref' && !t.isRvalueRef ? 1 : 0) : t.isRvalueRef ? 1 : 0;
+      // A (non-const) lvalue prefers T& (and T*) over const T& (and const T*), as C++ ranks reference
+      // bindings and qualification conversions: _OutputArray(Mat&) over _OutputArray(const Mat&).
+      const penalty = moved ? (t.kind === 'objectref' && !t.isRvalueRef ? 1 : 0) : t.isRvalueRef ? 1 : t.isConst && t.kind !== 'object' ? 0.5 : 0;
       const depth = derivation(id, t.record);
       if (depth >= 0) return (depth === 0 ? 0 : 2 + depth) + penalty;
       // A temporary made by C++'s implicit conversion binds to a value or const reference only.
@@ -337,6 +339,20 @@ function sequenceScore(t: TypeInfo, kind: number): number {
   }
 }
 
-export function describeMismatch(p: ParamInfo, kind: number): string {
-  return `cannot pass ${kindName(kind)} as ${p.type.display}`;
+export function describeMismatch(p: ParamInfo, kind: number, value?: unknown): string {
+  const base = `cannot pass ${kindName(kind)} as ${p.type.display}`;
+  // An array for a sequence of numbers: the first element that does not fit says why.
+  if (isArrayKind(kind) && acceptsSequence(p.type) && (Array.isArray(value) || ArrayBuffer.isView(value))) {
+    const m = ELEMENT.exec(p.type.kind === 'object' ? p.type.spelling : p.type.pointee);
+    const element = (m && (m[1] ?? m[2] ?? m[3] ?? m[4])) ?? '';
+    const values = value as ArrayLike<unknown>;
+    const integral = element !== 'bool' && INTEGER_ELEMENT.test(element);
+    const floating = element === 'double' || element === 'float' || element === 'long double';
+    for (let i = 0; i < values.length && (integral || floating); i++) {
+      const v = values[i];
+      if (typeof v !== 'number' && typeof v !== 'bigint') return `${base}: element ${i} is ${v === null ? 'null' : `a ${typeof v}`}, not a number for ${element}`;
+      if (integral && typeof v === 'number' && !Number.isInteger(v)) return `${base}: element ${i} (${v}) is not an integer for ${element}`;
+    }
+  }
+  return base;
 }

@@ -6,7 +6,7 @@ import { classFor } from '../proxy/classes';
 import { defineHelpers } from '../proxy/protocols';
 import { memoryAccess, type MemoryAccess } from './fields';
 import { setOptionalCheck } from './kinds';
-import { objectAddress } from './objects';
+import { isInstance, objectAddress } from './objects';
 import { temporaries } from './temporaries';
 
 const OPTIONAL = /^std::optional<(.*)>$/;
@@ -89,7 +89,7 @@ export function optionalArgument(t: TypeInfo): ((v: unknown) => unknown) | null 
   if (!isOptionalParam(t)) return null;
   const o = optionalOf(t)!;
   return (v) => {
-    if (v instanceof o.state.cls) return objectAddress(v, o.state, o.state.info.spelling);
+    if (isInstance(v, o.state)) return objectAddress(v, o.state, o.state.info.spelling);
     return temporaryOptional(o, v);
   };
 }

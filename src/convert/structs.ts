@@ -7,6 +7,7 @@ import { classFor, wrap } from '../proxy/classes';
 import { CppPointer, makePointer, pointerAddress, typedArrayNames } from './pointers';
 import type { MemoryAccess } from './fields';
 import { setLiteralCheck } from './kinds';
+import { isInstance, objectAddress } from './objects';
 
 /** A pointer object of the class's type (`ll.malloc('Vec2', n)`, `ll.cast(p, 'Vec2*')`) or of void, where `T*` is taken. */
 export function structPointer(p: CppPointer, state: ClassState): number {
@@ -77,7 +78,7 @@ export function assignStruct(state: ClassState, address: number, value: unknown)
   if (!target) throw new Error('cppjit: assignment through a null pointer');
   let known = names.get(state.id);
   if (!known) names.set(state.id, (known = fieldNames(state)));
-  if (value instanceof state.cls) {
+  if (isInstance(value, state)) {
     if (!state.info.isAggregate) throw new TypeError(`assigning a whole ${state.info.spelling} needs an aggregate (C struct); assign its fields`);
     const source = value as unknown as Record<string, unknown>;
     if (!(source as unknown as CppObject)[ADDRESS]) throw new Error(`cppjit: ${state.info.spelling} object was deleted`);
@@ -209,10 +210,9 @@ function fieldWriter(t: TypeInfo, offset: number, what: string): FieldWriter | n
 }
 
 function writePod(state: ClassState, layout: PodLayout, view: DataView, at: number, value: unknown): void {
-  if (value instanceof state.cls) {
+  if (isInstance(value, state)) {
     // An instance: its bytes (a POD's copy is its bytes).
-    const address = (value as unknown as CppObject)[ADDRESS] as number;
-    if (!address) throw new Error(`cppjit: ${state.info.spelling} object was deleted`);
+    const address = objectAddress(value, state, state.info.spelling);
     const source = new Uint8Array(native().memory.view(address, layout.size) as ArrayBuffer);
     new Uint8Array(view.buffer, view.byteOffset + at, layout.size).set(source);
     return;

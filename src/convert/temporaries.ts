@@ -174,7 +174,7 @@ export function temporaryBraced(state: ClassState, values: ArrayLike<unknown>): 
   const Cls = state.cls as unknown as new (...args: unknown[]) => CppObject;
   let tmp: CppObject;
   try {
-    tmp = takesList(state) ? new Cls(values) : new Cls(...Array.from(values));
+    tmp = holdingStrings(() => (takesList(state) ? new Cls(values) : new Cls(...Array.from(values))));
   } catch (e) {
     if (e instanceof Error) e.message = `as a braced initializer of ${state.info.spelling}: ${e.message}`;
     throw e;
@@ -270,7 +270,7 @@ export function temporaryValue(state: ClassState, value: unknown): number {
   const convert = valueConverter(state, kindOf(value));
   const label = state.info.displayName || state.info.spelling;
   if (typeof convert === 'string') throw new TypeError(`a ${typeof value} does not convert to ${label}: ${convert}`);
-  const tmp = convert(value) as CppObject;
+  const tmp = holdingStrings(() => convert(value) as CppObject);
   temporaries.push(tmp as unknown as Temporary);
   return tmp[ADDRESS] as number;
 }
@@ -280,6 +280,31 @@ export function temporaryConversion(convert: NativeFunction, from: unknown): num
   temporaries.push(tmp as unknown as Temporary);
   return tmp[ADDRESS] as number;
 }
+
+/**
+ * Runs `make`, which builds a temporary for an enclosing call from JS values, so that the strings
+ * converted for it live until that call returns, as C++ keeps a full expression's temporaries: a
+ * `View(const std::string&)` or ICU's `StringPiece(const char*)` made from a JS string keeps a pointer
+ * to the converted text. They are freed after the temporary itself (released newest first).
+ */
+function holdingStrings<T>(make: () => T): T {
+  const bucket = native().holdStrings();
+  temporaries.push({ delete: () => native().releaseStrings(bucket) });
+  nested++;
+  try {
+    return make();
+  } finally {
+    nested--;
+    native().unholdStrings();
+  }
+}
+
+/**
+ * How many temporaries for an enclosing call are being built. The calls that build them keep their
+ * own temporaries too (`Outer{Inner{'text'}}`): all of them are released when the enclosing call
+ * returns, not when the inner call does.
+ */
+let nested = 0;
 
 /** Undoes the temporaries made since `mark`, newest first. */
 export function releaseTemporaries(mark: number): void {
@@ -293,7 +318,7 @@ export function releasingTemporaries(invoke: NativeFunction): NativeFunction {
     try {
       return invoke(...args);
     } finally {
-      releaseTemporaries(mark);
+      if (!nested) releaseTemporaries(mark);
     }
   };
 }

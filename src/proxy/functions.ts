@@ -3,11 +3,11 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsEntries, acceptsSequence, acceptsUndefined, acceptsValueConversion, isValueKind, describeMismatch, kindOf, score, takesTemporary } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsEntries, acceptsSequence, acceptsUndefined, acceptsValueConversion, classOfKind, isArrayKind, isValueKind, describeMismatch, kindName, kindOf, score, takesTemporary } from '../convert/kinds';
 import { convertsImplicitly, implicitConversion } from '../convert/implicit';
 import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion, temporarySequence, temporaryValue } from '../convert/temporaries';
 import type { Temporary } from '../convert/temporaries';
-import { objectAddress } from '../convert/objects';
+import { isInstance, objectAddress } from '../convert/objects';
 import { Rvalue } from '../convert/rvalues';
 import { adoptedAddress, adoptionDepth, adoptsObjects, uniqueElement } from '../convert/ownership';
 import { CppPointer, makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
@@ -15,7 +15,7 @@ import { acceptsLiteral, convertingForLater, isPlainObject, positionalLiteral, r
 import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
 import { ADDRESS, CLASS_STATE, CPP_NAME, FN_SET, OFFSETS } from './symbols';
 import type { ClassState, CppObject } from './classes';
-import { classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
+import { classById, classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
 import { deducedType } from './templates';
 import { variadicInvoker } from '../convert/variadic';
 import { optionalArgument, optionalResult } from '../convert/optional';
@@ -25,6 +25,8 @@ export interface Candidate {
   info: FunctionInfo;
   invoke?: NativeFunction; // takes (self?, ...args) in JS values, returns JS values
   invokeAsync?: NativeFunction; // the same arguments, returns a promise (fn.async)
+  /** A function template's specialization: Clang chose it for these C++ argument types only. */
+  instantiatedFor?: string;
   failure?: string;
   diagnostics?: CompileFailure;
 }
@@ -45,6 +47,7 @@ export class OverloadSet {
   readonly instantiations = new Map<string, Candidate | string>();
   /** Constructors: their class. A JS value never converts to it for its own copy or move constructor. */
   constructs?: number;
+  listConstructible?: boolean;
   constructor(
     readonly name: string,
     functions: FunctionInfo[],
@@ -99,7 +102,7 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
       const lvalueOnly = t.kind === 'objectref' && !t.isConst && !t.isRvalueRef;
       return (v) => {
         try {
-          if (v instanceof state.cls) return objectAddress(v, state, expected);
+          if (isInstance(v, state)) return objectAddress(v, state, expected);
           if (literal && isPlainObject(v)) return temporaryStruct(state, v);
           // A JS Map or plain object for a std::map: made from its [key, value] entries.
           if (entries && (v instanceof Map || isPlainObject(v))) return movable(temporaryBraced(state, v instanceof Map ? [...v] : Object.entries(v)));
@@ -114,8 +117,8 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
             moved = true;
             v = v.object;
           }
-          if (v instanceof Object && !(v instanceof state.cls) && (v as CppObject)[CLASS_STATE]) {
-            if (element && v instanceof element.cls) return adoptedAddress(v as unknown as CppObject, state, element, byValue);
+          if (v instanceof Object && !isInstance(v, state) && (v as CppObject)[CLASS_STATE]) {
+            if (element && isInstance(v, element)) return adoptedAddress(v as unknown as CppObject, state, element, byValue);
             const convert = temporary || (moved && t.isRvalueRef) ? implicitConversion((v as CppObject)[CLASS_STATE] as ClassState, state, moved) : null;
             if (convert) return movable(temporaryConversion(convert, v));
           }
@@ -383,6 +386,9 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
   const kinds = args.slice(0, n).map(kindOf);
   for (const c of set.candidates) {
     const { info } = c;
+    // A specialization is reused only for the argument types it was made for (instantiateFor): a JS
+    // string (a temporary) must not reach one Clang chose for a std::string lvalue.
+    if (c.instantiatedFor !== undefined) continue;
     if (c.failure !== undefined) {
       reasons.push(`  ${info.signature}: ${c.failure ?? 'not callable'}`);
       continue;
@@ -406,10 +412,13 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
       const type = info.params[i].type;
       // As in C++, a constructor's own class is not reached by a conversion from the argument
       // (new Sized(1.5) is a constructor taking a double, not a copy of a converted Sized).
-      const s = (k === K_UNDEFINED && !acceptsUndefined(type)) || (isValueKind(k) && type.record !== null && type.record === set.constructs)
+      // Nor is an array, for a class with an initializer_list constructor: `C{a, b}` is that
+      // constructor, a candidate of its own (a vector's copy constructor taking [1.5, 2] recursed).
+      const s = (k === K_UNDEFINED && !acceptsUndefined(type)) ||
+        ((isValueKind(k) || (isArrayKind(k) && listConstructible(set))) && type.record !== null && type.record === set.constructs)
         ? IMPOSSIBLE : score(type, k, derivationDepth, convertsImplicitly, adoptionDepth);
       if (s === IMPOSSIBLE) {
-        mismatch = `argument ${i + 1}: ${describeMismatch(info.params[i], k)}`;
+        mismatch = `argument ${i + 1}: ${describeMismatch(info.params[i], k, args[i])}`;
         break;
       }
       total += s;
@@ -429,7 +438,7 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
     reasons.push(`  template ${set.templates.callee}${set.templates.explicitArgs ? `<${set.templates.explicitArgs}>` : ''}: ${made}`);
   }
   if (!best) {
-    const shown = kinds.map((k) => (k >= RVALUE_KIND ? 'std.move(object)' : k >= FIRST_CLASS ? 'object' : typeof args[kinds.indexOf(k)])).join(', ');
+    const shown = kinds.map((k) => (k >= RVALUE_KIND ? `std.move(${classById(classOfKind(k)).info.spelling})` : k >= FIRST_CLASS ? classById(classOfKind(k)).info.spelling : kindName(k))).join(', ');
     throw new TypeError(`no overload of ${set.name} accepts (${shown}); candidates:\n${reasons.join('\n')}`);
   }
   return best;
@@ -460,17 +469,37 @@ function instantiateFor(set: OverloadSet, args: unknown[], n: number): Candidate
     const info = native().resolveTemplateCall({ ...set.templates!, argTypes });
     const [compiled] = native().compileFunctions([info.fid]);
     if (typeof compiled === 'function') {
-      made = { info, invoke: makeInvoker(info, compiled, set.owner !== null) };
+      made = { info, invoke: makeInvoker(info, compiled, set.owner !== null), instantiatedFor: key };
       set.candidates.push(made);
     } else {
       made = compileFailure(compiled);
     }
   } catch (e) {
     const message = (e as Error).message ?? String(e);
-    made = `no instantiation for (${key}): ${message.split('\n')[0]}`;
+    made = `no instantiation for (${key}): ${message.split('\n')[0]}${deletedForTemporaries(message, args, n)}`;
   }
   set.instantiations.set(key, made);
   return made;
+}
+
+/** Whether a constructor set has an initializer_list constructor. */
+function listConstructible(set: OverloadSet): boolean {
+  return (set.listConstructible ??= set.candidates.some((c) => /^std::initializer_list</.test(c.info.params[0]?.type.spelling ?? '')));
+}
+
+/**
+ * Why C++ deleted the overload a call resolved to, when the reason is that JS values are
+ * temporaries: `std::regex_search(const std::string&&, ...) = delete` refuses a temporary string,
+ * whose match results would point into freed memory.
+ */
+function deletedForTemporaries(message: string, args: unknown[], n: number): string {
+  if (!/call to deleted/.test(message)) return '';
+  for (let i = 0; i < n; i++) {
+    const v = args[i];
+    if (typeof v === 'string') return ` (argument ${i + 1}, a JS string, is a temporary std::string, and C++ deletes this overload for temporaries; pass a std::string that outlives the call: new std.string(text))`;
+    if (Array.isArray(v) || ArrayBuffer.isView(v)) return ` (argument ${i + 1}, a JS array, is a temporary, and C++ deletes this overload for temporaries; pass a C++ object that outlives the call)`;
+  }
+  return '';
 }
 
 /** The candidate for these `n` arguments: cached by their kinds, resolved (and compiled) on a miss. */

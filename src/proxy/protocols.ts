@@ -347,6 +347,15 @@ function live(obj: CppObject): CppObject {
 
 const INDEX = /^(?:0|[1-9]\d*)$/;
 
+/**
+ * The target of a Proxy put into `proto`'s prototype chain: a new empty object whose prototype is
+ * `proto`'s parent. A Proxy's own prototype is its target's prototype, so a Proxy over the parent
+ * itself would drop the parent from the chain (and `obj instanceof Parent` would be false).
+ */
+function chainLink(proto: object): object {
+  return Object.create(Object.getPrototypeOf(proto) as object | null) as object;
+}
+
 /** The prototype-chain Proxy that gives integer keys to instances: consulted only when a key misses. */
 function indexProxy(state: ClassState, parent: object): object {
   return new Proxy(parent, {
@@ -478,7 +487,7 @@ export function installProtocols(state: ClassState): void {
     });
   }
   if (isIndexable(state)) {
-    Object.setPrototypeOf(proto, indexProxy(state, Object.getPrototypeOf(proto)));
+    Object.setPrototypeOf(proto, indexProxy(state, chainLink(proto)));
     // Iteration from operator[] and size() when there is no begin()/end().
     if (!isIterable(state) && methods.has('size')) {
       Object.defineProperty(proto, Symbol.iterator, {
@@ -522,7 +531,7 @@ export function installProtocols(state: ClassState): void {
     });
   }
   if (SMART_POINTER.test(state.info.spelling) && 'get' in proto) {
-    Object.setPrototypeOf(proto, pointeeProxy(Object.getPrototypeOf(proto)));
+    Object.setPrototypeOf(proto, pointeeProxy(chainLink(proto)));
   }
   if (isMapLike(state)) {
     const define = (name: string, value: Function) => {
