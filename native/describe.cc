@@ -300,6 +300,7 @@ Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
   Napi::Array methods = Napi::Array::New(env, c.methodNames.size());
   for (size_t i = 0; i < c.methodNames.size(); ++i) methods.Set(i, c.methodNames[i]);
   o.Set("methodNames", methods);
+  o.Set("adlRange", c.adlRange);
   Napi::Array statics = Napi::Array::New(env, c.staticNames.size());
   for (size_t i = 0; i < c.staticNames.size(); ++i) statics.Set(i, c.staticNames[i]);
   o.Set("staticNames", statics);

@@ -146,6 +146,8 @@ export interface ClassInfo {
   /** Constructors JS cannot call, with the reason ("om::S::S() is private"). */
   hiddenConstructors?: string[];
   methodNames: string[];
+  /** No member begin/end, but argument-dependent lookup finds free begin/end: range-for uses those. */
+  adlRange?: boolean;
   staticNames: string[];
   /** describeClass(scope, true) only: what a subclass made in JS may call and override. */
   baseConstructors?: FunctionInfo[];

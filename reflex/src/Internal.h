@@ -55,6 +55,7 @@ struct Session::Impl {
   std::vector<std::string> includePaths;
   unsigned uniqueCounter = 0;
   std::map<std::string, const clang::CXXRecordDecl*> typeinfoCache;
+  std::map<std::string, const clang::NamedDecl*> macroTargets;  // scopes.cpp: what a renaming macro names (or nullptr)
   std::set<std::string> linkableSymbols;
   // Symbols of compiled inputs that failed: compiling them again uses fresh names (see compile).
   std::set<std::string> failedSymbols;

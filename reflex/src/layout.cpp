@@ -2,6 +2,9 @@
 #include <clang/AST/Mangle.h>
 #include <clang/AST/RecordLayout.h>
 
+#include <clang/Sema/Lookup.h>
+#include <clang/Sema/Overload.h>
+
 #include "Internal.h"
 
 namespace reflex {
@@ -92,6 +95,28 @@ void collectFields(Session::Impl& s, const clang::RecordDecl* rd, uint64_t baseB
 }
 
 }  // namespace
+
+// Whether range-for over an object of this class uses free begin/end found by argument-dependent
+// lookup: the class has no member named begin or end (its own or inherited), and ADL finds a begin.
+static bool hasAdlRange(Session::Impl& s, const clang::CXXRecordDecl* rd) {
+  auto& sema = s.sema();
+  auto* record = const_cast<clang::CXXRecordDecl*>(rd);
+  for (const char* member : {"begin", "end"}) {
+    clang::LookupResult found(sema, clang::DeclarationName(&s.ast().Idents.get(member)), clang::SourceLocation(),
+                              clang::Sema::LookupMemberName);
+    sema.LookupQualifiedName(found, record);
+    if (!found.empty()) return false;
+  }
+  // Overload resolution of begin(x) among what ADL finds: namespace std's begin templates are found
+  // for every std class, and viable only for those with a begin member.
+  clang::OpaqueValueExpr object(clang::SourceLocation(), s.ast().getRecordType(rd), clang::VK_LValue);
+  clang::Expr* args[] = {&object};
+  clang::OverloadCandidateSet candidates(clang::SourceLocation(), clang::OverloadCandidateSet::CSK_Normal);
+  sema.AddArgumentDependentLookupCandidates(clang::DeclarationName(&s.ast().Idents.get("begin")), clang::SourceLocation(), args,
+                                            nullptr, candidates);
+  clang::OverloadCandidateSet::iterator best;
+  return candidates.BestViableFunction(sema, clang::SourceLocation(), best) == clang::OR_Success;
+}
 
 Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
   auto& s = *impl_;
@@ -227,6 +252,7 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
     }
   }
 
+  c.adlRange = hasAdlRange(s, rd);
   if (c.isPolymorphic) {
     std::unique_ptr<clang::MangleContext> mangler(s.ast().createMangleContext());
     std::string mangled;

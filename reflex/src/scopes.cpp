@@ -117,12 +117,40 @@ std::string Session::qualifiedName(ScopeRef scope) const {
   return "";
 }
 
-MemberDesc Session::lookup(ScopeRef scope, const std::string& name) {
+namespace {
+
+// The declaration a global name stands for when a header renames it with an object-like macro (ICU's
+// `#define u_isalpha u_isalpha_72`, built by token pasting; GMP's `#define mpz_sizeinbase
+// __gmpz_sizeinbase`): C code calls it by that name, and so do cppyy users. The preprocessor expands
+// it in a using-declaration; nullptr when the macro does not name a declaration.
+const clang::NamedDecl* macroTarget(Session::Impl& s, const std::string& name) {
+  auto* ident = s.pp().getIdentifierInfo(name);
+  const clang::MacroInfo* info = ident ? s.pp().getMacroInfo(ident) : nullptr;
+  if (!info || !info->isObjectLike() || info->getNumTokens() == 0) return nullptr;
+  // Only expansions that can spell a name: identifiers, (a, b) of function-like macros, ##.
+  for (const clang::Token& t : info->tokens())
+    if (!t.isAnyIdentifier() && !t.isOneOf(clang::tok::l_paren, clang::tok::r_paren, clang::tok::comma, clang::tok::hashhash,
+                                           clang::tok::coloncolon, clang::tok::numeric_constant))
+      return nullptr;
+  if (auto known = s.macroTargets.find(name); known != s.macroTargets.end()) return known->second;
+  const clang::NamedDecl*& target = s.macroTargets[name];
+  std::string ns = s.nextName("__cppjit_alias_");
+  if (!s.run("namespace " + ns + " { using ::" + name + "; }\n").ok()) return nullptr;
+  clang::LookupResult found(s.sema(), clang::DeclarationName(&s.ast().Idents.get(ns)), clang::SourceLocation(),
+                            clang::Sema::LookupNamespaceName);
+  s.sema().LookupQualifiedName(found, s.ast().getTranslationUnitDecl());
+  auto* space = found.getAsSingle<clang::NamespaceDecl>();
+  if (!space) return nullptr;
+  for (const clang::Decl* d : space->decls())
+    if (auto* shadow = llvm::dyn_cast<clang::UsingShadowDecl>(d)) return target = shadow->getTargetDecl();
+  return nullptr;
+}
+
+MemberDesc lookupMember(Session::Impl& s, ScopeRef scope, const std::string& name) {
   MemberDesc m;
   m.name = name;
   auto* dc = const_cast<clang::DeclContext*>(asDeclContext(scope));
   if (!dc || name.empty()) return m;
-  auto& s = *impl_;
   auto& ast = s.ast();
   bool inClass = llvm::isa<clang::CXXRecordDecl>(dc);
   if (inClass && !isUsableRecord(s, llvm::cast<clang::CXXRecordDecl>(dc))) return m;
@@ -244,6 +272,23 @@ MemberDesc Session::lookup(ScopeRef scope, const std::string& name) {
     }
   }
   return m;
+}
+
+}  // namespace
+
+MemberDesc Session::lookup(ScopeRef scope, const std::string& name) {
+  auto& s = *impl_;
+  MemberDesc m = lookupMember(s, scope, name);
+  if (m.kind != MemberKind::None || !asDeclContext(scope) || !asDeclContext(scope)->isTranslationUnit() || name.compare(0, 8, "__cppjit") == 0)
+    return m;
+  // A macro-renamed global (see macroTarget) is the declaration it expands to.
+  const clang::NamedDecl* target = macroTarget(s, name);
+  if (!target || !target->getDeclName().isIdentifier() || target->getName() == name) return m;
+  const clang::DeclContext* home = target->getDeclContext()->getRedeclContext();
+  ScopeRef where = home->isTranslationUnit() ? globalScope() : scopeOf(llvm::cast<clang::Decl>(home));
+  MemberDesc renamed = lookupMember(s, where, target->getName().str());
+  if (renamed.kind != MemberKind::None) renamed.name = name;
+  return renamed;
 }
 
 std::vector<std::string> Session::memberNames(ScopeRef scope, bool skipSystemHeaders) {

@@ -265,7 +265,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       if (kind === K_POINTER) return 1;
       // A TypedArray in place (the element type is checked on conversion); a std::vector overload ranks first.
       if (isArrayKind(kind)) return 8;
-      if ((kind === K_STRING || kind === K_CHAR) && t.pointeeKind === 'char') return 3;
+      // char*, and signed/unsigned char* (libxml2's const xmlChar*): UTF-8 bytes of a string.
+      if ((kind === K_STRING || kind === K_CHAR) && (t.pointeeKind === 'char' || (t.pointeeKind === 'int' && t.pointeeBits === 8))) return 3;
       if (kind >= FIRST_CLASS && kind < RVALUE_KIND && t.pointeeKind === 'void') return 3;
       if (kind === K_OBJECT && t.pointeeKind === 'void') return 7; // an ArrayBuffer (a struct literal ranks first)
       if (kind === K_BIGINT) return 4;

@@ -74,7 +74,21 @@ export class CppPointer {
     if (this.length !== undefined) return `<${this.type}[${this.length}] 0x${this.address.toString(16)}>`;
     return `<${this.type}* 0x${this.address.toString(16)}>`;
   }
+  /**
+   * A pointer to characters (char, signed/unsigned char: libxml2's xmlChar) reads as the
+   * NUL-terminated UTF-8 text it points at: String(p), `${p}`, p == 'text'. Others show their address.
+   */
+  toString(): string {
+    if (!CHARACTER.test(this.type)) return `0x${this.address.toString(16)}`;
+    return native().memory.cstring(exactAddress(this.address), this.length) as string;
+  }
+  [Symbol.toPrimitive](hint: string): string | number {
+    return hint === 'number' ? Number(this.address) : this.toString();
+  }
 }
+
+/** Pointee spellings whose pointers are C strings. */
+const CHARACTER = /^(?:const )?(?:(?:un)?signed )?char$|^(?:const )?(?:xmlChar|char8_t|u?int8_t|std::u?int8_t|guchar|gchar)$/;
 
 /** `length` elements at a pointer (ll.array): indexable within bounds, iterable, and still a pointer wherever C++ takes `T*`. */
 export class CppArray extends CppPointer {
@@ -221,7 +235,7 @@ function slowPointer(value: unknown, t: TypeInfo, isVoid: boolean, names: string
     });
     return copy;
   }
-  if (typeof value === 'string' && t.pointeeKind === 'char') {
+  if (typeof value === 'string' && isBytePointee(t)) {
     // A writable copy: C may modify it; the change is not seen by the (immutable) JS string.
     return Buffer.from(`${value}\0`, 'utf8');
   }
@@ -232,7 +246,12 @@ function slowPointer(value: unknown, t: TypeInfo, isVoid: boolean, names: string
     const state = obj[CLASS_STATE] as ClassState;
     return (obj[ADDRESS] as number) + ((obj[OFFSETS] as Record<number, number>)[state.id] ?? 0);
   }
-  throw new TypeError(`expected ${t.display} (a pointer, ${t.pointeeKind === 'char' ? 'a string, ' : ''}a TypedArray or null), got ${typeName(value)}`);
+  throw new TypeError(`expected ${t.display} (a pointer, ${isBytePointee(t) ? 'a string, ' : ''}a TypedArray or null), got ${typeName(value)}`);
+}
+
+/** Whether a pointer's elements are bytes a JS string converts to (UTF-8): char, signed/unsigned char. */
+export function isBytePointee(t: TypeInfo): boolean {
+  return t.pointeeKind === 'char' || (t.pointeeKind === 'int' && t.pointeeBits === 8);
 }
 
 /** Converter for a `T&` of an arithmetic T: an ll.ref box of T, or a TypedArray of T (its first element). */

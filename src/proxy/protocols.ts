@@ -46,9 +46,11 @@ const BIT_VECTOR = /^std::vector<bool[,>]/;
 
 interface Iteration {
   begin: NativeFunction;
+  /** Advances: the next element's address (read through `access`), or, for elements by value, whether there is one (read by `value`). */
   next: NativeFunction;
   end: NativeFunction;
-  access: MemoryAccess;
+  value: NativeFunction | null;
+  access: MemoryAccess | null;
   pairs: boolean;
 }
 
@@ -252,21 +254,66 @@ function installTuple(state: ClassState, proto: Record<string | symbol, unknown>
   });
 }
 
+// Iteration follows range-for: member begin()/end() when the class has either, else the free
+// begin(x)/end(x) that argument-dependent lookup finds (std::filesystem::directory_iterator), and
+// `cur != last` whatever operator!= C++ accepts (a non-const member one too). The helpers are
+// templates over the range class, defined once and instantiated per class in wrappers' inputs (which
+// the compiled-wrapper cache keeps). An element that *cur yields by value comes back through a copy.
+let rangeHelpersDefined = false;
+
+function defineRangeHelpers(): void {
+  if (!rangeHelpersDefined) {
+    native().cppdef(
+      '#include <type_traits>\n' +
+      `namespace ${HELPERS} {\n` +
+        'namespace range_lookup {\n' +
+        // Poison pills: the unqualified calls below find only what ADL finds, as in range-for.
+        'void begin() = delete;\nvoid end() = delete;\n' +
+        'template <class R, class = void> struct has_begin : std::false_type {};\n' +
+        'template <class R> struct has_begin<R, std::void_t<decltype(__cppjit_declval<R&>().begin())>> : std::true_type {};\n' +
+        'template <class R, class = void> struct has_end : std::false_type {};\n' +
+        'template <class R> struct has_end<R, std::void_t<decltype(__cppjit_declval<R&>().end())>> : std::true_type {};\n' +
+        'template <class R> struct members : std::bool_constant<has_begin<R>::value || has_end<R>::value> {};\n' +
+        'template <class R> inline auto first(R& r) { if constexpr (members<R>::value) return r.begin(); else return begin(r); }\n' +
+        'template <class R> inline auto last(R& r) { if constexpr (members<R>::value) return r.end(); else return end(r); }\n' +
+        '}\n' +
+        'template <class R> struct range_state {\n' +
+        '  decltype(range_lookup::first(__cppjit_declval<R&>())) cur;\n' +
+        '  decltype(range_lookup::last(__cppjit_declval<R&>())) last;\n' +
+        '  bool started;\n};\n' +
+        'template <class R> inline unsigned long range_begin(R& r) {\n' +
+        '  return (unsigned long)new range_state<R>{range_lookup::first(r), range_lookup::last(r), false};\n}\n' +
+        // Advances (from the second call on); whether there is an element.
+        'template <class R> inline bool range_next(R&, unsigned long h) {\n' +
+        '  auto* s = (range_state<R>*)h;\n  if (s->started) ++s->cur; else s->started = true;\n' +
+        '  return s->cur != s->last;\n}\n' +
+        // For lvalue elements, one call per element: advances and gives the element's address (0 at the end).
+        'template <class R> inline unsigned long range_step(R& r, unsigned long h) {\n' +
+        '  if (!range_next(r, h)) return 0;\n' +
+        '  return (unsigned long)__builtin_addressof(*((range_state<R>*)h)->cur);\n}\n' +
+        'template <class R> inline auto range_value(R&, unsigned long h) { return *((range_state<R>*)h)->cur; }\n' +
+        'template <class R> inline void range_end(R&, unsigned long h) { delete (range_state<R>*)h; }\n' +
+        '}\n',
+    );
+    rangeHelpersDefined = true;
+  }
+}
+
+function rangeHelper(state: ClassState, name: string): FunctionInfo {
+  return native().resolveTemplateCall({ callee: `${HELPERS}::${name}`, argTypes: [`${state.info.spelling}&`, ...(name === 'range_begin' ? [] : ['unsigned long'])] });
+}
+
 function iteration(state: ClassState): Iteration {
   return once(state, 'iteration', () => {
-    const n = state.id;
+    defineRangeHelpers();
     const S = state.info.spelling;
-    const [begin, next, end] = defineHelpers(
-      `struct iter_${n} { decltype(__cppjit_declval<${S}&>().begin()) cur; decltype(__cppjit_declval<${S}&>().end()) last; };\n` +
-        `using item_${n} = __cppjit_noref<decltype(*__cppjit_declval<${S}&>().begin())>::type;\n` +
-        `inline unsigned long begin_${n}(${S}& c) { return (unsigned long)new iter_${n}{c.begin(), c.end()}; }\n` +
-        `inline unsigned long next_${n}(unsigned long h) {\n` +
-        `  auto* it = (iter_${n}*)h; if (it->cur == it->last) return 0;\n` +
-        `  unsigned long p = (unsigned long)__builtin_addressof(*it->cur); ++it->cur; return p;\n}\n` +
-        `inline void end_${n}(unsigned long h) { delete (iter_${n}*)h; }\n`,
-      [`begin_${n}`, `next_${n}`, `end_${n}`],
-    );
-    return { begin, next, end, access: memoryAccess(helperType(`item_${n}`)), pairs: isMapLike(state) };
+    const item = `decltype(*__cppjit_declval<decltype(${HELPERS}::range_lookup::first(__cppjit_declval<${S}&>()))&>())`;
+    // An lvalue element is read in place (and keeps the container alive); any other is a copy.
+    const byReference = isLvalueReference(item);
+    const names = byReference ? ['range_begin', 'range_step', 'range_end'] : ['range_begin', 'range_next', 'range_end', 'range_value'];
+    const [begin, next, end, value] = compileHelpers(names.map((name) => rangeHelper(state, name)));
+    const access = byReference ? memoryAccess(native().parseType(`__cppjit_noref<${item}>::type`)) : null;
+    return { begin, next, end, value: value ?? null, access, pairs: isMapLike(state) };
   });
 }
 
@@ -337,7 +384,7 @@ function isIndexable(state: ClassState): boolean {
 
 function isIterable(state: ClassState): boolean {
   const methods = state.info.methodNames;
-  return methods.includes('begin') && methods.includes('end');
+  return (methods.includes('begin') && methods.includes('end')) || state.info.adlRange === true;
 }
 
 function live(obj: CppObject): CppObject {
@@ -402,17 +449,17 @@ function* iterate(self: CppObject): Generator<unknown> {
       yield bit === 1;
     }
   }
-  const { begin, next, end, access, pairs } = iteration(state);
+  const { begin, next, end, value, access, pairs } = iteration(state);
   const handle = begin(live(self));
   try {
     for (;;) {
-      const address = next(handle) as number;
-      if (!address) return;
-      const item = access.read(address, self) as Record<string, unknown>;
+      const got = next(live(self), handle);
+      if (!got) return;
+      const item = (access ? access.read(got as number, self) : value!(self, handle)) as Record<string, unknown>;
       yield pairs ? [item.first, item.second] : item;
     }
   } finally {
-    end(handle);
+    end(self, handle);
   }
 }
 

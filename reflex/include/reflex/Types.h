@@ -275,6 +275,9 @@ struct ClassDesc {
   std::vector<std::string> methodNames;     // names of member functions (incl. static)
   std::vector<std::pair<std::string, std::string>> conversions;  // ("operator bool", "bool")
   std::vector<std::string> staticNames;     // static data members, nested types, enums
+  // No member begin/end (own or inherited), but argument-dependent lookup finds a begin function:
+  // range-for iterates it through free begin(x)/end(x) (std::filesystem::directory_iterator).
+  bool adlRange = false;
   std::string typeinfoName;                 // mangled typeid name (polymorphic lookup)
 };
 
