@@ -1,5 +1,6 @@
 // native/thunks.cc — emits one N-API callback per C++ callable as C++ text and JIT-compiles them in batches.
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include "Native.h"
@@ -127,24 +128,25 @@ std::string emitParam(std::ostringstream& decl, std::ostringstream& out, const T
 // (Eigen's DiagonalBase operator* for a Matrix). Clang chose the specialization from that very
 // expression. Empty when the function is no such operator.
 std::string operatorExpression(const FunctionDesc& f, const std::string& self, const std::vector<std::string>& args) {
-  static const char* const symbols[] = {"<=>", "<<=", ">>=", "<<", ">>", "<=", ">=", "==", "!=", "+=", "-=", "*=", "/=", "%=",
-                                        "&=",  "|=",  "^=",  "+",  "-",  "*",  "/",  "%",  "^",  "&",  "|",  "~",  "!",  "<",  ">"};
-  const std::string prefix = "operator";
-  if (f.name.compare(0, prefix.size(), prefix) != 0) return "";
-  std::string rest = f.name.substr(prefix.size());
-  for (const char* symbol : symbols) {
-    std::string op = symbol;
-    if (rest.compare(0, op.size(), op) != 0) continue;
-    // Only specializations of operator templates: `operator*<...>`.
-    if (rest.size() == op.size() || rest[op.size()] != '<') return "";
-    bool unaryOk = op == "+" || op == "-" || op == "*" || op == "~" || op == "!" || op == "&";
-    std::vector<std::string> operands = args;
-    if (!self.empty()) operands.insert(operands.begin(), "(*" + self + ")");
-    if (operands.size() == 2) return "((" + operands[0] + ") " + op + " (" + operands[1] + "))";
-    if (operands.size() == 1 && unaryOk) return "(" + op + "(" + operands[0] + "))";
-    return "";
-  }
+  static const std::set<std::string> binary = {"<=>", "<<=", ">>=", "<<", ">>", "<=", ">=", "==", "!=", "+=", "-=", "*=", "/=",
+                                               "%=", "&=", "|=", "^=", "+", "-", "*", "/", "%", "^", "&", "|", "<", ">", "&&", "||"};
+  static const std::set<std::string> unary = {"+", "-", "*", "~", "!", "&"};
+  // Only specializations of operator templates: `operator*<...>`.
+  if (!f.isSpecialization || f.operatorSymbol.empty()) return "";
+  const std::string& op = f.operatorSymbol;
+  std::vector<std::string> operands = args;
+  if (!self.empty()) operands.insert(operands.begin(), "(*" + self + ")");
+  if (operands.size() == 2 && binary.count(op)) return "((" + operands[0] + ") " + op + " (" + operands[1] + "))";
+  if (operands.size() == 1 && unary.count(op)) return "(" + op + "(" + operands[0] + "))";
   return "";
+}
+
+// What a call of the free function f with `count` arguments names: a specialization given every
+// argument through its address, picked by its function type (see FunctionDesc::templateName).
+std::string freeCallee(const FunctionDesc& f, size_t count) {
+  if (!f.templateName.empty() && !f.functionType.empty() && count == f.params.size())
+    return "static_cast<__cppjit::type_t<" + f.functionType + ">*>(&" + f.templateName + ")";
+  return f.qualifiedName;
 }
 
 std::string emitReturn(const TypeDesc& t, const std::string& call) {
@@ -220,7 +222,7 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
       case CallableKind::StaticMethod: return emitReturn(f.result, f.classSpelling + "::" + f.name + "(" + argsText + ")");
       case CallableKind::Function:
         if (!viaPointer.empty()) return emitReturn(f.result, "(*self)(" + argsText + ")");
-        return emitReturn(f.result, f.qualifiedName + "(" + argsText + ")");
+        return emitReturn(f.result, freeCallee(f, count) + "(" + argsText + ")");
     }
     return std::string("return undefined(env);");
   };
@@ -301,7 +303,7 @@ std::string emitAsyncFunction(const FunctionDesc& f, int fid, const std::string&
       case CallableKind::Constructor: return result.store(argsText);
       case CallableKind::Method: return result.store("self->" + f.name + "(" + argsText + ")");
       case CallableKind::StaticMethod: return result.store(f.classSpelling + "::" + f.name + "(" + argsText + ")");
-      case CallableKind::Function: return result.store(f.qualifiedName + "(" + argsText + ")");
+      case CallableKind::Function: return result.store(freeCallee(f, count) + "(" + argsText + ")");
     }
     return std::string();
   };
@@ -535,6 +537,15 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
   }
   std::unordered_map<int, const reflex::Result<void*>*> failures;
   for (size_t i = 0; i < pending.size(); ++i) {
+    FunctionDesc& f = st.functions[pending[i]];
+    if (!results[i].ok() && !f.templateName.empty()) {
+      // A specialization its function type does not pick out (a template parameter only the
+      // explicit arguments give): called by its template arguments instead.
+      f.templateName.clear();
+      std::string symbol = (async ? "__cppjit_a" : "__cppjit_t") + std::to_string(++st.thunkCounter);
+      auto again = compileBatch(s, {{symbol, async ? emitAsyncFunction(f, pending[i], symbol) : emitFunction(f, pending[i], symbol)}});
+      if (again[0].ok()) results[i] = std::move(again[0]);  // else the first failure says more (an error in its body)
+    }
     if (results[i].ok()) thunks[pending[i]] = results[i].value();
     else failures[pending[i]] = &results[i];
   }

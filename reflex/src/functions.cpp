@@ -42,7 +42,14 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
     d.qualifiedName = os.str();
   }
   // A specialization of a function template must be called with its arguments spelled out.
+  if (fn->isOverloadedOperator()) d.operatorSymbol = clang::getOperatorSpelling(fn->getOverloadedOperator());
   if (auto* args = fn->getTemplateSpecializationArgs()) {
+    d.isSpecialization = true;
+    // Only with a function type that is final (no deduced result, no exception specification still to instantiate).
+    auto* fpt = fn->getType()->getAs<clang::FunctionProtoType>();
+    if (d.kind == CallableKind::Function && !fn->isOverloadedOperator() && fn->getFriendObjectKind() == clang::Decl::FOK_None &&
+        fpt && !fn->getReturnType()->isUndeducedType() && !clang::isUnresolvedExceptionSpec(fpt->getExceptionSpecType()))
+      d.templateName = d.qualifiedName;
     std::string spelled;
     llvm::raw_string_ostream os(spelled);
     fn->getNameForDiagnostic(os, s.policy(), /*Qualified=*/true);

@@ -241,6 +241,12 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
       if (seen.insert(os.str()).second) c.methodNames.push_back(os.str());
       continue;
     }
+    // The enumerators of an unnamed enum are members of the class (ICU's BreakIterator::DONE).
+    if (auto* ed = llvm::dyn_cast<clang::EnumDecl>(target); ed && !ed->isScoped() && !ed->getIdentifier() && !ed->getTypedefNameForAnonDecl()) {
+      for (const auto* ec : ed->enumerators())
+        if (seen.insert(ec->getName().str()).second) c.staticNames.push_back(ec->getName().str());
+      continue;
+    }
     if (!nd->getDeclName().isIdentifier() || nd->getName().empty()) continue;
     if (llvm::isa<clang::VarDecl>(target) || llvm::isa<clang::TagDecl>(target) ||
         llvm::isa<clang::TypedefNameDecl>(target) || llvm::isa<clang::ClassTemplateDecl>(target) ||

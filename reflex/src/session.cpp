@@ -16,6 +16,7 @@
 #include <llvm/Support/TargetSelect.h>
 
 #include <dlfcn.h>
+#include <link.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -458,6 +459,36 @@ class HostSymbols : public llvm::orc::DefinitionGenerator {
   std::string marker_;
 };
 
+// A library given to loadLibrary: the symbols it defines itself come from it (as koffi's and
+// dlsym(handle)'s lookups give them: zlibVersion of the libz.so.1 loaded, not of a zlib built into
+// node), and everything else from the process's global scope. A symbol a library merely reaches
+// through its dependencies is not its own: the libstdc++.so.6 a C++ library pulls in holds a
+// std::cout that is never constructed, because the process's copy interposes it.
+class LibrarySymbols : public llvm::orc::DefinitionGenerator {
+ public:
+  explicit LibrarySymbols(void* handle) : handle_(handle) {
+    struct link_map* map = nullptr;
+    if (dlinfo(handle_, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name) file_ = map->l_name;
+  }
+
+  llvm::Error tryToGenerate(llvm::orc::LookupState&, llvm::orc::LookupKind, llvm::orc::JITDylib& dylib,
+                            llvm::orc::JITDylibLookupFlags, const llvm::orc::SymbolLookupSet& names) override {
+    llvm::orc::SymbolMap found;
+    for (const auto& [name, flags] : names) {
+      void* address = dlsym(handle_, (*name).str().c_str());
+      Dl_info info;
+      if (!address || !dladdr(address, &info) || !info.dli_fname || file_ != info.dli_fname) continue;
+      found[name] = {llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported};
+    }
+    if (found.empty()) return llvm::Error::success();
+    return dylib.define(llvm::orc::absoluteSymbols(std::move(found)));
+  }
+
+ private:
+  void* handle_;  // kept open: the library stays loaded for the process
+  std::string file_;
+};
+
 llvm::Error exposeHostLibrary(clang::Interpreter& interp, const SessionOptions& options) {
   if (options.hostLibrary.empty()) return llvm::Error::success();
   void* handle = dlopen(options.hostLibrary.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
@@ -611,10 +642,14 @@ Outcome Session::loadLibrary(const std::string& nameOrPath) {
   }
   std::string tried;
   for (const auto& candidate : candidates) {
-    // RTLD_GLOBAL: the JIT resolves through the process's global symbol scope.
+    // RTLD_GLOBAL: what the library needs from others resolves as usual; JIT-ed code gets the
+    // library's own definitions, and the rest through the process's global scope (LibrarySymbols).
     void* handle = ::dlopen(candidate.c_str(), RTLD_NOW | RTLD_GLOBAL);
     if (handle) {
-      if (auto err = impl_->interp->LoadDynamicLibrary(candidate.c_str())) llvm::consumeError(std::move(err));
+      if (auto engine = impl_->interp->getExecutionEngine())
+        engine->getMainJITDylib().addGenerator(std::make_unique<LibrarySymbols>(handle));
+      else
+        llvm::consumeError(engine.takeError());
       return success();
     }
     const char* why = ::dlerror();

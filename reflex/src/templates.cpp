@@ -91,7 +91,11 @@ Result<FunctionDesc> Session::resolveTemplateCall(const TemplateCall& call) {
   const auto* decltypeType = td ? td->getUnderlyingType()->getAs<clang::DecltypeType>() : nullptr;
   const clang::FunctionDecl* fn = decltypeType ? calleeOf(decltypeType->getUnderlyingExpr()) : nullptr;
   if (!fn) return Result<FunctionDesc>::failure(Status::NotFound, "no function template matches " + expression);
-  return describeFunction(*impl_, fn);
+  FunctionDesc d = describeFunction(*impl_, fn);
+  // Arguments given explicitly are often not deducible from the function type (std::make_unique<T>):
+  // the call spells them (see FunctionDesc::templateName).
+  if (!call.explicitArgs.empty()) d.templateName.clear();
+  return d;
 }
 
 }  // namespace reflex

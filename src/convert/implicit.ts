@@ -16,6 +16,12 @@ export function implicitConversion(from: ClassState, to: ClassState, moved = fal
   let found = conversions.get(key);
   if (found !== undefined) return found;
   found = null;
+  // Only complete, concrete classes are made: asking std::is_convertible about a class that is only
+  // declared (OpenCV's cuda::GpuMat) is undefined, and crashed Clang's code generation.
+  if (!to.info.isComplete || to.info.isAbstract || !from.info.isComplete) {
+    conversions.set(key, null);
+    return null;
+  }
   const source = from.info.spelling;
   const target = to.info.spelling;
   const n = ++counter;

@@ -180,7 +180,10 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       if (kind === K_BIGINT) return t.bits === 64 ? 0 : 3;
       return IMPOSSIBLE;
     case 'enum':
-      return kind === K_INT32 || kind === K_INT ? 3 : IMPOSSIBLE;
+      // Enumerators are plain numbers in JS: where an overload takes the enum and another a wider
+      // integer at the same place (std::regex(const char*, flag_type) and (const char*, size_t)),
+      // the two rank alike and the first declared wins, which is the enum's in the libraries seen.
+      return kind === K_INT32 || kind === K_INT ? 1 : IMPOSSIBLE;
     case 'float':
       if (kind === K_FLOAT) return t.bits === 64 ? 0 : 1;
       if (kind === K_INT32 || kind === K_INT) return t.bits === 64 ? 4 : 5;
@@ -193,7 +196,9 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       return IMPOSSIBLE;
     case 'cstring':
       if (kind === K_STRING || kind === K_NULL) return 0;
-      if (stringClass >= 0 && kind === FIRST_CLASS + stringClass) return 3;
+      // A std::string object for const char* (its c_str(), no copy) is cppjit's convenience, not a
+      // C++ conversion: any parameter taking the object itself ranks first.
+      if (stringClass >= 0 && kind === FIRST_CLASS + stringClass) return 8;
       if (kind === K_CHAR) return 1;
       if (kind === K_POINTER) return 3; // a char* from C
       if (kind === K_ARRAY_INT) return 9; // a Uint8Array/Buffer in place (a std::vector overload ranks first)

@@ -24,6 +24,10 @@ const INITIALIZER_LIST = /^std::initializer_list<(?:const )?(.*)>$/;
 
 /** The C++ object a JS array or TypedArray stands for, as a parameter of class `state`; its address. */
 export function temporarySequence(state: ClassState, values: ArrayLike<unknown>): number {
+  return buildingTemporary(() => sequence(state, values));
+}
+
+function sequence(state: ClassState, values: ArrayLike<unknown>): number {
   const spelling = state.info.spelling;
   const array = ARRAY.exec(spelling);
   if (array) return temporaryArray(state, values, Number(array[2]));
@@ -174,7 +178,7 @@ export function temporaryBraced(state: ClassState, values: ArrayLike<unknown>): 
   const Cls = state.cls as unknown as new (...args: unknown[]) => CppObject;
   let tmp: CppObject;
   try {
-    tmp = holdingStrings(() => (takesList(state) ? new Cls(values) : new Cls(...Array.from(values))));
+    tmp = buildingTemporary(() => (takesList(state) ? new Cls(values) : new Cls(...Array.from(values))));
   } catch (e) {
     if (e instanceof Error) e.message = `as a braced initializer of ${state.info.spelling}: ${e.message}`;
     throw e;
@@ -270,7 +274,7 @@ export function temporaryValue(state: ClassState, value: unknown): number {
   const convert = valueConverter(state, kindOf(value));
   const label = state.info.displayName || state.info.spelling;
   if (typeof convert === 'string') throw new TypeError(`a ${typeof value} does not convert to ${label}: ${convert}`);
-  const tmp = holdingStrings(() => convert(value) as CppObject);
+  const tmp = buildingTemporary(() => convert(value) as CppObject);
   temporaries.push(tmp as unknown as Temporary);
   return tmp[ADDRESS] as number;
 }
@@ -282,12 +286,13 @@ export function temporaryConversion(convert: NativeFunction, from: unknown): num
 }
 
 /**
- * Runs `make`, which builds a temporary for an enclosing call from JS values, so that the strings
- * converted for it live until that call returns, as C++ keeps a full expression's temporaries: a
- * `View(const std::string&)` or ICU's `StringPiece(const char*)` made from a JS string keeps a pointer
- * to the converted text. They are freed after the temporary itself (released newest first).
+ * Runs `make`, which builds a temporary for an enclosing call from JS values, so that what is made
+ * for it lives until that call returns, as C++ keeps a full expression's temporaries: the strings
+ * converted for it (a `View(const std::string&)` or ICU's `StringPiece(const char*)` made from a JS
+ * string keeps a pointer to the text) and the temporaries of the calls that build it (the inner
+ * lists of a nested `std::initializer_list`). They are freed after it (released newest first).
  */
-function holdingStrings<T>(make: () => T): T {
+export function buildingTemporary<T>(make: () => T): T {
   const bucket = native().holdStrings();
   temporaries.push({ delete: () => native().releaseStrings(bucket) });
   nested++;

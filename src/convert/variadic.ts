@@ -1,7 +1,7 @@
 // src/convert/variadic.ts — calls of C variadic functions (printf-like): extra arguments typed by C's default argument promotions, one thunk per type list.
 import { native } from '../native';
 import type { FunctionInfo, NativeFunction } from '../types';
-import { CLASS_STATE } from '../proxy/symbols';
+import { CLASS_STATE, FN_POINTER } from '../proxy/symbols';
 import { CppPointer, CppRef } from './pointers';
 
 /**
@@ -31,10 +31,18 @@ export function promotedType(value: unknown, where: string): string {
         throw new TypeError(`${where}: a C++ object cannot be passed through '...'; pass cppyy.ll.addressof(obj) for a pointer`);
       }
       break;
+    case 'function':
+      // A function pointer with an address of its own: cppyy.ll.callback(fn, type), or one C++ returned.
+      if (functionPointerAddress(value) !== undefined) return 'void*';
+      throw new TypeError(`${where}: a JS function has no C type through '...'; pin it as one: cppyy.ll.callback(fn, 'int(int)')`);
     default:
       break;
   }
   throw new TypeError(`${where}: cannot pass ${value === undefined ? 'undefined' : typeof value} through '...'`);
+}
+
+function functionPointerAddress(value: Function): number | undefined {
+  return (value as unknown as Record<symbol, { address: number } | undefined>)[FN_POINTER]?.address;
 }
 
 /** The invoker of a variadic callable: compiles (and caches) a thunk per list of promoted extra types. */
@@ -51,6 +59,7 @@ export function variadicInvoker(info: FunctionInfo, hasSelf: boolean, makeInvoke
       call = makeInvoker(compiled.info, compiled.call, hasSelf);
       byTypes.set(key, call);
     }
+    for (let i = fixed; i < args.length; i++) if (typeof args[i] === 'function') args[i] = BigInt(functionPointerAddress(args[i] as Function)!);
     return call(...args);
   };
 }

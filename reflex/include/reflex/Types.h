@@ -142,6 +142,13 @@ struct FunctionDesc {
   CallableKind kind = CallableKind::Function;
   std::string name;           // unqualified (operator spelled "operator+")
   std::string qualifiedName;  // what generated code calls (no template args for plain calls)
+  // A specialization of a free function template: its qualified name without template arguments.
+  // Called through `static_cast<type*>(&name)`, which picks it by its function type, instead of
+  // `name<args>(...)`, which substitutes those arguments into every template of that name (a hard
+  // error in an unrelated one, such as std::sqrt of std::complex<T> for GMP's sqrt).
+  std::string templateName;
+  std::string operatorSymbol;    // an overloaded operator's symbol ("<", "[]"), else ""
+  bool isSpecialization = false; // a function template's specialization
   std::string signature;      // display: "int geo::add(int a, int b = 2)"
   std::vector<ParamDesc> params;
   TypeDesc result;
