@@ -99,6 +99,7 @@ struct EnvState {
   // address and class id under, and the class id of std::string once JS made that class.
   napi_ref addressKey = nullptr, classIdKey = nullptr;
   double stringClassId = -1;
+  napi_ref pointerClass = nullptr;  // cppyy.ll's pointer objects (objects.cc: cppjit_char_pointer)
   // fn.async jobs running on the pool (async.cc): the env's teardown waits for them.
   std::mutex jobsMutex;
   std::condition_variable jobsDone;

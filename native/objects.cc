@@ -204,12 +204,61 @@ extern "C" const void* cppjit_string_object(napi_env env, napi_value v) {
   return address > 0 ? reinterpret_cast<const void*>(static_cast<uintptr_t>(address)) : nullptr;
 }
 
+// pointerClass(CppPointer): the class of cppyy.ll's pointer objects, for cppjit_char_pointer.
+napi_value pointerClass(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  EnvState& es = stateOf(env, info, &argc, argv);
+  if (!es.pointerClass) napi_create_reference(env, argv[0], 1, &es.pointerClass);
+  return nullptr;
+}
+
+// A const char* parameter given a pointer object of a character type (a char* C returned): its
+// address. kWrongType (1) for anything else, kOutOfRange (2) for an address beyond 64 bits; a
+// throwing getter or a revoked Proxy is just not a pointer (its exception is dropped).
+extern "C" int cppjit_char_pointer(napi_env env, napi_value v, const void** out) {
+  constexpr int kWrongType = 1, kOutOfRange = 2;
+  EnvState& es = envState(env);
+  napi_valuetype type;
+  napi_value ctor;
+  bool is = false;
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_object || !es.pointerClass ||
+      napi_get_reference_value(env, es.pointerClass, &ctor) != napi_ok)
+    return kWrongType;
+  napi_value pointee, address;
+  char name[32];
+  size_t length = 0;
+  uint64_t bits = 0;
+  bool lossless = false;
+  int result = kWrongType;
+  if (napi_instanceof(env, v, ctor, &is) == napi_ok && is && napi_get_named_property(env, v, "type", &pointee) == napi_ok &&
+      napi_get_value_string_utf8(env, pointee, name, sizeof name, &length) == napi_ok &&
+      napi_get_named_property(env, v, "address", &address) == napi_ok &&
+      napi_get_value_bigint_uint64(env, address, &bits, &lossless) == napi_ok) {
+    std::string pointeeName(name, length);
+    bool character = pointeeName == "char" || pointeeName == "signed char" || pointeeName == "unsigned char" ||
+                     pointeeName == "const char" || pointeeName == "const signed char" || pointeeName == "const unsigned char";
+    if (!character) result = kWrongType;
+    else if (!lossless) result = kOutOfRange;
+    else {
+      *out = reinterpret_cast<const void*>(static_cast<uintptr_t>(bits));
+      result = 0;
+    }
+  }
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+    napi_value ignored;
+    napi_get_and_clear_last_exception(env, &ignored);
+  }
+  return result;
+}
+
 void registerObjects(Napi::Env env, Napi::Object exports) {
   Napi::Object objects = Napi::Object::New(env);
   struct Entry {
     const char* name;
     napi_callback cb;
-  } entries[] = {{"track", track}, {"find", find}, {"release", release}, {"setOwned", setOwned}, {"liveCount", liveCount}, {"stringClass", stringClass}};
+  } entries[] = {{"track", track}, {"find", find}, {"release", release}, {"setOwned", setOwned}, {"liveCount", liveCount}, {"stringClass", stringClass}, {"pointerClass", pointerClass}};
   for (const auto& e : entries) {
     napi_value fn;
     napi_create_function(env, e.name, NAPI_AUTO_LENGTH, e.cb, &envState(env), &fn);

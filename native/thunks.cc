@@ -65,7 +65,8 @@ std::string emitParam(std::ostringstream& decl, std::ostringstream& out, const T
       break;
     case TypeKind::Enum:
       decl << "  " << t.value << " " << a << "{};\n";
-      conversion = "arg_in(env, " + arg + ", " + a + ")";
+      conversion = t.enumBounded ? "enum_in(env, " + arg + ", " + a + ", " + std::to_string(t.enumMin) + "LL, " + std::to_string(t.enumMax) + "LL)"
+                                 : "arg_in(env, " + arg + ", " + a + ")";
       if (t.isRvalueRef) pass = "static_cast<" + t.value + "&&>(" + a + ")";
       break;
     case TypeKind::CString:

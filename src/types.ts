@@ -264,4 +264,6 @@ export interface NativeObjects {
   liveCount(): number;
   /** Where objects keep their address and class id, and std::string's class id: string parameters then take std::string objects. */
   stringClass(addressKey: symbol, classIdKey: symbol, id: number): void;
+  /** The class of cppyy.ll's pointer objects: a const char* parameter takes those of a character type. */
+  pointerClass(cls: Function): void;
 }

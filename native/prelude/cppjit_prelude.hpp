@@ -416,6 +416,16 @@ inline int arg_in(napi_env env, napi_value v, E& out) {
   return kOk;
 }
 
+// An enum without a fixed underlying type takes only the values of its range (see TypeDesc::enumBounded).
+template <class E>
+inline int enum_in(napi_env env, napi_value v, E& out, long long lo, long long hi) {
+  std::underlying_type_t<E> raw;
+  if (int e = arg_in(env, v, raw)) return e;
+  if (static_cast<long long>(raw) < lo || static_cast<long long>(raw) > hi) return kOutOfRange;
+  out = static_cast<E>(raw);
+  return kOk;
+}
+
 template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
 inline napi_value to_js(napi_env env, E v) {
   return to_js(env, static_cast<std::underlying_type_t<E>>(v));
@@ -432,6 +442,7 @@ inline napi_value to_js(napi_env env, E v) {
 extern "C" __attribute__((tls_model("initial-exec"))) thread_local __cppjit_sigframe* __cppjit_sig_top;
 extern "C" napi_value (*__cppjit_sig_throw)(napi_env, int);
 extern "C" const void* cppjit_string_object(napi_env, napi_value);  // native/objects.cc
+extern "C" int cppjit_char_pointer(napi_env, napi_value, const void** out);  // native/objects.cc
 namespace __cppjit {
 
 struct signal_guard {
@@ -616,30 +627,28 @@ int cstring_in(napi_env env, napi_value v, std::string& local, const char*& out)
     out = text->c_str();
     return kOk;
   }
-  // A Uint8Array/Int8Array/Buffer is passed in place (C may keep pointers into it, like strtol's end).
+  // A Uint8Array/Int8Array/Buffer holding a NUL is passed in place (C may keep pointers into it,
+  // like strtol's end); one without is copied, NUL-terminated (C would read past its end).
   bool isTyped = false;
   if (napi_is_typedarray(env, v, &isTyped) == 0 && isTyped) {
     int type = -1;
+    size_t length = 0;
     void* data = nullptr;
-    napi_get_typedarray_info(env, v, &type, nullptr, &data, nullptr, nullptr);
+    napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
     if (type > 2) return kWrongType;  // napi_int8_array, napi_uint8_array, napi_uint8_clamped_array
-    out = static_cast<const char*>(data);
+    if (length && std::memchr(data, 0, length)) {
+      out = static_cast<const char*>(data);
+      return kOk;
+    }
+    std::string& storage = string_storage(local);
+    storage.assign(static_cast<const char*>(data), length);
+    out = storage.c_str();
     return kOk;
   }
-  void* p = nullptr;
-  if (address_in(env, v, p) == kOk) {
-    out = static_cast<const char*>(p);
-    return kOk;
-  }
-  // A cppyy.ll pointer object of a char type (a char* C returned).
-  napi_value address, type;
-  std::string typeName;
-  if (napi_get_named_property(env, v, "address", &address) != 0 || napi_get_named_property(env, v, "type", &type) != 0 ||
-      arg_in(env, type, typeName) != kOk)
-    return kWrongType;
-  if (typeName != "char" && typeName != "unsigned char" && typeName != "signed char" && typeName != "const char")
-    return kWrongType;
-  if (address_in(env, address, p) != kOk) return kWrongType;
+  // A cppyy.ll pointer object of a character type (a char* C returned). Never a number: an address
+  // reaches C only through the ll APIs that make such objects.
+  const void* p = nullptr;
+  if (int e = cppjit_char_pointer(env, v, &p)) return e;
   out = static_cast<const char*>(p);
   return kOk;
 }
@@ -655,6 +664,7 @@ int address_in(napi_env env, napi_value v, void*& out) {
   uint64_t x;
   bool lossless;
   if (napi_get_value_bigint_uint64(env, v, &x, &lossless) == 0) {
+    if (!lossless) return kOutOfRange;  // negative, or 2^64 and above: no address
     out = reinterpret_cast<void*>(static_cast<uintptr_t>(x));
     return kOk;
   }

@@ -62,6 +62,27 @@ bool classifyArithmetic(Session::Impl& s, clang::QualType canon, TypeKind& kind,
   return false;
 }
 
+// The value range of an enum whose underlying type is not fixed: that of the smallest bit-field
+// holding all its enumerators.
+void enumRange(clang::QualType canon, TypeDesc& d) {
+  auto* et = canon->getAs<clang::EnumType>();
+  const clang::EnumDecl* ed = et ? et->getDecl()->getDefinition() : nullptr;
+  if (!ed || ed->isFixed()) return;
+  unsigned positive = ed->getNumPositiveBits(), negative = ed->getNumNegativeBits();
+  if (negative == 0) {
+    unsigned bits = std::max(1u, positive);
+    if (bits >= 63) return;
+    d.enumMin = 0;
+    d.enumMax = (int64_t(1) << bits) - 1;
+  } else {
+    unsigned bits = std::max(negative, positive + 1);
+    if (bits >= 63) return;
+    d.enumMin = -(int64_t(1) << (bits - 1));
+    d.enumMax = (int64_t(1) << (bits - 1)) - 1;
+  }
+  d.enumBounded = true;
+}
+
 // Implicit special members may have an exception specification not computed yet (asking would assert).
 bool isNoexcept(const clang::FunctionProtoType* fpt) {
   return !clang::isUnresolvedExceptionSpec(fpt->getExceptionSpecType()) && fpt->isNothrow();
@@ -163,7 +184,10 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
     d.kind = TypeKind::Void;
     return d;
   }
-  if (classifyArithmetic(s, canon, d.kind, d.bits, d.isSigned)) return d;
+  if (classifyArithmetic(s, canon, d.kind, d.bits, d.isSigned)) {
+    if (d.kind == TypeKind::Enum) enumRange(canon, d);
+    return d;
+  }
 
   if (auto* rd = recordOf(canon)) {
     if (isStdString(rd)) {
@@ -213,6 +237,7 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
         d.kind = kind;
         d.bits = bits;
         d.isSigned = isSigned;
+        if (kind == TypeKind::Enum) enumRange(pointeeCanon, d);
         return d;
       }
       d.kind = TypeKind::ArithRef;

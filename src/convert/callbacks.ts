@@ -188,6 +188,8 @@ export function functionPointerAddress(v: unknown, t: TypeInfo, during = false):
     if (during) held.push(v);
     return slotFor(v, sig, false);
   }
+  // A raw address (dlsym's void*, a bigint): a pointer object of another type is not a function.
+  if (v instanceof CppPointer && v.type !== 'void') throw new TypeError(`expected ${t.display}, got a ${v.type}* pointer (use cppyy.ll.cast to convert)`);
   if (v instanceof CppPointer || typeof v === 'bigint') return pointerAddress(v, t.display);
   throw new TypeError(`expected a function (JS, or C++ of type ${sig?.spelling ?? t.display}) or null for ${t.display}, got ${typeof v}`);
 }
@@ -200,7 +202,7 @@ export function callbackArgument(t: TypeInfo, where: string): Converter | null {
       try {
         return functionPointerAddress(v, t, true);
       } catch (e) {
-        if (e instanceof TypeError) e.message = `${where}: ${e.message}`;
+        if (e instanceof TypeError || e instanceof RangeError) e.message = `${where}: ${e.message}`;
         throw e;
       }
     };

@@ -19,7 +19,8 @@ export const K_ARRAY = 12; // a JS array or TypedArray of anything else
 export const K_ARRAY_INT = 13; // every element an int32 (or an integer TypedArray)
 export const K_ARRAY_NUMBER = 14; // every element a number (or a float TypedArray)
 export const K_ARRAY_STRING = 15; // every element a string
-export const FIRST_CLASS = 16;
+export const K_UNUSABLE = 16; // an object that throws when looked at (a revoked Proxy): matches nothing
+export const FIRST_CLASS = 17;
 /**
  * Added to a class's kind for std.move(obj) (an xvalue). Kinds share 16 bits in the resolution
  * cache key, so class ids stay below RVALUE_KIND - FIRST_CLASS.
@@ -100,11 +101,16 @@ export function kindOf(value: unknown): number {
       return K_FUNCTION;
     case 'object': {
       if (value === null) return K_NULL;
-      const id = (value as Record<symbol, number | undefined>)[CLASS_ID];
-      if (id !== undefined) return FIRST_CLASS + id;
-      if ((value as { [POINTER_TAG]?: true })[POINTER_TAG]) return K_POINTER;
-      if (Array.isArray(value)) return arrayKind(value);
-      if (ArrayBuffer.isView(value)) return typedArrayKind(value);
+      try {
+        const id = (value as Record<symbol, number | undefined>)[CLASS_ID];
+        if (id !== undefined) return FIRST_CLASS + id;
+        if ((value as { [POINTER_TAG]?: true })[POINTER_TAG]) return K_POINTER;
+        if (Array.isArray(value)) return arrayKind(value);
+        // A DataView is bytes without elements: an object (void* takes it), never an array.
+        if (ArrayBuffer.isView(value)) return value instanceof DataView ? K_OBJECT : typedArrayKind(value);
+      } catch {
+        return K_UNUSABLE; // a revoked Proxy, a throwing getter: no C++ parameter takes it
+      }
       return K_OBJECT;
     }
     default:
@@ -113,6 +119,11 @@ export function kindOf(value: unknown): number {
 }
 
 export const POINTER_TAG = Symbol.for('cppjit.pointer');
+
+/** A JS array or a TypedArray: what stands for a sequence or a braced initializer (a DataView has no elements). */
+export function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
 
 /** Element kinds decide between vector overloads (and what a template deduces), as cppyy does. */
 function arrayKind(values: unknown[]): number {
@@ -135,7 +146,7 @@ function arrayKind(values: unknown[]): number {
 
 function typedArrayKind(view: ArrayBufferView): number {
   if (view instanceof Float64Array || view instanceof Float32Array) return K_ARRAY_NUMBER;
-  if (view instanceof DataView || view instanceof BigInt64Array || view instanceof BigUint64Array) return K_ARRAY;
+  if (view instanceof BigInt64Array || view instanceof BigUint64Array) return K_ARRAY;
   return K_ARRAY_INT;
 }
 
@@ -155,6 +166,7 @@ export function kindName(kind: number): string {
     case K_FUNCTION: return 'function';
     case K_POINTER: return 'pointer';
     case K_OBJECT: return 'object';
+    case K_UNUSABLE: return 'an unusable object (a revoked Proxy?)';
     case K_ARRAY: case K_ARRAY_INT: case K_ARRAY_NUMBER: case K_ARRAY_STRING: return 'array';
     default: return kind >= RVALUE_KIND ? 'std.move(C++ object)' : 'C++ object';
   }
@@ -348,7 +360,7 @@ function sequenceScore(t: TypeInfo, kind: number): number {
 export function describeMismatch(p: ParamInfo, kind: number, value?: unknown): string {
   const base = `cannot pass ${kindName(kind)} as ${p.type.display}`;
   // An array for a sequence of numbers: the first element that does not fit says why.
-  if (isArrayKind(kind) && acceptsSequence(p.type) && (Array.isArray(value) || ArrayBuffer.isView(value))) {
+  if (isArrayKind(kind) && acceptsSequence(p.type) && isArrayLike(value)) {
     const m = ELEMENT.exec(p.type.kind === 'object' ? p.type.spelling : p.type.pointee);
     const element = (m && (m[1] ?? m[2] ?? m[3] ?? m[4])) ?? '';
     const values = value as ArrayLike<unknown>;

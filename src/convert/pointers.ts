@@ -43,6 +43,8 @@ const indexing: ProxyHandler<CppPointer> = {
   },
 };
 
+let pointerClassKnown = false;
+
 export class CppPointer {
   readonly [POINTER_TAG] = true;
   /** The address as a bigint (0n for a null pointer). */
@@ -53,6 +55,10 @@ export class CppPointer {
   declare readonly length?: number;
   private access?: ElementAccess;
   constructor(address: number | bigint, type: string, length?: number) {
+    if (!pointerClassKnown) {
+      pointerClassKnown = true;
+      native().objects.pointerClass(CppPointer);
+    }
     this.address = BigInt(address);
     this.type = type;
     if (length !== undefined) Object.defineProperty(this, 'length', { value: length, enumerable: true });
@@ -242,9 +248,7 @@ function slowPointer(value: unknown, t: TypeInfo, isVoid: boolean, names: string
   if (typeof value === 'bigint') return exactAddress(value);
   if (typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
     if (!isVoid) throw new TypeError(`expected ${t.display}, got ${((value as CppObject)[CLASS_STATE] as ClassState).info.spelling}`);
-    const obj = value as CppObject;
-    const state = obj[CLASS_STATE] as ClassState;
-    return (obj[ADDRESS] as number) + ((obj[OFFSETS] as Record<number, number>)[state.id] ?? 0);
+    return instanceAddress(value as CppObject);
   }
   throw new TypeError(`expected ${t.display} (a pointer, ${isBytePointee(t) ? 'a string, ' : ''}a TypedArray or null), got ${typeName(value)}`);
 }
@@ -276,6 +280,7 @@ export function referenceConverter(t: TypeInfo): Converter {
  * address): those stay bigints, which the thunks read exactly.
  */
 export function exactAddress(address: bigint): number {
+  if (address < 0n || address > 0xffffffffffffffffn) throw new RangeError(`${address} is not an address (0 to 2**64 - 1)`);
   return address <= 9007199254740991n ? Number(address) : (address as unknown as number);
 }
 
@@ -285,10 +290,14 @@ export function pointerAddress(value: unknown, expected: string): number {
   if (value instanceof CppPointer || value instanceof CppRef) return exactAddress(value.address);
   if (typeof value === 'bigint') return exactAddress(value);
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  if (typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
-    const obj = value as CppObject;
-    const state = obj[CLASS_STATE] as ClassState;
-    return (obj[ADDRESS] as number) + ((obj[OFFSETS] as Record<number, number>)[state.id] ?? 0);
-  }
+  if (typeof value === 'object' && (value as CppObject)[CLASS_STATE]) return instanceAddress(value as CppObject);
   throw new TypeError(`expected ${expected} (a pointer, an instance or null), got ${typeof value}`);
+}
+
+/** The address of an instance (its most-derived JS class's subobject); a deleted one throws, never a null pointer. */
+function instanceAddress(obj: CppObject): number {
+  const state = obj[CLASS_STATE] as ClassState;
+  const address = obj[ADDRESS] as number;
+  if (!address) throw new Error(`cppjit: ${state.info.spelling} object was deleted`);
+  return address + ((obj[OFFSETS] as Record<number, number>)[state.id] ?? 0);
 }

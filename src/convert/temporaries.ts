@@ -42,7 +42,9 @@ function filledVector(state: ClassState, values: ArrayLike<unknown>): CppObject 
   const tmp = new (state.cls as unknown as new () => CppObject)();
   temporaries.push(tmp as unknown as Temporary);
   const push = tmp as unknown as { push_back(v: unknown): void; reserve(n: number): void };
-  push.reserve(values.length);
+  // A sparse array's length is no promise of elements: it fails at its first hole, not by
+  // reserving gigabytes first.
+  push.reserve(Math.min(values.length, 1 << 16));
   for (let i = 0; i < values.length; i++) {
     try {
       push.push_back(values[i]);
@@ -177,6 +179,10 @@ function temporaryList(state: ClassState, values: ArrayLike<unknown>, element: s
 export function temporaryBraced(state: ClassState, values: ArrayLike<unknown>): number {
   const Cls = state.cls as unknown as new (...args: unknown[]) => CppObject;
   let tmp: CppObject;
+  const most = takesList(state) ? Infinity : bracedArity(state);
+  if (values.length > most) {
+    throw new TypeError(`an array of ${values.length} elements is not a braced initializer of ${state.info.spelling} (its constructors take at most ${most})`);
+  }
   try {
     tmp = buildingTemporary(() => (takesList(state) ? new Cls(values) : new Cls(...Array.from(values))));
   } catch (e) {
@@ -195,6 +201,41 @@ function bracedConstructible(record: number): boolean {
 }
 setBracedCheck(bracedConstructible);
 
+// Inserts one entry into a map-like object, converting key and value as its key_type and
+// mapped_type (range-checked like arguments); supplied by the container protocols.
+let insertEntry: (map: CppObject, key: unknown, value: unknown) => void = () => {
+  throw new TypeError('cppjit: no map insertion');
+};
+export function setEntryInserter(fn: (map: CppObject, key: unknown, value: unknown) => void): void {
+  insertEntry = fn;
+}
+
+/** The std::map (or unordered_map) a JS Map or plain object stands for: its entries, each converted as the map's key and value types. */
+export function temporaryEntries(state: ClassState, entries: Iterable<[unknown, unknown]>): number {
+  return buildingTemporary(() => {
+    const tmp = new (state.cls as unknown as new () => CppObject)();
+    temporaries.push(tmp as unknown as Temporary);
+    for (const [key, value] of entries) {
+      try {
+        insertEntry(tmp, key, value);
+      } catch (e) {
+        if (e instanceof Error) e.message = `entry ${JSON.stringify(String(key))}: ${e.message}`;
+        throw e;
+      }
+    }
+    return tmp[ADDRESS] as number;
+  });
+}
+
+/** The most elements a braced initializer of the class can have: its constructors' parameters, or an aggregate's fields. */
+function bracedArity(state: ClassState): number {
+  const { info } = state;
+  if (info.hasConstructorTemplates) return 1024;  // a parameter pack takes any number: Clang decides
+  let most = info.isAggregate ? info.fields.length : 0;
+  for (const c of info.constructors) most = Math.max(most, c.params.length);
+  return most;
+}
+
 const listConstructible = new Map<ClassState, boolean>();
 function takesList(state: ClassState): boolean {
   let known = listConstructible.get(state);
@@ -206,35 +247,25 @@ function takesList(state: ClassState): boolean {
 }
 
 // A JS number, string, boolean or bigint where a class is taken converts as C++'s copy-initialisation
-// `T t = value;` does: through a non-explicit constructor (or a constructor template). Ranking
-// knows a plain converting constructor; the conversion itself is a helper per class and C++ type
-// of the value, so Clang picks the constructor exactly as C++ would.
-const valueScores = new Map<number, Map<number, number>>();
-function valueConversionScore(record: number, kind: number): number {
-  if (!isValueKind(kind)) return IMPOSSIBLE;
-  let byKind = valueScores.get(record);
-  if (!byKind) valueScores.set(record, (byKind = new Map()));
-  let known = byKind.get(kind);
-  if (known === undefined) {
-    const { info } = classFor(record);
-    known = IMPOSSIBLE;
-    if (info.isComplete && !info.isAbstract) {
-      for (const c of info.constructors) {
-        if (c.isExplicit || !c.params.length || c.minArgs > 1) continue;
-        const p = c.params[0].type;
-        // A class parameter would make it a second user-defined conversion, which C++ refuses.
-        if (p.kind === 'object' || p.kind === 'objectref' || p.kind === 'objectptr') continue;
-        const s = score(p, kind, () => -1);
-        if (s !== IMPOSSIBLE && (known === IMPOSSIBLE || 20 + s < known)) known = 20 + s;
-      }
-      // A constructor template decides by its own constraints: Clang says, by compiling the conversion.
-      if (known === IMPOSSIBLE && info.hasConstructorTemplates && typeof valueConverter(classFor(record), kind) !== 'string') known = 26;
-    }
-    byKind.set(kind, known);
-  }
-  return known;
+// `T t = value;` does: through a non-explicit constructor (or a constructor template). The value
+// first becomes the C++ type of the converting constructor's parameter that ranks best for it (so
+// it is range-checked as an argument of that type is: NaN or 2**32 for a `W(int)` is a RangeError),
+// then a helper per class and source type copy-initialises the class from it: Clang picks the
+// constructor as C++ would. A class with constructor templates only tries the value's own C++
+// types in turn.
+interface ValueRoute {
+  score: number;
+  /** C++ types the helper may take the value as, in the order tried. */
+  from: string[];
+  /**
+   * IMPOSSIBLE for ranking, but the class's only converting constructor takes a number: converting
+   * through it says why the value does not fit (2**31 for an int is a RangeError, as for an int
+   * argument), where no constructor would only say that none takes it.
+   */
+  fallback?: string;
 }
-setValueCheck(valueConversionScore);
+const valueRoutes = new Map<number, Map<number, ValueRoute>>();
+const NO_ROUTE: ValueRoute = { score: IMPOSSIBLE, from: [] };
 
 const VALUE_SOURCES: Record<number, string[]> = {
   [K_BOOL]: ['bool'],
@@ -242,19 +273,61 @@ const VALUE_SOURCES: Record<number, string[]> = {
   [K_INT]: ['long long'],
   [K_BIGINT]: ['long long'],
   [K_FLOAT]: ['double'],
+  // A one-character string is a string here too: C++ does not make a class from "a" through a char.
   [K_STRING]: ['const char*', 'const std::string&'],
-  [K_CHAR]: ['const char*', 'const std::string&', 'char'],
+  [K_CHAR]: ['const char*', 'const std::string&'],
 };
+
+function valueRoute(record: number, kind: number): ValueRoute {
+  if (!isValueKind(kind)) return NO_ROUTE;
+  let byKind = valueRoutes.get(record);
+  if (!byKind) valueRoutes.set(record, (byKind = new Map()));
+  let route = byKind.get(kind);
+  if (route === undefined) {
+    const state = classFor(record);
+    const { info } = state;
+    route = NO_ROUTE;
+    if (info.isComplete && !info.isAbstract) {
+      const numeric: string[] = [];
+      for (const c of info.constructors) {
+        if (c.isExplicit || !c.params.length || c.minArgs > 1) continue;
+        const p = c.params[0].type;
+        // A class parameter would make it a second user-defined conversion, which C++ refuses.
+        if (p.kind === 'object' || p.kind === 'objectref' || p.kind === 'objectptr') continue;
+        // Nor does C++ make a class from a number through a pointer (std::shared_ptr's std::nullptr_t).
+        if ((p.kind === 'pointer' || p.kind === 'funcptr') && kind !== K_STRING && kind !== K_CHAR) continue;
+        if (p.kind === 'int' || p.kind === 'float' || p.kind === 'enum') numeric.push(p.spelling);
+        const s = score(p, kind, () => -1);
+        if (s !== IMPOSSIBLE && (route.score === IMPOSSIBLE || 20 + s < route.score)) route = { score: 20 + s, from: [p.spelling] };
+      }
+      if (route.score === IMPOSSIBLE && numeric.length === 1 && (kind === K_INT || kind === K_FLOAT || kind === K_BIGINT)) {
+        route = { score: IMPOSSIBLE, from: numeric, fallback: numeric[0] };
+      }
+      // A boolean promotes to that number, as in C++ (`W w = true;` is W(1)).
+      if (route.score === IMPOSSIBLE && numeric.length === 1 && kind === K_BOOL) route = { score: IMPOSSIBLE, from: ['bool'], fallback: 'bool' };
+      // A constructor template decides by its own constraints: Clang says, by compiling the conversion.
+      if (route.score === IMPOSSIBLE && info.hasConstructorTemplates) {
+        const templated: ValueRoute = { score: 26, from: VALUE_SOURCES[kind] ?? [] };
+        if (typeof valueConverter(state, templated) !== 'string') route = templated;
+      }
+    }
+    byKind.set(kind, route);
+  }
+  return route;
+}
+setValueCheck((record, kind) => valueRoute(record, kind).score);
+
 const valueConverters = new Map<string, NativeFunction | string>();
 let valueCounter = 0;
 
-function valueConverter(state: ClassState, kind: number): NativeFunction | string {
-  const key = `${state.id}:${kind}`;
+/** The helper making a `state` from the value as the first of `route.from` that compiles, or why none does. */
+function valueConverter(state: ClassState, route: ValueRoute): NativeFunction | string {
+  const key = `${state.id}:${route.from.join('|')}`;
   let found = valueConverters.get(key);
   if (found === undefined) {
     const S = state.info.spelling;
     let first = '';
-    for (const from of VALUE_SOURCES[kind] ?? []) {
+    for (const from of route.from) {
       const name = `fromvalue_${++valueCounter}`;
       try {
         [found] = defineHelpers(`inline ${S} ${name}(${from} v) { return v; }\n`, [name]);
@@ -263,7 +336,7 @@ function valueConverter(state: ClassState, kind: number): NativeFunction | strin
         first ||= (e as Error).message.split('\n')[0];
       }
     }
-    found ??= first || `no C++ type for a ${kind}`;
+    found ??= first || 'no converting constructor takes it';
     valueConverters.set(key, found);
   }
   return found;
@@ -271,10 +344,18 @@ function valueConverter(state: ClassState, kind: number): NativeFunction | strin
 
 /** The temporary a JS value converts to for a class parameter (`T t = value;`); its address. */
 export function temporaryValue(state: ClassState, value: unknown): number {
-  const convert = valueConverter(state, kindOf(value));
+  const route = valueRoute(state.info.scope, kindOf(value));
   const label = state.info.displayName || state.info.spelling;
+  const convert = route.score === IMPOSSIBLE && !route.fallback ? 'no converting constructor takes it' : valueConverter(state, route);
   if (typeof convert === 'string') throw new TypeError(`a ${typeof value} does not convert to ${label}: ${convert}`);
-  const tmp = buildingTemporary(() => convert(value) as CppObject);
+  let tmp: CppObject;
+  try {
+    tmp = buildingTemporary(() => convert(value) as CppObject);
+  } catch (e) {
+    // The helper's own signature means nothing to the caller: say what the value was converted to.
+    if (e instanceof Error) e.message = e.message.replace(/^[^\n]*?argument 1 \('v'\): /, `as ${route.from[0]} for ${label}: `);
+    throw e;
+  }
   temporaries.push(tmp as unknown as Temporary);
   return tmp[ADDRESS] as number;
 }

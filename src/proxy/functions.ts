@@ -3,9 +3,9 @@ import { native } from '../native';
 import { CppCompileError } from '../errors';
 import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsEntries, acceptsSequence, acceptsUndefined, acceptsValueConversion, classOfKind, isArrayKind, isValueKind, describeMismatch, kindName, kindOf, score, takesTemporary } from '../convert/kinds';
+import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsEntries, acceptsSequence, acceptsUndefined, acceptsValueConversion, classOfKind, isArrayKind, isArrayLike, isValueKind, describeMismatch, kindName, kindOf, score, takesTemporary } from '../convert/kinds';
 import { convertsImplicitly, implicitConversion } from '../convert/implicit';
-import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion, temporarySequence, temporaryValue } from '../convert/temporaries';
+import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion, temporaryEntries, temporarySequence, temporaryValue } from '../convert/temporaries';
 import type { Temporary } from '../convert/temporaries';
 import { isInstance, objectAddress } from '../convert/objects';
 import { Rvalue } from '../convert/rvalues';
@@ -105,9 +105,11 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
           if (isInstance(v, state)) return objectAddress(v, state, expected);
           if (literal && isPlainObject(v)) return temporaryStruct(state, v);
           // A JS Map or plain object for a std::map: made from its [key, value] entries.
-          if (entries && (v instanceof Map || isPlainObject(v))) return movable(temporaryBraced(state, v instanceof Map ? [...v] : Object.entries(v)));
-          if (sequence && (Array.isArray(v) || ArrayBuffer.isView(v))) return movable(temporarySequence(state, v as ArrayLike<unknown>));
-          if (braced && (Array.isArray(v) || ArrayBuffer.isView(v))) {
+          if (entries && (v instanceof Map || isPlainObject(v))) return movable(temporaryEntries(state, v instanceof Map ? v : Object.entries(v)));
+          // So is an array of [key, value] pairs (as a braced list of pairs would, but each converted as key and value types).
+          if (entries && Array.isArray(v) && Array.isArray(v[0]) && v[0].length === 2) return movable(temporaryEntries(state, entryPairs(v)));
+          if (sequence && isArrayLike(v)) return movable(temporarySequence(state, v));
+          if (braced && isArrayLike(v)) {
             if (literal) return temporaryStruct(state, positionalLiteral(state, v as ArrayLike<unknown>));
             return movable(temporaryBraced(state, v as ArrayLike<unknown>));
           }
@@ -502,6 +504,15 @@ function deletedForTemporaries(message: string, args: unknown[], n: number): str
   return '';
 }
 
+/** The [key, value] pairs of an array, each checked (a sparse or mixed array fails at its first bad element, at once). */
+function* entryPairs(values: unknown[]): Generator<[unknown, unknown]> {
+  for (let i = 0; i < values.length; i++) {
+    const e = values[i];
+    if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`element ${i}: expected a [key, value] pair, got ${Array.isArray(e) ? `an array of ${e.length}` : e === null ? 'null' : typeof e}`);
+    yield e as [unknown, unknown];
+  }
+}
+
 /** The candidate for these `n` arguments: cached by their kinds, resolved (and compiled) on a miss. */
 function chosen(set: OverloadSet, args: unknown[], n: number): Candidate {
   if (!set.compiled) compileSet(set);
@@ -650,6 +661,8 @@ function singleMethod(call: NativeFunction, classId: number, arity: number, name
     `return function (${params}) {\n` +
     `  const a = this?.[A];\n` +
     `  if (a === undefined) throw badSelf(name, this);\n` +
+    // More arguments than parameters: all of them, for the thunk to refuse (or drop trailing undefineds).
+    `  if (arguments.length > ${arity}) return call(a === 0 ? 0 : a + this[O][${classId}], ...arguments);\n` +
     `  return call(a === 0 ? 0 : a + this[O][${classId}]${arity ? ', ' + params : ''});\n` +
     `};`;
   return new Function('call', 'A', 'O', 'badSelf', 'name', body)(call, ADDRESS, OFFSETS, badSelf, name);

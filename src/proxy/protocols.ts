@@ -5,6 +5,7 @@ import type { FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import type { ClassState, CppObject } from './classes';
 import { ADDRESS, CLASS_ID, CLASS_STATE } from './symbols';
 import { setStringClass } from '../convert/kinds';
+import { setEntryInserter } from '../convert/temporaries';
 import { compileHelpers } from './functions';
 import { memoryAccess, type MemoryAccess } from '../convert/fields';
 
@@ -58,6 +59,7 @@ interface Mapping {
   get: NativeFunction;
   has: NativeFunction;
   set: NativeFunction;
+  insert: NativeFunction;
   access: MemoryAccess;
 }
 
@@ -324,13 +326,16 @@ function iteration(state: ClassState): Iteration {
 // from disk instead. get, has and set compile on first use of each.
 let mapHelpersDefined = false;
 
-function mapHelper(state: ClassState, name: 'map_get' | 'map_has' | 'map_set'): FunctionInfo {
+function mapHelper(state: ClassState, name: 'map_get' | 'map_has' | 'map_set' | 'map_insert'): FunctionInfo {
   if (!mapHelpersDefined) {
     native().cppdef(
       `namespace ${HELPERS} {\n` +
         'template <class C> inline unsigned long map_get(C& c, const typename C::key_type& k) {\n' +
         '  auto it = c.find(k); return it == c.end() ? 0 : (unsigned long)__builtin_addressof(it->second);\n}\n' +
         'template <class C> inline bool map_has(C& c, const typename C::key_type& k) { return c.find(k) != c.end(); }\n' +
+        // Keeps the first of equal keys, as a map made from an initializer list does (and works for multimaps).
+        'template <class C> inline void map_insert(C& c, const typename C::key_type& k, const typename C::mapped_type& v) {\n' +
+        '  c.insert(typename C::value_type(k, v));\n}\n' +
         'template <class C> inline void map_set(C& c, const typename C::key_type& k, const typename C::mapped_type& v) {\n' +
         '  c.insert_or_assign(k, v);\n}\n}\n',
     );
@@ -338,7 +343,7 @@ function mapHelper(state: ClassState, name: 'map_get' | 'map_has' | 'map_set'): 
   }
   const S = state.info.spelling;
   const argTypes = [`${S}&`, `const ${S}::key_type&`];
-  if (name === 'map_set') argTypes.push(`const ${S}::mapped_type&`);
+  if (name === 'map_set' || name === 'map_insert') argTypes.push(`const ${S}::mapped_type&`);
   return native().resolveTemplateCall({ callee: `${HELPERS}::${name}`, argTypes });
 }
 
@@ -364,9 +369,14 @@ function mapping(state: ClassState): Mapping {
     const get = compiledOnUse(() => compileHelpers([mapHelper(state, 'map_get')])[0]);
     const has = compiledOnUse(() => compileHelpers([mapHelper(state, 'map_has')])[0]);
     const set = compiledOnUse(() => compileHelpers([mapHelper(state, 'map_set')])[0]);
-    return { get, has, set, access: memoryAccess(native().parseType(`${state.info.spelling}::mapped_type`)) };
+    const insert = compiledOnUse(() => compileHelpers([mapHelper(state, 'map_insert')])[0]);
+    return { get, has, set, insert, access: memoryAccess(native().parseType(`${state.info.spelling}::mapped_type`)) };
   });
 }
+
+setEntryInserter((map, key, value) => {
+  mapping(map[CLASS_STATE] as ClassState).insert(map, key, value);
+});
 
 function isMapLike(state: ClassState): boolean {
   const statics = state.info.staticNames;

@@ -116,6 +116,10 @@ struct TypeDesc {
   // FunctionPtr, and std::function<R(A...)> taken by value, const& or && (kind Object/ObjectRef):
   // the call signature a JS function must implement to be passed here.
   std::shared_ptr<const FunctionSignature> signature;
+  // Enum without a fixed underlying type: its values are those of the smallest bit-field holding
+  // every enumerator ([dcl.enum]); a value outside [enumMin, enumMax] is refused.
+  bool enumBounded = false;
+  int64_t enumMin = 0, enumMax = 0;
   uint64_t arrayLength = 0;   // Array: number of elements (multi-dimensional arrays flattened)
   uint64_t elementSize = 0;   // Array: bytes per element
 };
