@@ -9,7 +9,8 @@ const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter
 try {
   const summary = JSON.parse(readFileSync(results, 'utf8'));
   const skipped = summary.numPendingTests + summary.numTodoTests;
-  const brokenFiles = summary.numFailedTestSuites ?? 0;
+  // A file that failed without a failing test did not run (it crashed, or did not load).
+  const brokenFiles = (summary.testResults ?? []).filter((r) => r.status === 'failed' && !(r.assertionResults ?? []).some((a) => a.status === 'failed')).length;
   console.log(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}` +
     `${brokenFiles ? `, ${brokenFiles} file(s) failed to run` : ''}`);
   rmSync(results, { force: true });

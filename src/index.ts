@@ -6,8 +6,8 @@ import { CppCompileError, CppError, CppSignalError } from './errors';
 import type { CppDiagnostic } from './errors';
 import { namespaceFor, refreshNamespaces } from './proxy/namespace';
 import { callOnce } from './proxy/functions';
-import { CPP_NAME, CLASS_STATE } from './proxy/symbols';
-import type { ClassState, CppObject } from './proxy/classes';
+import { CPP_NAME, CLASS_STATE } from './objects/symbols';
+import type { ClassState, CppObject } from './objects/registry';
 import { ll } from './ll';
 
 export { CppError, CppCompileError, CppSignalError };

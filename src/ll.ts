@@ -1,9 +1,9 @@
 // src/ll.ts — cppyy.ll: low-level access to addresses, ownership and raw objects.
 import { native } from './native';
 import { CppPointer, CppRef } from './convert/pointers';
-import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS, OWNED } from './proxy/symbols';
-import type { ClassState, CppObject } from './proxy/classes';
-import { classFor, disownObject, isClass, ownObject, wrapBorrowed } from './proxy/classes';
+import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS, OWNED } from './objects/symbols';
+import type { ClassState, CppObject } from './objects/registry';
+import { classFor, disownObject, isClass, ownObject, wrapBorrowed } from './objects/registry';
 import { pinnedCallback } from './convert/callbacks';
 import { castObject, castTarget } from './proxy/casts';
 import type { PinnedCallback } from './convert/callbacks';

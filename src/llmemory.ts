@@ -1,10 +1,10 @@
 // src/llmemory.ts — the raw-memory half of cppyy.ll: boxes for out parameters, malloc/free, casts, C strings, views, signals.
 import { native } from './native';
 import { CppArray, CppPointer, CppRef, elementAccessOf, pointerAddress, typedArrayNames } from './convert/pointers';
-import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS } from './proxy/symbols';
-import type { ClassState, CppObject } from './proxy/classes';
+import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS } from './objects/symbols';
+import type { ClassState, CppObject } from './objects/registry';
 import { liveView } from './convert/structs';
-import { classFor, wrapBorrowed } from './proxy/classes';
+import { classFor, wrapBorrowed } from './objects/registry';
 import type { FieldInfo, TypeInfo } from './types';
 import { CppSignalError } from './errors';
 

@@ -7,10 +7,9 @@
 // pins it for C++ that stores the pointer while JS forgets the function.
 import { native } from '../native';
 import type { FunctionInfo, NativeFunction, SignatureInfo, TypeInfo } from '../types';
-import { FN_POINTER, FN_SET } from '../proxy/symbols';
-import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
-import type { OverloadSet } from '../proxy/functions';
-import { argumentConverter, makeInvoker } from '../proxy/functions';
+import { FN_POINTER, FN_SET } from '../objects/symbols';
+import { classFor, wrap, wrapBorrowed } from '../objects/registry';
+import { argumentConverter, makeInvoker } from './helpers';
 import { isInstance, objectAddress } from './objects';
 import { CppPointer, makePointer, pointerAddress } from './pointers';
 
@@ -157,7 +156,8 @@ const addresses = new WeakMap<FunctionInfo, number>();
 function cppAddress(fn: Function, sig: SignatureInfo): number | undefined {
   const tag = (fn as unknown as Record<symbol, PointerTag | undefined>)[FN_POINTER];
   if (tag) return tag.signature === sig.id ? tag.address : undefined;
-  const set = (fn as unknown as Record<symbol, OverloadSet | undefined>)[FN_SET];
+  // The overload set (proxy/functions.ts) of a C++ function from gbl: its candidates' descriptions.
+  const set = (fn as unknown as Record<symbol, { owner: unknown; candidates: { info: FunctionInfo }[] } | undefined>)[FN_SET];
   if (!set || set.owner) return undefined;
   for (const c of set.candidates) {
     const { info } = c;

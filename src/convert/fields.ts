@@ -1,26 +1,41 @@
 // src/convert/fields.ts — live reads/writes of C++ memory by type: data members and global/static variables.
 import { native } from '../native';
-import type { FieldInfo, TypeInfo } from '../types';
-import { ADDRESS, OFFSETS } from '../proxy/symbols';
-import type { ClassState, CppObject } from '../proxy/classes';
-import { classFor, wrap, wrapBorrowed } from '../proxy/classes';
+import type { FieldInfo, NativeFunction, TypeInfo } from '../types';
+import { ADDRESS, OFFSETS } from '../objects/symbols';
+import type { ClassState, CppObject } from '../objects/registry';
+import { classFor, wrap, wrapBorrowed } from '../objects/registry';
 import { isInstance, objectAddress } from './objects';
 import { CppPointer, makePointer, pointerAddress, setElementAccess } from './pointers';
-import type { ElementAccess } from './pointers';
+import type { ElementAccess, MemoryAccess } from './pointers';
 import { arrayAccess, assignStruct, structPointer } from './structs';
 import { Rvalue } from './rvalues';
 import { functionFromPointer, functionPointerAddress } from './callbacks';
-import { callOperator } from '../proxy/operators';
+import { defineHelpers } from './helpers';
 
-export interface MemoryAccess {
-  read(address: number, owner: unknown): unknown;
-  write?(address: number, value: unknown): void;
-  unsupported?: string;
-}
+export type { MemoryAccess };
 
 function integerSuffix(bits: number, signed: boolean): string | null {
   if (![8, 16, 32, 64].includes(bits)) return null;
   return `${signed ? 'i' : 'u'}${bits}`;
+}
+
+// A class-typed field assigned a whole object: the class's own operator= (copy, or move from
+// std.move(x)), through a helper per class compiled on first use.
+const assignments = new Map<ClassState, { copy: NativeFunction; move: NativeFunction }>();
+let assignmentCounter = 0;
+
+function assigners(state: ClassState): { copy: NativeFunction; move: NativeFunction } {
+  let found = assignments.get(state);
+  if (!found) {
+    const T = state.info.spelling;
+    const n = ++assignmentCounter;
+    const [copy, move] = defineHelpers(
+      `inline void assign_${n}(${T}& to, const ${T}& from) { to = from; }\n` +
+        `inline void move_assign_${n}(${T}& to, ${T}& from) { to = static_cast<${T}&&>(from); }\n`,
+      [`assign_${n}`, `move_assign_${n}`]);
+    assignments.set(state, (found = { copy, move }));
+  }
+  return found;
 }
 
 /** How to read and write a value of type `t` stored at an address. */
@@ -55,7 +70,8 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
         // An instance copies through the class's operator= (as `obj.field = value` does in C++),
         // std.move(x) moves; an object literal sets the fields it names (C structs).
         write: (a, v) => {
-          if (isInstance(v, state) || (v instanceof Rvalue && isInstance(v.object, state))) callOperator('=', wrap(state, a, false), [v]);
+          if (v instanceof Rvalue && isInstance(v.object, state)) assigners(state).move(wrap(state, a, false), v.object);
+          else if (isInstance(v, state)) assigners(state).copy(wrap(state, a, false), v);
           else assignStruct(state, a, v);
         },
       };

@@ -1,8 +1,8 @@
 // src/convert/implicit.ts — implicit conversions between unrelated classes (shared_ptr<Derived> → shared_ptr<Base>, converting constructors).
 import type { NativeFunction } from '../types';
-import type { ClassState } from '../proxy/classes';
-import { classById, classFor } from '../proxy/classes';
-import { defineHelpers } from '../proxy/protocols';
+import type { ClassState } from '../objects/registry';
+import { classById, classFor } from '../objects/registry';
+import { defineHelpers } from './helpers';
 
 // One verdict per (from, to) class pair: asking Clang costs a compile, so it is asked once. The
 // conversion itself is C++'s own (copy-initialisation of `to` from a `from&` lvalue), compiled

@@ -1,6 +1,6 @@
 // src/convert/kinds.ts — classifies JS arguments into kind codes and scores them against C++ parameters (cppyy-like priorities).
 import type { ClassInfo, ParamInfo, TypeInfo } from '../types';
-import { CLASS_ID } from '../proxy/symbols';
+import { CLASS_ID } from '../objects/symbols';
 
 // Kind codes of JS values. Instances of C++ classes use FIRST_CLASS + class id.
 export const K_UNDEFINED = 0;

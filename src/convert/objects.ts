@@ -1,6 +1,6 @@
 // src/convert/objects.ts — JS instances to C++ addresses, with the class check C++ would do.
-import type { ClassState, CppObject } from '../proxy/classes';
-import { ADDRESS, CLASS_STATE, OFFSETS } from '../proxy/symbols';
+import type { ClassState, CppObject } from '../objects/registry';
+import { ADDRESS, CLASS_STATE, OFFSETS } from '../objects/symbols';
 import { Rvalue } from './rvalues';
 
 /**

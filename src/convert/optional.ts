@@ -1,9 +1,9 @@
 // src/convert/optional.ts — std::optional<T> as JS expects: parameters take undefined/null or a T, plain results become the value or undefined.
 import { native } from '../native';
 import type { NativeFunction, TypeInfo } from '../types';
-import type { ClassState } from '../proxy/classes';
-import { classFor } from '../proxy/classes';
-import { defineHelpers } from '../proxy/protocols';
+import type { ClassState } from '../objects/registry';
+import { classFor } from '../objects/registry';
+import { defineHelpers } from './helpers';
 import { memoryAccess, type MemoryAccess } from './fields';
 import { setOptionalCheck } from './kinds';
 import { isInstance, objectAddress } from './objects';

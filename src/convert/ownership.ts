@@ -9,10 +9,10 @@
 // take ownership (as in cppyy): `cppyy.ll.disown(obj)` says so explicitly.
 import { native } from '../native';
 import type { NativeFunction, TypeInfo } from '../types';
-import type { ClassState, CppObject } from '../proxy/classes';
-import { classFor, derivationDepth, disownObject, ownObject } from '../proxy/classes';
-import { defineHelpers } from '../proxy/protocols';
-import { ADDRESS, CLASS_STATE, OWNED } from '../proxy/symbols';
+import type { ClassState, CppObject } from '../objects/registry';
+import { classFor, derivationDepth, disownObject, ownObject } from '../objects/registry';
+import { defineHelpers } from './helpers';
+import { ADDRESS, CLASS_STATE, OWNED } from '../objects/symbols';
 import { objectAddress } from './objects';
 import { temporaries } from './temporaries';
 

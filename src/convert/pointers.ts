@@ -2,9 +2,16 @@
 import { inspect } from 'node:util';
 import { native } from '../native';
 import { POINTER_TAG } from './kinds';
-import { ADDRESS, CLASS_STATE, OFFSETS } from '../proxy/symbols';
-import type { ClassState, CppObject } from '../proxy/classes';
+import { ADDRESS, CLASS_STATE, OFFSETS } from '../objects/symbols';
+import type { ClassState, CppObject } from '../objects/registry';
 import type { TypeInfo } from '../types';
+
+/** How a value of some C++ type is read and written in memory (fields.ts makes them for every type). */
+export interface MemoryAccess {
+  read(address: number, owner: unknown): unknown;
+  write?(address: number, value: unknown): void;
+  unsupported?: string;
+}
 
 /** Reads and writes one element of a pointee type (set by fields.ts, which knows every type). */
 export interface ElementAccess {

@@ -4,8 +4,8 @@
 // overload resolution ranks it like C++ ranks an xvalue (T&& and T before const T&, never T& or
 // T*), and a by-value parameter is move-constructed from obj (the thunk gets obj's address
 // negated, see value_in in the prelude). obj stays a valid, moved-from object owned as before.
-import { CLASS_ID, CLASS_STATE } from '../proxy/symbols';
-import type { ClassState, CppObject } from '../proxy/classes';
+import { CLASS_ID, CLASS_STATE } from '../objects/symbols';
+import type { ClassState, CppObject } from '../objects/registry';
 import { RVALUE_KIND } from './kinds';
 
 export class Rvalue {

@@ -1,11 +1,11 @@
 // src/convert/structs.ts — C aggregates from JS: object literals for struct parameters, whole-struct assignment, C arrays in structs as live views.
 import { native } from '../native';
 import type { NativeFunction, TypeInfo } from '../types';
-import { ADDRESS, CLASS_STATE, OWNED } from '../proxy/symbols';
-import type { ClassState, CppObject } from '../proxy/classes';
-import { classFor, wrap } from '../proxy/classes';
+import { ADDRESS, CLASS_STATE, OWNED } from '../objects/symbols';
+import type { ClassState, CppObject } from '../objects/registry';
+import { classFor, wrap } from '../objects/registry';
 import { CppPointer, makePointer, pointerAddress, typedArrayNames } from './pointers';
-import type { MemoryAccess } from './fields';
+import type { MemoryAccess } from './pointers';
 import { setLiteralCheck } from './kinds';
 import { isInstance, objectAddress } from './objects';
 

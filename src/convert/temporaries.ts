@@ -1,10 +1,10 @@
 // src/convert/temporaries.ts — C++ objects made for one call from JS values (arrays → vector/array, spans over TypedArrays, implicit conversions), released when it returns.
 import { native } from '../native';
 import type { NativeFunction } from '../types';
-import type { ClassState, CppObject } from '../proxy/classes';
-import { classFor } from '../proxy/classes';
-import { defineHelpers } from '../proxy/protocols';
-import { ADDRESS, CLASS_STATE } from '../proxy/symbols';
+import type { ClassState, CppObject } from '../objects/registry';
+import { classFor } from '../objects/registry';
+import { defineHelpers } from './helpers';
+import { ADDRESS, CLASS_STATE } from '../objects/symbols';
 import { typedArrayNames } from './pointers';
 import { IMPOSSIBLE, K_BIGINT, K_BOOL, K_CHAR, K_FLOAT, K_INT, K_INT32, K_STRING, braceConstructible, isValueKind, kindOf, score, setBracedCheck, setValueCheck } from './kinds';
 

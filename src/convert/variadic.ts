@@ -1,7 +1,7 @@
 // src/convert/variadic.ts — calls of C variadic functions (printf-like): extra arguments typed by C's default argument promotions, one thunk per type list.
 import { native } from '../native';
 import type { FunctionInfo, NativeFunction } from '../types';
-import { CLASS_STATE, FN_POINTER } from '../proxy/symbols';
+import { CLASS_STATE, FN_POINTER } from '../objects/symbols';
 import { CppPointer, CppRef } from './pointers';
 
 /**

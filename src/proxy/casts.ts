@@ -1,8 +1,8 @@
 // src/proxy/casts.ts — cppyy.ll.cast for class objects: up to any base subobject, down (static, or through RTTI across virtual bases).
 import { native } from '../native';
-import type { ClassState, CppObject } from './classes';
-import { classFor, downcastAddress, isClass, wrap, wrapBorrowed } from './classes';
-import { ADDRESS, CLASS_STATE, KEEP, OFFSETS } from './symbols';
+import type { ClassState, CppObject } from '../objects/registry';
+import { classFor, downcastAddress, isClass, wrap, wrapBorrowed } from '../objects/registry';
+import { ADDRESS, CLASS_STATE, KEEP, OFFSETS } from '../objects/symbols';
 
 /** The class a cast names: a cppjit class, or a C++ spelling ('ns::Base', 'ns::Base*', 'ns::Base&'). */
 export function castTarget(type: unknown): ClassState | null {

@@ -1,62 +1,18 @@
-// src/proxy/classes.ts — real JS classes mirroring C++ classes: construction, identity, ownership, fields, methods, statics.
+// src/proxy/classes.ts — real JS classes mirroring C++ classes: construction, deletion, inspection, fields, methods, statics.
 import { inspect } from 'node:util';
-import { native, scratchMemory } from '../native';
-import type { ClassInfo, FieldInfo, MemberInfo, NativeFunction, NativeObjects } from '../types';
-import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, KEEP, OFFSETS, OWNED } from './symbols';
+import { native } from '../native';
+import type { FieldInfo, MemberInfo } from '../types';
+import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, KEEP, OFFSETS, OWNED } from '../objects/symbols';
+import type { ClassState, CppClass, CppObject } from '../objects/registry';
+import { aliasClass, classFor, destroyAddress, knownClass, nextClassId, objectRegistry, registerClass, setClassBuilder } from '../objects/registry';
 import { OverloadSet, bindTemplateMethod, constructorFor, makeCallable } from './functions';
 import { fieldAccessor } from '../convert/fields';
 import { memberValue } from './members';
 import { installProtocols } from './protocols';
-import { CppError, THROWN } from '../errors';
-import { constructDerived, holdForCpp } from './inheritance';
+import { constructDerived } from './inheritance';
 import { installConversions, installOperators, printerFor } from './operators';
 import { positionalLiteral } from '../convert/structs';
 import { MAP_SPELLING } from '../convert/kinds';
-
-export interface ClassState {
-  id: number;
-  scope: number;
-  info: ClassInfo;
-  cls: CppClass;
-  /** Direct public bases (the first one is the JS superclass). */
-  bases: ClassState[];
-  /** Offset of every ancestor subobject (by class id), itself included at 0. */
-  offsets: Record<number, number>;
-  helpers?: { destroy?: number; downcast?: NativeFunction; destroyError?: string; downcastError?: string };
-  /** Address of the C++ `delete` helper (0 when the class has no public destructor); set on first use. */
-  destroy?: number;
-  constructors?: OverloadSet;
-  /** The constructor overload set's dispatcher, built on first construction. */
-  construct?: NativeFunction;
-  members: Map<string, MemberInfo>;
-}
-
-export type CppObject = Record<symbol, unknown> & object;
-export type CppClass = (new (...args: unknown[]) => CppInstance) & { [CLASS_STATE]: ClassState };
-
-const byScope = new Map<number, ClassState>();
-const byId: ClassState[] = [];
-const byTypeinfo = new Map<number, ClassState | null>();
-
-function helpers(state: ClassState) {
-  if (!state.helpers) {
-    state.helpers = native().compileClassHelpers(state.info.spelling, state.info.isPolymorphic, state.info.hasPublicDestructor);
-  }
-  return state.helpers;
-}
-
-export function destroyAddress(state: ClassState): number {
-  if (state.destroy === undefined) state.destroy = helpers(state).destroy ?? 0;
-  return state.destroy;
-}
-
-// The identity map and ownership live in native code (weak N-API wraps, see native/objects.cc): a JS
-// WeakRef per object would stay alive until the end of the current job and make construction slow.
-let registry: NativeObjects | undefined;
-function objects(): NativeObjects {
-  return (registry ??= native().objects);
-}
-export { objects as objectRegistry };
 
 /** Base of every generated class: construction, deletion, disposal and inspection. */
 export class CppInstance {
@@ -78,7 +34,7 @@ export class CppInstance {
     self[ADDRESS] = address;
     self[OWNED] = true;
     self[KEEP] = undefined;
-    objects().track(self, address, state.id, true, state.destroy ?? destroyAddress(state));
+    objectRegistry().track(self, address, state.id, true, state.destroy ?? destroyAddress(state));
   }
 
   /** Runs the C++ destructor now (objects owned by JS only). Later use throws. */
@@ -93,7 +49,7 @@ export class CppInstance {
     }
     self[ADDRESS] = 0;
     self[OWNED] = false;
-    objects().release(self);
+    objectRegistry().release(self);
   }
 
   [Symbol.dispose](): void {
@@ -198,115 +154,6 @@ function allFields(state: ClassState, out = new Map<string, FieldInfo>()): Map<s
   return out;
 }
 
-/** Address of `obj`'s subobject of class `classId` (0 when deleted). */
-export function subobjectAddress(obj: CppObject, classId: number): number {
-  const address = obj[ADDRESS] as number;
-  if (!address) return 0;
-  return address + ((obj[OFFSETS] as Record<number, number>)[classId] ?? 0);
-}
-
-/** The JS object for a C++ object; `owned` when JS must destroy it. Same address+class gives the same object. */
-export function wrap(state: ClassState, address: number, owned: boolean, keep?: unknown): CppObject | null {
-  if (!address) return null;
-  const registry = objects();
-  const existing = registry.find(address, state.id) as CppObject | undefined;
-  if (existing !== undefined && existing[ADDRESS] === address) {
-    if (owned && !existing[OWNED]) {
-      existing[OWNED] = true;
-      registry.setOwned(existing, true, destroyAddress(state));
-    }
-    return existing;
-  }
-  const obj = Object.create(state.cls.prototype) as CppObject;
-  obj[ADDRESS] = address;
-  obj[OWNED] = owned;
-  obj[KEEP] = keep;
-  registry.track(obj, address, state.id, owned, owned ? destroyAddress(state) : 0);
-  return obj;
-}
-
-/** Borrowed view of a C++ object through a pointer/reference of static class `state`: the dynamic class wins. */
-export function wrapBorrowed(state: ClassState, address: number, keep?: unknown): CppObject | null {
-  if (!address) return null;
-  if (state.info.isPolymorphic) {
-    const dynamic = downcastAddress(state, address);
-    if (dynamic && dynamic.state !== state) return wrap(dynamic.state, dynamic.address, false, keep);
-  }
-  return wrap(state, address, false, keep);
-}
-
-/** The complete object (its dynamic class and address) of a polymorphic object seen as `state` at `address`. */
-export function downcastAddress(state: ClassState, address: number): { state: ClassState; address: number } | null {
-  const downcast = helpers(state).downcast;
-  if (!downcast) return null;
-  const dynamic = classForTypeinfo(downcast(address) as number);
-  return dynamic ? { state: dynamic, address: scratchMemory()[0] } : null;
-}
-
-function classForTypeinfo(typeinfo: number): ClassState | null {
-  if (!typeinfo) return null;
-  let found = byTypeinfo.get(typeinfo);
-  if (found === undefined) {
-    const name = native().memory.typeinfo_name(typeinfo) as string;
-    const scope = native().classByTypeinfoName(name);
-    found = scope === null ? null : classFor(scope);
-    byTypeinfo.set(typeinfo, found);
-  }
-  return found;
-}
-
-// err.exception: the thrown object as an instance of its dynamic class, alive as long as the error.
-Object.defineProperty(CppError.prototype, 'exception', {
-  configurable: true,
-  get(this: CppError) {
-    const thrown = (this as unknown as Record<symbol, { typeinfo: number; holder: object; address: number } | undefined>)[THROWN];
-    if (!thrown) return undefined;
-    const state = classForTypeinfo(thrown.typeinfo);
-    const obj = state ? wrap(state, thrown.address, false, thrown.holder) : undefined;
-    Object.defineProperty(this, 'exception', { value: obj });
-    return obj;
-  },
-});
-
-export function ownObject(obj: CppObject): void {
-  const state = obj[CLASS_STATE] as ClassState;
-  if (!obj[ADDRESS] || obj[OWNED]) return;
-  obj[OWNED] = true;
-  objects().setOwned(obj, true, destroyAddress(state));
-  holdForCpp(obj, false);
-}
-
-export function disownObject(obj: CppObject): void {
-  if (!obj[OWNED]) return;
-  obj[OWNED] = false;
-  objects().setOwned(obj, false);
-  holdForCpp(obj, true);
-}
-
-export function classById(id: number): ClassState {
-  return byId[id];
-}
-
-export function isClass(value: unknown): value is CppClass {
-  return typeof value === 'function' && (value as Partial<CppClass>)[CLASS_STATE] !== undefined;
-}
-
-/** Depth of class `argId` below the class declared at `record` (0 = same), or -1 if unrelated. */
-export function derivationDepth(argId: number, record: number): number {
-  const target = byScope.get(record);
-  if (!target) return -1;
-  const walk = (state: ClassState, depth: number): number => {
-    if (state === target) return depth;
-    let best = -1;
-    for (const base of state.bases) {
-      const d = walk(base, depth + 1);
-      if (d >= 0 && (best < 0 || d < best)) best = d;
-    }
-    return best;
-  };
-  return walk(byId[argId], 0);
-}
-
 function lookupMember(state: ClassState, name: string): MemberInfo {
   let m = state.members.get(name);
   if (!m) {
@@ -339,13 +186,12 @@ function defineLazy(target: object, name: string, enumerable: boolean, resolve: 
 }
 
 /** The JS class for the C++ class declared at `scope`, built on first use. */
-export function classFor(scope: number): ClassState {
-  const known = byScope.get(scope);
-  if (known) return known;
+/** Builds the JS class for the C++ class declared at `scope` (the registry's class builder). */
+function buildClass(scope: number): ClassState {
   const info = native().describeClass(scope);
-  const again = byScope.get(info.scope);
+  const again = knownClass(info.scope);
   if (again) {
-    byScope.set(scope, again);
+    aliasClass(scope, again);
     return again;
   }
   const bases = info.bases.filter((b) => b.isPublic).map((b) => classFor(b.scope));
@@ -353,7 +199,7 @@ export function classFor(scope: number): ClassState {
   const named = { [info.name || 'CppClass']: class extends Parent {} };
   const cls = named[info.name || 'CppClass'] as unknown as CppClass;
   const state: ClassState = {
-    id: byId.length,
+    id: nextClassId(),
     scope: info.scope,
     info,
     cls,
@@ -361,9 +207,7 @@ export function classFor(scope: number): ClassState {
     offsets: {},
     members: new Map(),
   };
-  byId.push(state);
-  byScope.set(scope, state);
-  byScope.set(info.scope, state);
+  registerClass(state, [scope, info.scope]);
 
   // Ancestor offsets: each base's table shifted by where that base sits in this class. Virtual
   // bases first, at their offsets in an object of exactly this class (a base's own table has them
@@ -474,3 +318,5 @@ function mirrorBase(proto: object, base: ClassState): void {
     }
   }
 }
+
+setClassBuilder(buildClass);

@@ -1,24 +1,17 @@
 // src/proxy/functions.ts — overload sets: lazy JIT on first call, cached resolution per argument kinds, fast paths per arity.
 import { native } from '../native';
 import { CppCompileError } from '../errors';
-import type { CompileFailure, FunctionInfo, NativeFunction, TypeInfo } from '../types';
+import type { CompileFailure, FunctionInfo, NativeFunction } from '../types';
 import { ResolutionCache } from '../cache/resolution';
-import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsBraced, acceptsEntries, acceptsSequence, acceptsUndefined, acceptsValueConversion, classOfKind, isArrayKind, isArrayLike, isValueKind, describeMismatch, kindName, kindOf, score, takesTemporary } from '../convert/kinds';
-import { convertsImplicitly, implicitConversion } from '../convert/implicit';
-import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion, temporaryEntries, temporarySequence, temporaryValue } from '../convert/temporaries';
-import type { Temporary } from '../convert/temporaries';
-import { isInstance, objectAddress } from '../convert/objects';
-import { Rvalue } from '../convert/rvalues';
-import { adoptedAddress, adoptionDepth, adoptsObjects, uniqueElement } from '../convert/ownership';
-import { CppPointer, makePointer, pointerConverter, referenceConverter } from '../convert/pointers';
-import { acceptsLiteral, convertingForLater, isPlainObject, positionalLiteral, releasingStructs, structPointer, temporaryStruct, temporaryStructArray } from '../convert/structs';
-import { callbackArgument, callbackResult, keepingCallbacks } from '../convert/callbacks';
-import { ADDRESS, CLASS_STATE, CPP_NAME, FN_SET, OFFSETS } from './symbols';
-import type { ClassState, CppObject } from './classes';
-import { classById, classFor, derivationDepth, wrap, wrapBorrowed } from './classes';
-import { deducedType } from './templates';
+import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsUndefined, classOfKind, isArrayKind, isValueKind, describeMismatch, kindName, kindOf, score } from '../convert/kinds';
+import { convertsImplicitly } from '../convert/implicit';
+import { adoptionDepth } from '../convert/ownership';
 import { variadicInvoker } from '../convert/variadic';
-import { optionalArgument, optionalResult } from '../convert/optional';
+import { makeAsyncInvoker, makeInvoker, requiredArgs } from '../convert/invoke';
+import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from '../objects/symbols';
+import type { ClassState } from '../objects/registry';
+import { classById, derivationDepth } from '../objects/registry';
+import { deducedType } from './templates';
 
 /** One C++ callable, described once; `invoke` is set when it is compiled. */
 export interface Candidate {
@@ -64,125 +57,6 @@ export class OverloadSet {
   }
 }
 
-type Converter = (value: unknown) => unknown;
-
-/** The converter, its errors prefixed with where the value was going. */
-function located(where: string, convert: Converter): Converter {
-  return (v) => {
-    try {
-      return convert(v);
-    } catch (e) {
-      (e as Error).message = `${where}: ${(e as Error).message}`;
-      throw e;
-    }
-  };
-}
-
-export function argumentConverter(t: TypeInfo, where: string): Converter | null {
-  const callable = callbackArgument(t, where);
-  if (callable) return callable;
-  switch (t.kind) {
-    case 'object':
-    case 'objectref': {
-      const optional = optionalArgument(t);
-      if (optional) return located(where, optional);
-      const state = classFor(t.record!);
-      const sequence = acceptsSequence(t);
-      const braced = !sequence && acceptsBraced(t);
-      const fromValue = acceptsValueConversion(t);
-      const entries = acceptsEntries(t);
-      const temporary = takesTemporary(t);
-      const literal = acceptsLiteral(t);
-      // A by-value parameter moves from what it is given as a negative address: std.move(x), and
-      // the temporaries made for the call.
-      const byValue = t.kind === 'object';
-      const movable = (address: number) => (byValue ? -address : address);
-      const element = adoptsObjects(t) ? uniqueElement(t.record!) : null;
-      const expected = `${state.info.spelling} (${t.display})`;
-      const lvalueOnly = t.kind === 'objectref' && !t.isConst && !t.isRvalueRef;
-      return (v) => {
-        try {
-          if (isInstance(v, state)) return objectAddress(v, state, expected);
-          if (literal && isPlainObject(v)) return temporaryStruct(state, v);
-          // A JS Map or plain object for a std::map: made from its [key, value] entries.
-          if (entries && (v instanceof Map || isPlainObject(v))) return movable(temporaryEntries(state, v instanceof Map ? v : Object.entries(v)));
-          // So is an array of [key, value] pairs (as a braced list of pairs would, but each converted as key and value types).
-          if (entries && Array.isArray(v) && Array.isArray(v[0]) && v[0].length === 2) return movable(temporaryEntries(state, entryPairs(v)));
-          if (sequence && isArrayLike(v)) return movable(temporarySequence(state, v));
-          if (braced && isArrayLike(v)) {
-            if (literal) return temporaryStruct(state, positionalLiteral(state, v as ArrayLike<unknown>));
-            return movable(temporaryBraced(state, v as ArrayLike<unknown>));
-          }
-          let moved = false;
-          if (v instanceof Rvalue) {
-            if (lvalueOnly) throw new TypeError(`std.move(x) is an rvalue: it cannot bind to ${t.display}`);
-            moved = true;
-            v = v.object;
-          }
-          if (v instanceof Object && !isInstance(v, state) && (v as CppObject)[CLASS_STATE]) {
-            if (element && isInstance(v, element)) return adoptedAddress(v as unknown as CppObject, state, element, byValue);
-            const convert = temporary || (moved && t.isRvalueRef) ? implicitConversion((v as CppObject)[CLASS_STATE] as ClassState, state, moved) : null;
-            if (convert) return movable(temporaryConversion(convert, v));
-          }
-          if (fromValue && (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint')) {
-            return movable(temporaryValue(state, v));
-          }
-          const address = objectAddress(v, state, expected);
-          return moved ? movable(address) : address;
-        } catch (e) {
-          (e as Error).message = `${where}: ${(e as Error).message}`;
-          throw e;
-        }
-      };
-    }
-    case 'objectptr': {
-      const state = classFor(t.record!);
-      const literal = acceptsLiteral(t);
-      return (v) => {
-        if (v === null || v === undefined) return 0;
-        try {
-          if (literal && isPlainObject(v)) return temporaryStruct(state, v);
-          if (literal && Array.isArray(v)) return temporaryStructArray(state, v);
-          if (v instanceof CppPointer) return structPointer(v, state);
-          if (v instanceof Rvalue) throw new TypeError(`std.move(x) is an rvalue: it has no address to pass as ${t.display}`);
-          return objectAddress(v, state, `${state.info.spelling} (${t.display}) or null`);
-        } catch (e) {
-          (e as Error).message = `${where}: ${(e as Error).message}`;
-          throw e;
-        }
-      };
-    }
-    case 'pointer':
-    case 'arithref': {
-      return located(where, t.kind === 'pointer' ? pointerConverter(t) : referenceConverter(t));
-    }
-    default:
-      return null;
-  }
-}
-
-function resultConverter(t: TypeInfo): Converter | null {
-  const callable = callbackResult(t);
-  if (callable) return callable;
-  switch (t.kind) {
-    case 'object': {
-      const optional = optionalResult(t);
-      if (optional) return optional;
-      const state = classFor(t.record!);
-      return (address) => wrap(state, address as number, true);
-    }
-    case 'objectref':
-    case 'objectptr': {
-      const state = classFor(t.record!);
-      return (address) => wrapBorrowed(state, address as number);
-    }
-    case 'pointer':
-      return (address) => makePointer(address as number, t.pointee);
-    default:
-      return null;
-  }
-}
-
 function compileFailure(result: CompileFailure | string): string {
   return typeof result === 'string' ? result : result.error;
 }
@@ -217,92 +91,6 @@ function compileSet(set: OverloadSet) {
     const c = set.candidates[0];
     if (!ensureCompiled(set, c) && c.diagnostics) throw new CppCompileError(c.diagnostics.error, c.diagnostics.diagnostics);
   }
-}
-
-/** Per parameter: a std::optional without a default argument, which an omitted or undefined argument leaves empty. */
-function emptyable(info: FunctionInfo): boolean[] {
-  return info.params.map((p) => !p.hasDefault && acceptsUndefined(p.type));
-}
-
-/** The fewest arguments a call needs: trailing std::optional parameters may be left out too. */
-function requiredArgs(info: FunctionInfo): number {
-  let n = info.minArgs;
-  while (n > 0 && acceptsUndefined(info.params[n - 1].type)) n--;
-  return n;
-}
-
-export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
-  const offset = hasSelf ? 1 : 0;
-  const converters = info.params.map((p, i) =>
-    argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
-  const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
-  const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
-  if (!indexes.length && !convert) return fn;
-  // std::optional parameters without a default: left out or undefined is an empty optional.
-  const empties = emptyable(info);
-  let invoke: NativeFunction = (...args: unknown[]) => {
-    for (const i of indexes) {
-      const at = i + offset;
-      if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
-      else if (empties[i]) args[at] = converters[i]!(undefined);
-    }
-    const r = fn(...args);
-    return convert ? convert(r) : r;
-  };
-  // Wrappers only for the callables that need them, so plain calls stay one closure deep.
-  if (info.params.some((p) => takesTemporary(p.type) || (p.type.kind === 'objectref' && p.type.isRvalueRef))) invoke = releasingTemporaries(invoke);
-  if (info.params.some((p) => acceptsLiteral(p.type))) invoke = releasingStructs(invoke);
-  if (info.params.some((p) => p.type.kind === 'funcptr')) invoke = keepingCallbacks(invoke);
-  return invoke;
-}
-
-/**
- * fn.async's invoker: converts the arguments now (on the main thread), runs the call on the libuv
- * pool, converts the result when it completes. What the call uses stays alive until it settles:
- * the JS arguments (objects, functions given as function pointers) and the temporaries made from
- * arrays; the native job holds the converted strings and std::functions.
- */
-function makeAsyncInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
-  const offset = hasSelf ? 1 : 0;
-  const converters = info.params.map((p, i) =>
-    argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
-  const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
-  const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
-  const empties = emptyable(info);
-  let converted: unknown[] = [];
-  const start = keepingCallbacks((...args: unknown[]) => {
-    for (const i of indexes) {
-      const at = i + offset;
-      if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
-      else if (empties[i]) args[at] = converters[i]!(undefined);
-    }
-    converted = args;
-    return fn(...args);
-  });
-  return (...args: unknown[]) => {
-    // The JS arguments and what they became (buffers of struct literals) live until the call settles.
-    let kept: unknown[] | null = args.slice();
-    const mark = temporaries.length;
-    const release = (made: Temporary[]) => { for (let i = made.length - 1; i >= 0; i--) made[i].delete(); };
-    let promise: Promise<unknown>;
-    let structs: CppObject[];
-    try {
-      const started = convertingForLater(() => start(...args) as Promise<unknown>);
-      promise = started.value;
-      structs = started.made;
-      kept.push(...converted);
-      converted = [];
-    } catch (e) {
-      release(temporaries.splice(mark));
-      throw e;
-    }
-    const made: Temporary[] = [...structs.map((s) => s as unknown as Temporary), ...temporaries.splice(mark)];
-    const settled = convert ? promise.then(convert) : promise;
-    return settled.finally(() => {
-      release(made);
-      if (kept) kept = null;
-    });
-  };
 }
 
 function ensureAsync(set: OverloadSet, c: Candidate): NativeFunction {
@@ -504,15 +292,6 @@ function deletedForTemporaries(message: string, args: unknown[], n: number): str
   return '';
 }
 
-/** The [key, value] pairs of an array, each checked (a sparse or mixed array fails at its first bad element, at once). */
-function* entryPairs(values: unknown[]): Generator<[unknown, unknown]> {
-  for (let i = 0; i < values.length; i++) {
-    const e = values[i];
-    if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`element ${i}: expected a [key, value] pair, got ${Array.isArray(e) ? `an array of ${e.length}` : e === null ? 'null' : typeof e}`);
-    yield e as [unknown, unknown];
-  }
-}
-
 /** The candidate for these `n` arguments: cached by their kinds, resolved (and compiled) on a miss. */
 function chosen(set: OverloadSet, args: unknown[], n: number): Candidate {
   if (!set.compiled) compileSet(set);
@@ -541,10 +320,11 @@ export function constructorFor(state: ClassState): NativeFunction {
     if (info.isAbstract) throw new TypeError(`${info.spelling} is abstract; it cannot be constructed (extend it instead)`);
     if (!info.constructors.length && !info.hasConstructorTemplates) throw new TypeError(`${info.spelling} has no public constructor`);
     const templates = info.hasConstructorTemplates ? { callee: info.spelling, isConstructor: true } : null;
-    state.constructors = new OverloadSet(info.spelling, info.constructors, null, templates);
-    state.constructors.constructs = info.scope;
+    const made = new OverloadSet(info.spelling, info.constructors, null, templates);
+    made.constructs = info.scope;
+    state.constructors = made;
   }
-  const set = state.constructors;
+  const set = state.constructors as OverloadSet;
   // The class's helpers (deleter, downcast) are needed right after: compiled with the constructor.
   if (!state.helpers) native().announceClassHelpers(state.info.spelling, state.info.isPolymorphic, state.info.hasPublicDestructor);
   compileSet(set);
@@ -758,19 +538,4 @@ export function callOnce(info: FunctionInfo): unknown {
   const c = set.candidates[0];
   if (!ensureCompiled(set, c)) throw new TypeError(c.failure ?? `cannot call ${info.signature}`);
   return c.invoke!();
-}
-
-/**
- * Compiles generated helper functions (one candidate each) in one batch and returns their
- * invokers, in order. Helpers are called with exactly their parameters, so no resolution is needed.
- */
-export function compileHelpers(infos: FunctionInfo[]): NativeFunction[] {
-  const results = native().compileFunctions(infos.map((f) => f.fid));
-  return results.map((r, i) => {
-    if (typeof r !== 'function') {
-      const failure = typeof r === 'string' ? { error: r } : r;
-      throw new CppCompileError(failure.error, failure.diagnostics ?? []);
-    }
-    return makeInvoker(infos[i], r, false);
-  });
 }

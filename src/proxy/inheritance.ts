@@ -15,9 +15,9 @@ import { generatedNamespace, native } from '../native';
 import type { ClassInfo, FunctionInfo } from '../types';
 import { pinnedCallback } from '../convert/callbacks';
 import { fieldAccessor } from '../convert/fields';
-import { ADDRESS, CLASS_ID, CLASS_STATE, KEEP, OFFSETS, OWNED } from './symbols';
-import type { ClassState, CppClass, CppObject } from './classes';
-import { classFor, destroyAddress, objectRegistry } from './classes';
+import { ADDRESS, CLASS_ID, CLASS_STATE, KEEP, OFFSETS, OWNED } from '../objects/symbols';
+import type { ClassState, CppClass, CppObject } from '../objects/registry';
+import { classFor, destroyAddress, objectRegistry, setOwnershipListener } from '../objects/registry';
 import { constructorFor } from './functions';
 import type { NativeFunction } from '../types';
 
@@ -93,12 +93,12 @@ function destroyed(slot: number): void {
 }
 let destroyedCallback: { address: bigint } | undefined;
 
-/** Whether C++ keeps this JS-derived object alive (ll.disown) or not (ll.own). */
-export function holdForCpp(obj: CppObject, held: boolean): void {
+// Whether C++ keeps a JS-derived object alive (ll.disown) or not (ll.own).
+setOwnershipListener((obj: CppObject, owned: boolean) => {
   if (obj[SLOT] === undefined) return;
-  if (held) heldByCpp.add(obj);
-  else heldByCpp.delete(obj);
-}
+  if (owned) heldByCpp.delete(obj);
+  else heldByCpp.add(obj);
+});
 
 function derivationInfo(base: ClassState): ClassInfo {
   let info = derivations.get(base);

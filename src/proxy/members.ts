@@ -1,10 +1,9 @@
 // src/proxy/members.ts — turns a looked-up member (class, enum, variable, constant, typedef) into a property.
 import { native } from '../native';
 import type { MemberInfo, TypeInfo } from '../types';
-import { CPP_NAME } from './symbols';
+import { CPP_NAME } from '../objects/symbols';
 import { memoryAccess } from '../convert/fields';
-import { classFor } from './classes';
-import { namespaceFor } from './namespace';
+import { classFor } from '../objects/registry';
 import { classTemplate } from './templates';
 import { callOnce } from './functions';
 import { CppCompileError } from '../errors';
@@ -69,11 +68,9 @@ function variableDescriptor(m: MemberInfo): PropertyDescriptor {
   };
 }
 
-/** Property descriptor for a member that is not a function; undefined when there is no such member. */
+/** Property descriptor for a member that is not a function or a namespace; undefined when there is no such member. */
 export function memberValue(m: MemberInfo): PropertyDescriptor | undefined {
   switch (m.kind) {
-    case 'namespace':
-      return { value: namespaceFor(m.scope!), writable: false };
     case 'class':
       return { value: classFor(m.scope!).cls, writable: false };
     case 'enum':

@@ -1,7 +1,7 @@
 // src/proxy/namespace.ts — C++ namespaces as plain objects whose prototype is one shared Proxy: hits are plain property reads.
 import { inspect } from 'node:util';
 import { native } from '../native';
-import { CPP_NAME, NAMESPACE_STATE } from './symbols';
+import { CPP_NAME, NAMESPACE_STATE } from '../objects/symbols';
 import { OverloadSet, makeCallable } from './functions';
 import { memberValue } from './members';
 import { withMoveMarker } from '../convert/rvalues';
@@ -28,6 +28,8 @@ function resolveMember(state: NamespaceState, name: string): { found: boolean; v
     const templates = m.hasTemplates ? { callee: m.qualifiedName ?? qualified } : null;
     const fn = makeCallable(new OverloadSet(qualified, callable, null, templates), state.object, name, true);
     descriptor = { value: qualified === 'std::move' ? withMoveMarker(fn) : fn, writable: true };
+  } else if (m.kind === 'namespace') {
+    descriptor = { value: namespaceFor(m.scope!), writable: false };
   } else {
     descriptor = memberValue(m);
   }

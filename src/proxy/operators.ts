@@ -5,12 +5,12 @@
 // std::string), so member operators, namespace-level ones and hidden friends found by ADL all work
 // the way C++ resolves them. The chosen function is compiled once per operator and argument types.
 import { native } from '../native';
-import { CLASS_STATE } from './symbols';
-import type { ClassState, CppObject } from './classes';
+import { CLASS_STATE } from '../objects/symbols';
+import type { ClassState, CppObject } from '../objects/registry';
 import { OverloadSet, makeCallable } from './functions';
 import { deducedType } from './templates';
 import { castTarget } from './casts';
-import { HELPERS } from './protocols';
+import { HELPERS } from '../convert/helpers';
 
 export const OPERATORS = [
   '+', '-', '*', '/', '%', '^', '&', '|', '~', '!', '=', '<', '>', '+=', '-=', '*=', '/=', '%=', '^=', '&=',

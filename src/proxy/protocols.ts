@@ -1,33 +1,13 @@
 // src/proxy/protocols.ts — JS protocols for C++ containers: for..of from begin()/end(), v[i] from operator[], Map-like get/set/has.
 import { inspect } from 'node:util';
-import { generatedNamespace, native } from '../native';
+import { native } from '../native';
 import type { FunctionInfo, NativeFunction, TypeInfo } from '../types';
-import type { ClassState, CppObject } from './classes';
-import { ADDRESS, CLASS_ID, CLASS_STATE } from './symbols';
+import type { ClassState, CppObject } from '../objects/registry';
+import { ADDRESS, CLASS_ID, CLASS_STATE } from '../objects/symbols';
 import { setStringClass } from '../convert/kinds';
 import { setEntryInserter } from '../convert/temporaries';
-import { compileHelpers } from './functions';
+import { HELPERS, compileHelpers, defineHelpers, helperType } from '../convert/helpers';
 import { memoryAccess, type MemoryAccess } from '../convert/fields';
-
-// Helpers are ordinary C++ functions cppjit defines next to the class (namespace __cppjit_h, one
-// per JS thread) and calls through the usual thunks, so every key/value conversion is the one C++ calls get.
-export const HELPERS = generatedNamespace('__cppjit_h');
-let helperScope: number | undefined;
-
-export function defineHelpers(code: string, names: string[]): NativeFunction[] {
-  native().cppdef(`namespace ${HELPERS} {\n${code}}\n`);
-  if (helperScope === undefined) helperScope = native().lookup(native().globalScope(), HELPERS).scope!;
-  const infos: FunctionInfo[] = names.map((name) => {
-    const m = native().lookup(helperScope!, name);
-    if (!m.functions?.length) throw new Error(`cppjit: helper ${name} was not defined`);
-    return m.functions[0];
-  });
-  return compileHelpers(infos);
-}
-
-function helperType(name: string): TypeInfo {
-  return native().parseType(`${HELPERS}::${name}`);
-}
 
 interface Indexing {
   at: NativeFunction;

@@ -1,9 +1,9 @@
 // src/proxy/templates.ts — class templates by subscript (`std.vector['int']`) and the C++ spelling of JS values for template calls.
 import { inspect } from 'node:util';
 import { native } from '../native';
-import { CLASS_STATE, CPP_NAME } from './symbols';
-import type { ClassState, CppObject } from './classes';
-import { classFor } from './classes';
+import { CLASS_STATE, CPP_NAME } from '../objects/symbols';
+import type { ClassState, CppObject } from '../objects/registry';
+import { classFor } from '../objects/registry';
 import { CppPointer } from '../convert/pointers';
 import { Rvalue } from '../convert/rvalues';
 import { K_ARRAY_INT, K_ARRAY_NUMBER, K_ARRAY_STRING, kindOf } from '../convert/kinds';

@@ -1,7 +1,7 @@
 // src/repl/complete.ts — Tab completion through C++ namespaces, classes, templates and objects (Node's completer stops at Proxies).
 import { native } from '../native';
-import { CLASS_STATE, NAMESPACE_STATE } from '../proxy/symbols';
-import type { ClassState } from '../proxy/classes';
+import { CLASS_STATE, NAMESPACE_STATE } from '../objects/symbols';
+import type { ClassState } from '../objects/registry';
 
 /** One step of a member path: `.name` or `['args']`. */
 type Step = { name: string };

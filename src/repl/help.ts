@@ -1,8 +1,8 @@
 // src/repl/help.ts — help(x): the C++ signatures, members and layout behind a cppjit value, as text.
 import { native } from '../native';
-import { CLASS_STATE, CPP_NAME, FN_SET, NAMESPACE_STATE } from '../proxy/symbols';
+import { CLASS_STATE, CPP_NAME, FN_SET, NAMESPACE_STATE } from '../objects/symbols';
 import type { OverloadSet } from '../proxy/functions';
-import type { ClassState } from '../proxy/classes';
+import type { ClassState } from '../objects/registry';
 import type { FunctionInfo } from '../types';
 
 /** A doc comment indented under what it documents ('' when there is none, or the addon predates docComment). */

@@ -1,4 +1,4 @@
-// src/proxy/symbols.ts — the private keys under which cppjit keeps state on JS objects.
+// src/objects/symbols.ts — the private keys under which cppjit keeps state on JS objects.
 
 /** Address of the C++ object (a number; 0 once deleted). */
 export const ADDRESS = Symbol('cppjit.address');
