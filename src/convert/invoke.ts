@@ -10,7 +10,7 @@ import { acceptsBraced, acceptsEntries, acceptsSequence, acceptsUndefined, accep
 import { implicitConversion } from './implicit';
 import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion, temporaryEntries, temporarySequence, temporaryValue } from './temporaries';
 import type { Temporary } from './temporaries';
-import { isInstance, objectAddress } from './objects';
+import { isInstance, objectAddress, smartPointee } from './objects';
 import { Rvalue } from './rvalues';
 import { adoptedAddress, adoptsObjects, uniqueElement } from './ownership';
 import { CppPointer, makePointer, pointerConverter, referenceConverter } from './pointers';
@@ -81,6 +81,11 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
           if (fromValue && (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint')) {
             return movable(temporaryValue(state, v));
           }
+          // A smart pointer for a reference to its pointee (see smartPointee).
+          if (t.kind === 'objectref' && !moved && !t.isRvalueRef) {
+            const pointee = smartPointee(v);
+            if (pointee && isInstance(pointee, state)) return objectAddress(pointee, state, expected);
+          }
           const address = objectAddress(v, state, expected);
           return moved ? movable(address) : address;
         } catch (e) {
@@ -99,6 +104,8 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
           if (literal && Array.isArray(v)) return temporaryStructArray(state, v);
           if (v instanceof CppPointer) return structPointer(v, state);
           if (v instanceof Rvalue) throw new TypeError(`std.move(x) is an rvalue: it has no address to pass as ${t.display}`);
+          const pointee = isInstance(v, state) ? null : smartPointee(v);
+          if (pointee && isInstance(pointee, state)) return objectAddress(pointee, state, t.display);
           return objectAddress(v, state, `${state.info.spelling} (${t.display}) or null`);
         } catch (e) {
           (e as Error).message = `${where}: ${(e as Error).message}`;

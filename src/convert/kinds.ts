@@ -73,6 +73,12 @@ export function setOptionalCheck(fn: (t: TypeInfo) => TypeInfo | null): void {
   optionalCheck = fn;
 }
 
+// The class id a smart pointer class points to (-1 for other classes); supplied by convert/objects.ts.
+let pointeeCheck: (classId: number) => number = () => -1;
+export function setPointeeCheck(fn: (classId: number) => number): void {
+  pointeeCheck = fn;
+}
+
 // The class id of std::string once JS made that class: its objects also go to string parameters.
 let stringClass = -1;
 export function setStringClass(id: number): void {
@@ -269,6 +275,13 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       if (adoption && (t.kind === 'object' || t.isRvalueRef)) {
         const below = adoption(id, t.record);
         if (below >= 0) return 10 + below;
+      }
+      // A smart pointer where its pointee is taken by reference or pointer: the pointee, after any
+      // conversion of the smart pointer itself (a shared_ptr<Base> parameter ranks first).
+      if (!moved && ((t.kind === 'objectref' && !t.isRvalueRef) || t.kind === 'objectptr')) {
+        const pointee = pointeeCheck(id);
+        const below = pointee >= 0 ? derivation(pointee, t.record) : -1;
+        if (below >= 0) return 24 + below + penalty;
       }
       return IMPOSSIBLE;
     }

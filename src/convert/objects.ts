@@ -1,7 +1,10 @@
 // src/convert/objects.ts — JS instances to C++ addresses, with the class check C++ would do.
+import { native } from '../native';
 import type { ClassState, CppObject } from '../objects/registry';
+import { classById, classFor } from '../objects/registry';
 import { ADDRESS, CLASS_STATE, OFFSETS } from '../objects/symbols';
 import { Rvalue } from './rvalues';
+import { setPointeeCheck } from './kinds';
 
 /**
  * Whether `value` is a C++ object of class `state` or of a class derived from it: whether it has a
@@ -26,4 +29,37 @@ export function objectAddress(value: unknown, state: ClassState, expected: strin
   const address = obj[ADDRESS] as number;
   if (!address) throw new Error(`cppjit: ${state.info.spelling} object was deleted`);
   return address + (obj[OFFSETS] as Record<number, number>)[state.id];
+}
+
+const SMART_POINTER = /^std::(?:unique_ptr|shared_ptr)</;
+const pointees = new Map<number, ClassState | null>();
+
+/** The class a std::unique_ptr/std::shared_ptr class points to (its element_type), else null. */
+function pointeeClass(state: ClassState): ClassState | null {
+  let found = pointees.get(state.id);
+  if (found === undefined) {
+    found = null;
+    if (SMART_POINTER.test(state.info.spelling)) {
+      try {
+        const element = native().parseType(`${state.info.spelling}::element_type`);
+        if (element.kind === 'object' && element.record !== null) found = classFor(element.record);
+      } catch {
+        found = null;
+      }
+    }
+    pointees.set(state.id, found);
+  }
+  return found;
+}
+setPointeeCheck((classId) => pointeeClass(classById(classId))?.id ?? -1);
+
+/**
+ * The object a smart pointer points to, where its pointee is taken by reference or pointer (as
+ * cppyy passes it, and as `*p` does in C++): null for anything else, or for an empty pointer.
+ */
+export function smartPointee(value: unknown): CppObject | null {
+  if (value === null || typeof value !== 'object') return null;
+  const state = (value as CppObject)[CLASS_STATE] as ClassState | undefined;
+  if (!state || !pointeeClass(state)) return null;
+  return ((value as { get(): CppObject | null }).get() ?? null);
 }
