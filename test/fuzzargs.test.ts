@@ -218,7 +218,7 @@ add('Object.create(Tracked.prototype)', 'fake', () => Object.create(fz.Tracked.p
 add('std.move(Tracked(8))', 'move', () => std.move(keep(new fz.Tracked(8), 'tracked')), { value: 8 });
 add('Other', 'other', () => keep(new fz.Other(), 'owned'));
 add('std::string("hey")', 'stdstring', () => keep(new std.string('hey'), 'owned'));
-add('std::make_unique<Tracked>(9)', 'uptr', () => keep(fz.makeUnique(9), 'owned'));
+add('std::make_unique<Tracked>(9)', 'uptr', () => keep(fz.makeUnique(9), 'owned'), { value: 9 });
 add('std.move(make_unique<Tracked>(9))', 'move-uptr', () => std.move(keep(fz.makeUnique(9), 'owned')), { value: 9 });
 add('std::make_shared<Tracked>(10)', 'sptr', () => keep(fz.makeShared(10), 'owned'), { value: 10 });
 add('ll.malloc("int", 1)', 'cppptr', () => { const p = ll.malloc('int', 1); p[0] = 11; return keep(p, 'malloc'); }, { value: 11 });
@@ -351,11 +351,16 @@ function classValueRule(v, e) {
   if (e.tag === 'dataview' || e.tag === 'huge') return REJ;
   return TE;
 }
+// A smart pointer's pointee binds where it is taken by reference or pointer (as cppyy passes it).
+const SMART = { uptr: true, sptr: true };
+function classCRefRule(v, e) {
+  return SMART[e.tag] ? OK(BigInt(e.meta.value)) : classValueRule(v, e);
+}
 function classRefRule(v, e) {
-  return INSTANCE[e.tag] ? OK(BigInt(e.meta.value)) : TE;
+  return INSTANCE[e.tag] || SMART[e.tag] ? OK(BigInt(e.meta.value)) : TE;
 }
 function classPtrRule(v, e) {
-  if (INSTANCE[e.tag]) return OK(BigInt(e.meta.value));
+  if (INSTANCE[e.tag] || SMART[e.tag]) return OK(BigInt(e.meta.value));
   if (e.tag === 'null') return OK(-1000n);
   if (e.tag === 'undef') return MAY(-1000n);
   if (e.tag === 'big') return v === 0n ? MAY(-1000n) : inRange(v, R.ull) ? SKIP('a bigint is a raw address') : REJ;
@@ -515,7 +520,7 @@ function ovRule(v, e) {
   if (e.tag === 'big') return inRange(v, R.i) ? MAY('int') : REJ;
   if (e.tag === 'bool') return MAY('int');
   if (e.tag === 'str' || e.tag === 'stdstring') return OK('string');
-  if (INSTANCE[e.tag]) return OK('Tracked');
+  if (INSTANCE[e.tag] || SMART[e.tag]) return OK('Tracked');
   if (e.tag === 'move') return MAY('Tracked');
   if (e.tag === 'arr' || e.tag === 'typed' || e.tag === 'detached') return bracedTracked(elementsOf(e)).t === 'may' ? MAY('Tracked') : REJ;
   if (e.tag === 'undef') return TE; // no overload takes no argument
@@ -529,7 +534,7 @@ function ctorRule(v, e) {
   if (e.tag === 'big') return inRange(v, R.i) ? MAY('(int)') : REJ;
   if (e.tag === 'bool') return MAY('(int)');
   if (e.tag === 'str' || e.tag === 'stdstring') return OK('(string)');
-  if (INSTANCE[e.tag]) return OK('(Tracked)');
+  if (INSTANCE[e.tag] || SMART[e.tag]) return OK('(Tracked)');
   if (e.tag === 'multi') return OK('()'); // the copy constructor
   if (e.tag === 'move') return MAY('(Tracked)');
   if (e.tag === 'arr' || e.tag === 'typed' || e.tag === 'detached') return bracedTracked(elementsOf(e)).t === 'may' ? MAY(ANY) : REJ;
@@ -565,7 +570,8 @@ single('d_', (v, e) => floatRule(v, e, false));
 const withParam = (name, rule, param, out) => target(name, (a) => fz[name](...a), [[rule, () => 1, param]], out);
 withParam('cstr_', cstrRule, 's');
 for (const name of ['str_', 'strc_', 'strrv_', 'sv_']) withParam(name, strRule, 's');
-for (const name of ['byVal_', 'byCRef_', 'byRRef_']) withParam(name, classValueRule, 't', Number);
+for (const name of ['byVal_', 'byRRef_']) withParam(name, classValueRule, 't', Number);
+withParam('byCRef_', classCRefRule, 't', Number);
 withParam('byRef_', classRefRule, 't', Number);
 withParam('byPtr_', classPtrRule, 't', Number);
 withParam('vi_', vecIntRule, 'v', n64);
@@ -591,8 +597,8 @@ target('mix_', (a) => fz.mix_(...a), [
   (pos === 0 ? s.startsWith(String(r) + '|') : pos === 2 ? s.includes('|' + r + '|') : pos === 3 ? s.endsWith(r ? '|T' : '|F') : true));
 target('withDefault_', (a) => fz.withDefault_(...a), [[intR, () => 1, 'a'], [(v, e) => (e.tag === 'undef' ? OK(7n) : intR(v, e)), () => 2, 'b']],
   (r, pos) => n64(pos === 0 ? r * 100n + 2n : 100n + r));
-target('pairTI_', (a) => fz.pairTI_(...a), [[classValueRule, tracked3, 't'], [intR, () => 5, 'n']], (r, pos) => n64(pos === 0 ? r * 1000n + 5n : 3000n + r));
-target('pairIT_', (a) => fz.pairIT_(...a), [[intR, () => 5, 'n'], [classValueRule, tracked3, 't']], (r, pos) => n64(pos === 0 ? r * 1000n + 3n : 5000n + r));
+target('pairTI_', (a) => fz.pairTI_(...a), [[classCRefRule, tracked3, 't'], [intR, () => 5, 'n']], (r, pos) => n64(pos === 0 ? r * 1000n + 5n : 3000n + r));
+target('pairIT_', (a) => fz.pairIT_(...a), [[intR, () => 5, 'n'], [classCRefRule, tracked3, 't']], (r, pos) => n64(pos === 0 ? r * 1000n + 3n : 5000n + r));
 target('twoVal_', (a) => fz.twoVal_(...a), [[classValueRule, tracked3, 'a'], [classValueRule, tracked3, 'b']], (r, pos) => n64(pos === 0 ? r * 1000n + 3n : 3000n + r));
 target('upAnd_', (a) => fz.upAnd_(...a), [[uniqueRule, tracked3, 'p'], [intR, () => 5, 'n']], (r, pos) => n64(pos === 0 ? (r === -1000n ? r : r * 1000n + 5n) : 3000n + r), { consumes: 0 });
 const ovLoose = (v, e) => loose(ovRule(v, e));
@@ -605,7 +611,7 @@ target('new Multi', construct, [[null, () => 1, '1'], [secondOfTwoRule((v, e) =>
 const receiver = () => keep(new fz.Multi(), 'owned');
 target('Multi.add', (a) => a[0].add(a[1], a[2]), [[null, receiver, 'this'], [null, () => 1, 'a'], [intR, () => 2, 'b']], (r) => n64(1n + r), { argBase: -1 });
 target('Multi.tag', (a) => a[0].tag(a[1], a[2]), [[null, receiver, 'this'], [null, () => 'a', 's'], [(v, e) => intRule(v, e, R.uc, false), () => 2, 'n']], (r) => 'a' + r, { argBase: -1 });
-target('Multi.take', (a) => a[0].take(a[1]), [[null, receiver, 'this'], [classValueRule, tracked3, 't']], Number, { argBase: -1 });
+target('Multi.take', (a) => a[0].take(a[1]), [[null, receiver, 'this'], [classCRefRule, tracked3, 't']], Number, { argBase: -1 });
 target('Multi.twice', (a) => fz.Multi.twice(...a), [[intR, () => 2, 'v']], (r) => n64(2n * r));
 target('Multi.add.call(this)', (a) => fz.Multi.prototype.add.call(a[0], 1, 2), [[thisRule, receiver, 'this']], n64, { self: true });
 
@@ -626,7 +632,7 @@ const arity = [
 // ---- the cases ------------------------------------------------------------------------------------
 const UNIVERSAL = { trap: { t: 'user' }, 'getter-obj': { t: 'user' }, 'getter-arr': { t: 'user' }, dead: { t: 'deleted' },
   fake: { t: 'deleted' }, revoked: TE, huge: REJ };
-const BRACED = new Set([classValueRule, sharedRule, ovLoose, ctorLoose]);
+const BRACED = new Set([classValueRule, classCRefRule, sharedRule, ovLoose, ctorLoose]);
 const cases = [];
 for (const tg of targets) {
   tg.params.forEach(([rule, , pname], pos) => {

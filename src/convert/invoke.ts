@@ -165,21 +165,40 @@ export function requiredArgs(info: FunctionInfo): number {
   return n;
 }
 
-export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
+/** A callable's argument and result conversions, decided once: `args` converted in place. */
+interface Conversions {
+  /** Whether any argument or the result needs a JS-side conversion. */
+  needed: boolean;
+  convertArgs(args: unknown[]): void;
+  result: Converter | null;
+}
+
+function conversionsOf(info: FunctionInfo, hasSelf: boolean): Conversions {
   const offset = hasSelf ? 1 : 0;
   const converters = info.params.map((p, i) =>
     argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
-  const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
+  const result = info.kind === 'constructor' ? null : resultConverter(info.result);
   const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
-  if (!indexes.length && !convert) return fn;
   // std::optional parameters without a default: left out or undefined is an empty optional.
   const empties = emptyable(info);
+  return {
+    needed: indexes.length > 0 || result !== null,
+    result,
+    convertArgs(args) {
+      for (const i of indexes) {
+        const at = i + offset;
+        if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
+        else if (empties[i]) args[at] = converters[i]!(undefined);
+      }
+    },
+  };
+}
+
+export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
+  const { needed, convertArgs, result: convert } = conversionsOf(info, hasSelf);
+  if (!needed) return fn;
   let invoke: NativeFunction = (...args: unknown[]) => {
-    for (const i of indexes) {
-      const at = i + offset;
-      if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
-      else if (empties[i]) args[at] = converters[i]!(undefined);
-    }
+    convertArgs(args);
     const r = fn(...args);
     return convert ? convert(r) : r;
   };
@@ -197,19 +216,10 @@ export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boo
  * arrays; the native job holds the converted strings and std::functions.
  */
 export function makeAsyncInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
-  const offset = hasSelf ? 1 : 0;
-  const converters = info.params.map((p, i) =>
-    argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
-  const convert = info.kind === 'constructor' ? null : resultConverter(info.result);
-  const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
-  const empties = emptyable(info);
+  const { convertArgs, result: convert } = conversionsOf(info, hasSelf);
   let converted: unknown[] = [];
   const start = keepingCallbacks((...args: unknown[]) => {
-    for (const i of indexes) {
-      const at = i + offset;
-      if (at < args.length && args[at] !== undefined) args[at] = converters[i]!(args[at]);
-      else if (empties[i]) args[at] = converters[i]!(undefined);
-    }
+    convertArgs(args);
     converted = args;
     return fn(...args);
   });
