@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/pch-setup.mjs'],
+    setupFiles: ['test/yield-setup.ts'],
     pool: 'forks',
     poolOptions: { forks: { execArgv: ['--expose-gc'], maxForks: 2, minForks: 1 } },
     // Load the built package through Node itself, as users do (one module instance for ESM and CJS).

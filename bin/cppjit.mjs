@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// bin/cppjit.mjs — the `cppjit` command: the REPL, or `cppjit dts ...` to write TypeScript declarations.
+// bin/cppjit.mjs — the `cppjit` command: the REPL, `cppjit dts ...` (TypeScript declarations), `cppjit build-from-source`.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -8,9 +8,21 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'dts') {
   const { main } = require('../dist/cli/dts.js');
   process.exitCode = main(rest);
+} else if (command === 'build-from-source') {
+  // The addon built here (build/Release) is loaded instead of the prebuilt one. Needs LLVM 19.
+  const { execFileSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  try {
+    execFileSync(process.execPath, ['scripts/llvm.mjs', 'check'], { cwd: root, stdio: 'inherit' });
+    execFileSync('npx', ['--yes', 'node-gyp', 'rebuild', '-j', '2'], { cwd: root, stdio: 'inherit' });
+  } catch {
+    process.exitCode = 1;
+  }
 } else if (command === '--help' || command === '-h') {
   console.log('usage: cppjit               start the C++ REPL (cppyy, gbl, std preloaded; .help lists commands)\n' +
-    '       cppjit dts <headers...> [-I dir] [-o out.d.ts] [--scope ns] [--instantiate T<args>]');
+    '       cppjit dts <headers...> [-I dir] [-o out.d.ts] [--scope ns] [--instantiate T<args>]\n' +
+    '       cppjit build-from-source  build the addon from source (needs LLVM 19) instead of the prebuilt one');
 } else if (command !== undefined) {
   console.error(`cppjit: unknown command '${command}' (try cppjit --help)`);
   process.exitCode = 2;

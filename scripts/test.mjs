@@ -11,14 +11,14 @@ try {
   const skipped = summary.numPendingTests + summary.numTodoTests;
   // A file that failed without a failing test did not run (it crashed, or did not load).
   const brokenFiles = (summary.testResults ?? []).filter((r) => r.status === 'failed' && !(r.assertionResults ?? []).some((a) => a.status === 'failed')).length;
-  console.log(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}` +
+  const outsideErrors = !summary.numFailedTests && !brokenFiles && run.status !== 0;
+  console.log(`\n${summary.numPassedTests} passed, ${summary.numFailedTests + (outsideErrors ? 1 : 0)} failed${skipped ? `, ${skipped} skipped` : ''}` +
     `${brokenFiles ? `, ${brokenFiles} file(s) failed to run` : ''}`);
   rmSync(results, { force: true });
-  // The exit code is the tests' verdict: vitest also exits 1 for its own hiccups (an RPC timeout
-  // between its processes on a loaded machine) after every test passed; those are reported above.
-  const failed = summary.numFailedTests > 0 || brokenFiles > 0 || summary.numTotalTests === 0;
-  if (!failed && run.status) console.log(`(vitest exited with ${run.status} for errors outside the tests; see its output above)`);
-  process.exit(failed ? 1 : 0);
+  // Errors outside any test (an unhandled rejection, a worker lost) fail the run too, and say so
+  // in the summary line, which must never read "0 failed" for a failing run.
+  if (outsideErrors) console.log(`errors outside the tests (vitest exited with ${run.status}): see "Unhandled Errors" above`);
+  process.exit(summary.numFailedTests > 0 || brokenFiles > 0 || summary.numTotalTests === 0 || run.status !== 0 ? 1 : 0);
 } catch {
   console.log('\n0 passed, 1 failed (the test runner produced no results)');
   process.exit(run.status || 1);

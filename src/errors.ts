@@ -26,6 +26,21 @@ export class CppError extends Error {
 /** Where the thrown C++ object is (its type_info, the exception_ptr keeping it alive, its address). */
 export const THROWN = Symbol('cppjit.thrown');
 
+/**
+ * What to install when a system header is missing: the C++ standard library's headers (`<vector>`,
+ * `<bits/...>`) come with g++, the C library's (`<stdio.h>`) with libc6-dev. '' for other headers.
+ */
+export function missingHeaderHint(text: string): string {
+  const m = /'([\w./+-]+)' file not found/.exec(text);
+  if (!m) return '';
+  const header = m[1];
+  if (!header.includes('.') || header.startsWith('bits/') || header.startsWith('ext/'))
+    return `\n(the C++ standard library's headers are not installed: sudo apt-get install g++, or libstdc++-dev for your g++ version)`;
+  if (/^(stdio|stdlib|string|stddef|stdint|features|errno|math|time|unistd|pthread|wchar|limits|sys\/\w+)\.h$/.test(header))
+    return `\n(the C library's headers are not installed: sudo apt-get install libc6-dev)`;
+  return '';
+}
+
 /** C++ that did not compile (include/cppdef/cppexec/evaluate). The interpreter stays usable. */
 export class CppCompileError extends Error {
   readonly diagnostics: CppDiagnostic[];
@@ -34,7 +49,8 @@ export class CppCompileError extends Error {
       .filter((d) => d.severity !== 'warning')
       .map((d) => `${d.file ? `${d.file}:${d.line}:${d.column}: ` : ''}${d.severity}: ${d.message}`)
       .join('\n');
-    super(details && !message.includes('\n') ? `${message}\n${details}` : message);
+    const text = details && !message.includes('\n') ? `${message}\n${details}` : message;
+    super(text + missingHeaderHint(text));
     this.name = 'CppCompileError';
     this.diagnostics = diagnostics;
   }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { CppCompileError, CppError, CppSignalError } from './errors';
+import { CppCompileError, CppError, CppSignalError, missingHeaderHint } from './errors';
 import type { NativeAddon, StartOptions } from './types';
 
 const packageRoot = path.join(__dirname, '..');
@@ -16,7 +16,23 @@ function childProcess(): typeof import('node:child_process') {
   return require('node:child_process') as typeof import('node:child_process');
 }
 
+/** Where a prebuilt addon for this platform lives in the package (scripts/prebuild.mjs makes it). */
+const prebuildDir = path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`);
+/** The addon built from source (node-gyp), when there is one; it wins over the prebuilt one. */
+const builtAddon = path.join(packageRoot, 'build', 'Release', 'cppjit.node');
+
+/** The addon file this process loads: CPPJIT_ADDON, else one built from source, else the prebuilt one. */
+function addonFile(): string | null {
+  if (process.env.CPPJIT_ADDON) return path.resolve(process.env.CPPJIT_ADDON);
+  if (existsSync(builtAddon)) return builtAddon;
+  const prebuilt = path.join(prebuildDir, 'cppjit.node');
+  return existsSync(prebuilt) ? prebuilt : null;
+}
+
 function resourceDir(): string {
+  // A prebuilt addon carries the builtin headers (stddef.h, intrinsics) of the Clang it was built with.
+  const bundled = path.join(prebuildDir, 'clang');
+  if (addonFile()?.startsWith(prebuildDir) && existsSync(path.join(bundled, 'include', 'stddef.h'))) return bundled;
   const conventional = '/usr/lib/llvm-19/lib/clang/19';
   if (existsSync(conventional)) return conventional;
   for (const tool of [process.env.LLVM_CONFIG, 'llvm-config-19'].filter(Boolean) as string[]) {
@@ -64,8 +80,11 @@ export function startOptions(): StartOptions {
 
 /** The addon's functions, without starting the interpreter. */
 export function loadAddon(): NativeAddon {
-  const file = path.join(packageRoot, 'build', 'Release', 'cppjit.node');
-  if (!existsSync(file)) throw new Error(`cppjit: the native addon is not built (${file}); run npm install`);
+  const file = addonFile();
+  if (!file) {
+    throw new Error(`cppjit: no native addon for ${process.platform}-${process.arch} (neither ${path.join(prebuildDir, 'cppjit.node')} ` +
+      `nor ${builtAddon}); build it from source with: npx cppjit build-from-source`);
+  }
   return require(file) as NativeAddon;
 }
 
@@ -124,7 +143,13 @@ export function native(): NativeAddon {
   }
   loaded.setErrorClasses(CppError, CppCompileError, CppSignalError);
   const options = startOptions();
-  scratch = loaded.start(options);
+  try {
+    scratch = loaded.start(options);
+  } catch (e) {
+    // The interpreter's own first input includes standard headers: say what to install when they are missing.
+    if (e instanceof Error && !(e instanceof CppCompileError)) e.message += missingHeaderHint(e.message);
+    throw e;
+  }
   loaded.startedScratch = scratch;
   const pch = loaded.precompiledHeader();
   if (process.env.CPPJIT_DEBUG) console.error(`cppjit: precompiled header: ${pch.detail}`);

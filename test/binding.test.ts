@@ -1,8 +1,8 @@
 // test/binding.test.ts — C++'s binding rules: references bind to the very object, temporaries live until the call returns, overloads rank as C++ ranks them.
-import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import cppyy from '../esm/index.mjs';
 import { fixture } from './helpers';
+import { run } from './run';
 
 let bind: any;
 let gbl: any;
@@ -79,16 +79,16 @@ describe('errors instead of crashes', () => {
     expect(() => new gbl.std.vector['int']([1.5, 2])).toThrow(/element 0 \(1\.5\) is not an integer/);
   });
 
-  it('runs a top-level expression given to cppdef without its semicolon (it crashed)', () => {
+  it('runs a top-level expression given to cppdef without its semicolon (it crashed)', async () => {
     const script = `
       const { default: cppyy } = await import(${JSON.stringify(new URL('../esm/index.mjs', import.meta.url).href)});
       cppyy.cppdef('#include <cstdio>\\nint top_level_n = 5');
       cppyy.cppdef('std::printf("%d\\\\n", top_level_n * 2)');
       cppyy.cppdef('top_level_n');
       console.log('alive', cppyy.gbl.top_level_n);`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(run.signal).toBeNull();
-    expect(run.stdout).toBe('10\nalive 5\n');
+    const child = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000 });
+    expect(child.status).toBe(0);
+    expect(child.stdout).toBe('10\nalive 5\n');
   });
 });
 

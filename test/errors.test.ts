@@ -82,3 +82,17 @@ describe('C++ exceptions', () => {
     expect(errors.checked(1)).toBe(1);
   });
 });
+
+describe('missing system headers', () => {
+  it("says which package to install when the C++ standard library's headers are missing", async () => {
+    // -nostdinc++ hides libstdc++'s headers, as on a system without g++.
+    const script = `
+      const { default: cppyy } = await import(${JSON.stringify(new URL('../esm/index.mjs', import.meta.url).href)});
+      try { cppyy.include('<vector>'); console.log('included'); } catch (e) { console.log(e.constructor.name + ': ' + e.message); }`;
+    const r = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, CPPJIT_EXTRA_ARGS: '-nostdinc++', CPPJIT_CACHE_DIR: '' },
+    });
+    expect(r.stdout).toMatch(/^CppCompileError: .*file not found/);
+    expect(r.stdout).toMatch(/the C\+\+ standard library's headers are not installed: sudo apt-get install g\+\+/);
+  });
+});

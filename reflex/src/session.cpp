@@ -529,7 +529,15 @@ static llvm::Expected<std::unique_ptr<clang::CompilerInstance>> createCompilerIn
 
 void bridgeThreadLocals(llvm::orc::LLJIT& jit);  // tls.cpp: libstdc++'s thread_locals for JIT-compiled code
 
+// JIT-ed code reaches the C++ runtime (operator new, std::cout, __cxa_throw) by name through the
+// process's global scope. Node exports its own copy; Bun and Deno export none, so the libstdc++ and
+// libgcc_s this library was loaded with are made global (a no-op under Node, whose copy stays first).
+static void exposeCxxRuntime() {
+  for (const char* runtime : {"libstdc++.so.6", "libgcc_s.so.1"}) ::dlopen(runtime, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+}
+
 Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) {
+  exposeCxxRuntime();
   auto impl = std::make_unique<Impl>();
   impl->argStorage = compilerArguments(options);
   impl->includePaths = options.includePaths;

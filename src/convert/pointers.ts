@@ -2,7 +2,7 @@
 import { inspect } from 'node:util';
 import { native } from '../native';
 import { POINTER_TAG } from './kinds';
-import { ADDRESS, CLASS_STATE, OFFSETS } from '../objects/symbols';
+import { ADDRESS, CLASS_STATE, INSPECT, OFFSETS } from '../objects/symbols';
 import type { ClassState, CppObject } from '../objects/registry';
 import type { TypeInfo } from '../types';
 
@@ -83,7 +83,7 @@ export class CppPointer {
     }
     return this.access;
   }
-  [inspect.custom]() {
+  [INSPECT](): string {
     if (this.length !== undefined) return `<${this.type}[${this.length}] 0x${this.address.toString(16)}>`;
     return `<${this.type}* 0x${this.address.toString(16)}>`;
   }
@@ -140,7 +140,7 @@ export class CppRef {
     if (!this.access.write) throw new TypeError(`a ${this.type} box cannot be assigned`);
     this.access.write(Number(this.address), v);
   }
-  [inspect.custom]() {
+  [INSPECT](): string {
     return `ref<${this.type}>(${inspect(this.value)})`;
   }
 }

@@ -20,3 +20,17 @@ export const CPP_NAME = Symbol.for('cppjit.cppName');
 export const FN_SET = Symbol('cppjit.overloadSet');
 /** On a JS function standing for a C++ function pointer: `{ address, signature, js? }`. */
 export const FN_POINTER = Symbol('cppjit.functionPointer');
+
+/**
+ * util.inspect.custom (Node defines it as this registered symbol), spelled without importing
+ * node:util: the public classes' declarations then type-check in projects without @types/node.
+ */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
+/** What util.inspect passes a custom inspection function (the parts cppjit uses). */
+export interface InspectOptions {
+  stylize(text: string, style: string): string;
+  depth?: number | null;
+  maxArrayLength?: number | null;
+}
+export type Inspect = (value: unknown, options?: object) => string;

@@ -2,7 +2,8 @@
 import { inspect } from 'node:util';
 import { native } from '../native';
 import type { FieldInfo, MemberInfo } from '../types';
-import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, KEEP, OFFSETS, OWNED } from '../objects/symbols';
+import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, INSPECT, KEEP, OFFSETS, OWNED } from '../objects/symbols';
+import type { Inspect, InspectOptions } from '../objects/symbols';
 import type { ClassState, CppClass, CppObject } from '../objects/registry';
 import { aliasClass, classFor, destroyAddress, knownClass, nextClassId, objectRegistry, registerClass, setClassBuilder } from '../objects/registry';
 import { OverloadSet, bindTemplateMethod, constructorFor, makeCallable } from './functions';
@@ -13,6 +14,14 @@ import { constructDerived } from './inheritance';
 import { installConversions, installOperators, printerFor } from './operators';
 import { positionalLiteral } from '../convert/structs';
 import { MAP_SPELLING } from '../convert/kinds';
+
+// Symbol.dispose, for `using obj = new T()`: Node 20 and later define it; declared for projects whose
+// lib predates it (as @types/node declares it).
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
 
 /** Base of every generated class: construction, deletion, disposal and inspection. */
 export class CppInstance {
@@ -56,7 +65,7 @@ export class CppInstance {
     this.delete();
   }
 
-  [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, show: typeof inspect) {
+  [INSPECT](depth: number, options: InspectOptions, show: Inspect): string {
     const self = this as unknown as CppObject;
     const state = self[CLASS_STATE] as ClassState;
     // A JS class extending a C++ class shows as `Circle [geo::Shape]` rather than its generated C++ subclass.
@@ -126,7 +135,7 @@ function explainConstructors(state: ClassState, e: unknown): unknown {
 
 // Containers show their elements, the way Node shows an Array or a Map (truncated at maxArrayLength).
 function inspectContainer(items: Iterable<unknown>, spelling: string, depth: number,
-  options: { stylize: (s: string, style: string) => string; maxArrayLength?: number | null }, show: typeof inspect): string {
+  options: InspectOptions, show: Inspect): string {
   const limit = options.maxArrayLength === null ? Infinity : options.maxArrayLength ?? 100;
   const mapLike = MAP_SPELLING.test(spelling);
   const shown: unknown[] = [];
