@@ -19,6 +19,7 @@
         "native/thunks.cc",
         "reflex/src/diagnostics.cpp",
         "reflex/src/functions.cpp",
+        "reflex/src/guards.cpp",
         "reflex/src/jit.cpp",
         "reflex/src/layout.cpp",
         "reflex/src/templates.cpp",

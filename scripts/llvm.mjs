@@ -36,7 +36,7 @@ function staticArchives(llvmConfig) {
   const clang = readdirSync(libdir)
     .filter((name) => /^libclang[A-Z]\w*\.a$/.test(name))
     .sort()
-    .map((name) => path.join(libdir, name));
+    .map((name) => (name === 'libclangSema.a' ? semaArchive(libdir) : path.join(libdir, name)));
   // Polly is a linked-in extension of Debian's libLLVM.so, shipped as a plugin only: no archive.
   const llvm = run('--link-static', '--libs', 'all').split(/\s+/).filter((flag) => flag && !/polly/i.test(flag));
   // Z3 backs only the static analyzer's SMT solver, which a CompilerInstance links in but cppjit
@@ -47,6 +47,20 @@ function staticArchives(llvmConfig) {
     // The archives' symbols stay inside the addon: their references bind at link time, and a
     // libLLVM.so that something else loads into the process does not interpose on them.
     '-Wl,--exclude-libs,ALL', '-Wl,--gc-sections', '-Wl,-z,pack-relative-relocs', '-Wl,--as-needed', ...system, '-lpthread'];
+}
+
+// Clang's Sema with the two functions reflex/src/guards.cpp replaces made weak, so that the
+// replacements are the ones linked: the parser calls them across archives, by symbol.
+const replacedInSema = [
+  '_ZN5clang4Sema26ActOnStartTopLevelStmtDeclEPNS_5ScopeE',
+  '_ZN5clang4Sema27ActOnFinishTopLevelStmtDeclEPNS_16TopLevelStmtDeclEPNS_4StmtE',
+];
+function semaArchive(libdir) {
+  const dir = path.resolve('build');
+  mkdirSync(dir, { recursive: true });
+  const copy = path.join(dir, 'libclangSema-cppjit.a');
+  execFileSync('objcopy', [...replacedInSema.map((s) => `--weaken-symbol=${s}`), path.join(libdir, 'libclangSema.a'), copy]);
+  return copy;
 }
 
 // An object defining, as functions that abort, every Z3 function LLVM's archives call (see above).

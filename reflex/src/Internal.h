@@ -12,6 +12,7 @@
 #include <clang/Sema/Sema.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,7 @@ struct Session::Impl {
   std::set<std::string> includedFiles;
   std::vector<std::string> includePaths;
   unsigned uniqueCounter = 0;
+  std::chrono::steady_clock::time_point inputStarted{};  // when the input being parsed started (guards.cpp)
   std::map<std::string, const clang::CXXRecordDecl*> typeinfoCache;
   std::map<std::string, const clang::NamedDecl*> macroTargets;  // scopes.cpp: what a renaming macro names (or nullptr)
   std::set<std::string> linkableSymbols;
@@ -113,6 +115,13 @@ struct Session::Impl {
 
 // session.cpp
 std::vector<std::string> compilerArguments(const SessionOptions& options);
+// guards.cpp: pragma handlers that keep malformed input from crashing Clang; every input ends
+// with `#pragma <kInputEndPragma>`.
+inline constexpr const char* kInputEndPragma = "cppjit_input_end";
+void installInputGuards(Session::Impl& s);
+// Before Clang's IncrementalParser::CleanUpPTU drops an input (after it failed, or on Undo): does
+// what CleanUpPTU does wrong for it (see guards.cpp).
+void prepareCleanUp(Session::Impl& s, clang::TranslationUnitDecl* input);
 // types.cpp
 TypeDesc describeType(Session::Impl& s, clang::QualType type);
 std::string qualifiedSpelling(Session::Impl& s, clang::QualType type);

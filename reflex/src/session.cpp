@@ -15,7 +15,9 @@
 #include <llvm/Support/Error.h>
 #include <llvm/Support/TargetSelect.h>
 
+#include <cxxabi.h>
 #include <dlfcn.h>
+#include <pthread.h>
 #include <link.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -168,6 +170,7 @@ void Session::Impl::undoInput(clang::TranslationUnitDecl* input) {
   // the dying unit (and crash on some). The input's own declarations are already loaded.
   if (input) input->setHasExternalLexicalStorage(false);
   forgetExternC(input);
+  prepareCleanUp(*this, input);
   if (auto err = interp->Undo()) llvm::consumeError(std::move(err));
 }
 
@@ -282,6 +285,34 @@ static std::optional<Diagnostic> unclosedBrace(const std::string& code, const cl
   return d;
 }
 
+// A C++20 module declaration (`module m;`, `export module m;`, `module;`) at namespace scope: the
+// interpreter is one translation unit that cannot become a module, and Clang 19 left every later
+// input failing ("Duplicate definition of symbol '_ZGIW1m'"). Refused before parsing.
+static std::optional<Diagnostic> moduleDeclaration(const std::string& code, const clang::LangOptions& language) {
+  clang::Lexer lexer(clang::SourceLocation(), language, code.data(), code.data(), code.data() + code.size());
+  clang::Token token;
+  int depth = 0;
+  bool atStart = true;  // at the start of a declaration
+  bool afterExport = false;
+  for (;;) {
+    lexer.LexFromRawLexer(token);
+    if (token.is(clang::tok::eof)) return std::nullopt;
+    if (token.is(clang::tok::raw_identifier) && depth == 0 && (atStart || afterExport) && token.getRawIdentifier() == "module") {
+      size_t offset = std::min<size_t>(token.getLocation().getRawEncoding(), code.size());
+      Diagnostic d;
+      d.file = "input_line";
+      d.line = 1 + std::count(code.begin(), code.begin() + offset, '\n');
+      d.severity = "error";
+      d.message = "a module declaration cannot be given to the interpreter (it is one translation unit, not a module)";
+      return d;
+    }
+    afterExport = token.is(clang::tok::raw_identifier) && depth == 0 && atStart && token.getRawIdentifier() == "export";
+    if (token.is(clang::tok::l_brace)) ++depth;
+    else if (token.is(clang::tok::r_brace) && depth > 0) --depth;
+    atStart = token.isOneOf(clang::tok::semi, clang::tok::r_brace, clang::tok::l_brace) && depth == 0;
+  }
+}
+
 // `code` with each of `symbols` (and the names it prefixes, such as a thunk's `_body`) given a
 // suffix: an input parsed again after a rollback must not reuse the discarded input's names.
 // CodeGen remembers the functions of internal linkage that input emitted, and emits those again
@@ -304,13 +335,43 @@ static std::string renamed(const std::string& code, std::vector<std::string>& sy
   return text;
 }
 
+// Clang parses and checks expressions recursively: `int x = ------...1;` fifty thousand deep
+// overflowed the caller's stack (a JS thread's, 8 MB at most). Every input is parsed on a thread of
+// its own with a stack of 1 GB (address space; only the pages used are committed) while the caller
+// waits, as clang itself moves deep work to a thread with a larger stack.
+static llvm::Expected<clang::PartialTranslationUnit&> parseOnLargeStack(clang::Interpreter& interp, const std::string& text) {
+  struct Job {
+    clang::Interpreter* interp;
+    const std::string* text;
+    std::optional<llvm::Expected<clang::PartialTranslationUnit&>> result;
+  } job{&interp, &text, std::nullopt};
+  pthread_attr_t attr;
+  pthread_t thread;
+  bool started = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, size_t(1) << 30) == 0 &&
+                 pthread_create(&thread, &attr, [](void* p) -> void* {
+                   auto* j = static_cast<Job*>(p);
+                   j->result.emplace(j->interp->Parse(*j->text));
+                   return nullptr;
+                 }, &job) == 0;
+  pthread_attr_destroy(&attr);
+  if (!started) return interp.Parse(text);  // no thread to be had: parse here
+  pthread_join(thread, nullptr);
+  return std::move(*job.result);
+}
+
 Outcome Session::Impl::run(const std::string& code, std::vector<std::string>* symbols) {
   if (auto unclosed = unclosedBrace(code, ast().getLangOpts()))
     return Outcome::failure(Status::CompileError, unclosed->message, {*unclosed});
+  if (auto module = moduleDeclaration(code, ast().getLangOpts()))
+    return Outcome::failure(Status::CompileError, module->message, {*module});
   if (readerFeed) readerFeed->flush();
   if (objects && !sealedInput) objects->recordInput(code);
   diagnostics.discard();
-  auto unit = interp->Parse(code);
+  inputStarted = std::chrono::steady_clock::now();
+  // The end of every input: an empty declaration, then the pragma whose handler cleans up after a
+  // failed input before Clang does (see guards.cpp).
+  const std::string ending = std::string("\n;\n#pragma ") + kInputEndPragma + "\n";
+  auto unit = parseOnLargeStack(*interp, code + ending);
   const std::vector<std::string> original = symbols ? *symbols : std::vector<std::string>();
   // The input may need code that an earlier, failed input instantiated: hand those functions
   // to CodeGen again (emitted where referenced) and compile the input once more. Their own
@@ -330,10 +391,10 @@ Outcome Session::Impl::run(const std::string& code, std::vector<std::string>* sy
       // The discarded input's extern "C" names stay declared too (inside extern "C", out of
       // reach of discardInput's lookup cleanup).
       *symbols = original;
-      unit = interp->Parse(renamed(code, *symbols, "_r" + std::to_string(round + 1)));
+      unit = parseOnLargeStack(*interp, renamed(code, *symbols, "_r" + std::to_string(round + 1)) + ending);
       continue;
     }
-    unit = interp->Parse(code);
+    unit = parseOnLargeStack(*interp, code + ending);
   }
   if (!unit) {
     std::string text = errorText(unit.takeError());
@@ -379,7 +440,25 @@ Outcome Session::Impl::run(const std::string& code, std::vector<std::string>* sy
     }
     llvm::consumeError(object.takeError());
   }
-  if (auto err = interp->Execute(*unit)) {
+  // Executing runs the input's static initialisers, whose exceptions (`int t = []{ throw 42; return
+  // 0; }();`) reach here through the JIT's frames: a CppError for the caller, not std::terminate.
+  llvm::Error executed = llvm::Error::success();
+  std::string thrown;
+  try {
+    executed = interp->Execute(*unit);
+  } catch (const std::exception& e) {
+    thrown = std::string(typeid(e).name()) + "\n" + e.what();
+  } catch (...) {
+    const std::type_info* type = abi::__cxa_current_exception_type();
+    thrown = std::string(type ? type->name() : "") + "\n";
+  }
+  if (!thrown.empty()) {
+    llvm::consumeError(std::move(executed));
+    diagnostics.discard();
+    undoInput(unit->TUPart);
+    return Outcome::failure(Status::CppException, thrown);
+  }
+  if (auto err = std::move(executed)) {
     std::string text = errorText(std::move(err));
     auto diags = diagnostics.take();
     // The input parsed but could not be linked or run: drop it so later inputs do not
@@ -519,6 +598,8 @@ static llvm::Expected<std::unique_ptr<clang::CompilerInstance>> createCompilerIn
   std::call_once(targetsReady, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    // Inline asm in JIT-ed code is assembled by the target's asm parser (without it, LLVM aborts).
+    llvm::InitializeNativeTargetAsmParser();
   });
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
@@ -559,6 +640,7 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
     impl->readerFeed = std::make_unique<pch::ReaderFeed>(impl->ci());
     reader->StartTranslationUnit(impl->readerFeed.get());
   }
+  installInputGuards(*impl);
   // What reflex's own generated code (cppexec wrappers) relies on.
   auto base = impl->run("#include <exception>\n#include <typeinfo>\n#include <cxxabi.h>\n"
                          "template <class T> T&& __cppjit_declval() noexcept;\n"
@@ -690,9 +772,9 @@ static size_t leadingIncludesEnd(const std::string& code) {
   return any ? end : 0;
 }
 
-// The end of every cppdef input: an empty declaration. A top-level expression left without its ';'
-// (`std::cout << 1`, `int y = 1; y`) is then a statement, run as clang-repl runs statements, instead
-// of the interpreter's value printing, which needs a runtime cppjit does not load (and crashed).
+// The end of every cppdef input: an empty declaration, so that a top-level expression left without
+// its ';' (`std::cout << 1`) never reaches the interpreter's value printing, which needs a runtime
+// cppjit does not load (and crashed).
 static const char* const kInputEnd = "\n;\n";
 
 Outcome Session::declare(const std::string& code) {
