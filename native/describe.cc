@@ -299,6 +299,7 @@ Napi::Value describeClass(Napi::Env env, const reflex::ClassDesc& c) {
   o.Set("conversions", conversions);
   Napi::Array methods = Napi::Array::New(env, c.methodNames.size());
   for (size_t i = 0; i < c.methodNames.size(); ++i) methods.Set(i, c.methodNames[i]);
+  o.Set("hasTrivialDefaultConstructor", c.hasTrivialDefaultConstructor);
   o.Set("methodNames", methods);
   o.Set("adlRange", c.adlRange);
   Napi::Array statics = Napi::Array::New(env, c.staticNames.size());

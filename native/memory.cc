@@ -83,13 +83,18 @@ Napi::Value pokeBool(const Napi::CallbackInfo& info) {
   *at<bool>(info) = info[1].As<Napi::Boolean>().Value();
   return info.Env().Undefined();
 }
-Napi::Value peekChar(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), at<char>(info), 1); }
+// A char reads and writes as one Latin-1 character, as char arguments and results do.
+Napi::Value peekChar(const Napi::CallbackInfo& info) {
+  napi_value out;
+  napi_create_string_latin1(info.Env(), at<char>(info), 1, &out);
+  return Napi::Value(info.Env(), out);
+}
 Napi::Value pokeChar(const Napi::CallbackInfo& info) {
   char* p = at<char>(info);
   if (info[1].IsString()) {
-    std::string s = info[1].As<Napi::String>().Utf8Value();
-    if (s.size() != 1) throw Napi::RangeError::New(info.Env(), "expected a 1-character string");
-    *p = s[0];
+    std::u16string s = info[1].As<Napi::String>().Utf16Value();
+    if (s.size() != 1 || s[0] > 0xFF) throw Napi::RangeError::New(info.Env(), "expected a 1-character string (Latin-1)");
+    *p = static_cast<char>(s[0]);
   } else {
     *p = integerIn<char>(info, info[1]);
   }
@@ -169,6 +174,14 @@ Napi::Value view(const Napi::CallbackInfo& info) {
                                        nullptr, &out) != napi_ok)
     throw Napi::Error::New(info.Env(), "cannot create a view of C memory");
   return Napi::Value(info.Env(), out);
+}
+
+// detach(arrayBuffer): a view of memory that was freed keeps no access to it (length 0).
+Napi::Value detach(const Napi::CallbackInfo& info) {
+  bool detachable = false;
+  if (napi_is_detached_arraybuffer(info.Env(), info[0], &detachable) == napi_ok && !detachable)
+    napi_detach_arraybuffer(info.Env(), info[0]);
+  return info.Env().Undefined();
 }
 
 Napi::Value mallocBytes(const Napi::CallbackInfo& info) {
@@ -343,6 +356,7 @@ void registerMemory(Napi::Env env, Napi::Object exports) {
   mem.Set("typeinfo_name", Napi::Function::New(env, typeinfoName));
   mem.Set("data_address", Napi::Function::New(env, dataAddress));
   mem.Set("view", Napi::Function::New(env, view));
+  mem.Set("detach", Napi::Function::New(env, detach));
   mem.Set("malloc", Napi::Function::New(env, mallocBytes));
   mem.Set("free", Napi::Function::New(env, freeBytes));
   mem.Set("copy", Napi::Function::New(env, copyBytes));

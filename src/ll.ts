@@ -1,6 +1,6 @@
 // src/ll.ts — cppyy.ll: low-level access to addresses, ownership and raw objects.
 import { native } from './native';
-import { CppPointer, CppRef } from './convert/pointers';
+import { CppPointer, CppRef, exactAddress } from './convert/pointers';
 import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS, OWNED } from './objects/symbols';
 import type { ClassState, CppObject } from './objects/registry';
 import { classFor, disownObject, isClass, ownObject, wrapBorrowed } from './objects/registry';
@@ -34,8 +34,12 @@ export const ll = {
   },
   /** A borrowed JS object for the C++ object of class `type` at `address`. */
   bindObject(address: bigint | number | CppPointer, type: unknown): unknown {
-    const a = address instanceof CppPointer ? Number(address.address) : Number(address);
-    return wrapBorrowed(classOf(type), a);
+    const a = address instanceof CppPointer ? address.address : typeof address === 'bigint' ? address
+      : Number.isSafeInteger(address) ? BigInt(address) : NaN;
+    // An address is a whole number within 64 bits; the first page is never an object's.
+    if (typeof a !== 'bigint' || a < 0n || a > 0xffffffffffffffffn) throw new RangeError(`bindObject: ${String(address)} is not an address`);
+    if (a !== 0n && a < 4096n) throw new RangeError(`bindObject: 0x${a.toString(16)} is not the address of an object`);
+    return wrapBorrowed(classOf(type), exactAddress(a));
   },
   /** `obj` as class `type` (a class or 'ns::Base*'): up to any base, or down (checked through RTTI when polymorphic); a pointer or address as any pointer type. */
   // Pointers, addresses and non-class types go to the raw-memory cast (a reinterpret_cast).

@@ -61,6 +61,20 @@ function llAddress(obj: unknown): number {
   return address + ((o[OFFSETS] as Record<number, number>)[state.id] ?? 0);
 }
 
+// The blocks ll.malloc handed out (by address), and those ll.free released since (a second free is
+// refused until the C heap hands the address out again).
+interface Block {
+  bytes: number;
+  views: WeakRef<ArrayBuffer>[];
+}
+const blocks = new Map<number, Block>();
+const freed = new Set<number>();
+
+function blockAt(address: number, bytes: number): Block | undefined {
+  for (const [start, block] of blocks) if (address >= start && address + bytes <= start + block.bytes) return block;
+  return undefined;
+}
+
 export const llMemory = {
   /**
    * A `{ value }` box of C++ type `type` in memory of its own, passed where C++ takes `T&` or `T*`
@@ -78,12 +92,18 @@ export const llMemory = {
     if (typeof access === 'string') throw new TypeError(`cannot make a ref of ${type}: ${access}`);
     return new CppRef(t.display, t, access, initial);
   },
-  /** `count` zeroed elements of `type` from the C heap (calloc): a pointer object, released with `free`. */
+  /**
+   * `count` zeroed elements of `type` from the C heap (calloc): a pointer object with `count` as its
+   * bound (`p[i]` past it is undefined / a RangeError), released with `free`.
+   */
   malloc(type: string, count = 1): CppPointer {
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`malloc: count must be a non-negative integer, got ${count}`);
     const t = parse(type);
     const size = native().sizeOf(t.spelling);
-    return new CppPointer(native().memory.malloc(size * count) as number, t.spelling);
+    const address = native().memory.malloc(size * count) as number;
+    blocks.set(address, { bytes: size * count, views: [] });
+    freed.delete(address);
+    return new CppArray(address, t.spelling, count);
   },
   /**
    * `length` elements of the pointee at a pointer, as a pointer object with bounds: `p[i]` (an
@@ -101,10 +121,24 @@ export const llMemory = {
     }
     throw new TypeError('array expects a pointer object or a cppjit object (what a T* result became)');
   },
-  /** Releases memory from `malloc` (or any C `malloc`ed pointer). */
+  /**
+   * Releases memory from `malloc` (or any C `malloc`ed pointer). Freeing an `ll.malloc` block twice
+   * is an Error, and the TypedArrays `asTypedArray` made over it lose their access (length 0).
+   */
   free(p: unknown): void {
     if (p === null || p === undefined) return;
-    native().memory.free(pointerAddress(p, 'a pointer'));
+    const address = pointerAddress(p, 'a pointer');
+    if (freed.has(address)) throw new Error(`cppjit: ll.free: the memory at 0x${address.toString(16)} was already freed`);
+    const block = blocks.get(address);
+    if (block) {
+      for (const ref of block.views) {
+        const buffer = ref.deref();
+        if (buffer) native().memory.detach(buffer);
+      }
+      blocks.delete(address);
+      freed.add(address);
+    }
+    native().memory.free(address);
   },
   /**
    * The same address seen as another type: `'int*'` gives a pointer object, `'Base*'` or a class a
@@ -148,7 +182,11 @@ export const llMemory = {
     if (count === undefined || !Number.isSafeInteger(count) || count < 0) throw new RangeError('asTypedArray: a length is required for a pointer');
     const Typed = (globalThis as unknown as Record<string, new (b: ArrayBuffer) => ArrayBufferView>)[name];
     const bytes = count * (t.bits / 8);
-    const view = new Typed(native().memory.view(pointer.address, bytes) as ArrayBuffer);
+    const buffer = native().memory.view(pointer.address, bytes) as ArrayBuffer;
+    const view = new Typed(buffer);
+    // A view into an ll.malloc block loses its access when the block is freed.
+    const within = blockAt(Number(pointer.address), bytes);
+    if (within) within.views.push(new WeakRef(buffer));
     // The view keeps what owns the memory (a box, a container) alive.
     Object.defineProperty(view, Symbol.for('cppjit.viewOwner'), { value: p });
     return view;

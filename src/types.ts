@@ -146,6 +146,8 @@ export interface ClassInfo {
   /** Constructors JS cannot call, with the reason ("om::S::S() is private"). */
   hiddenConstructors?: string[];
   methodNames: string[];
+  /** Default construction does nothing: zeroed bytes are a value-initialised object (no default member initialisers). */
+  hasTrivialDefaultConstructor?: boolean;
   /** No member begin/end, but argument-dependent lookup finds free begin/end: range-for uses those. */
   adlRange?: boolean;
   staticNames: string[];

@@ -264,13 +264,14 @@ function intRule(v, e, r, wide) {
   return TE;
 }
 function charRule(v, e) {
-  if (e.tag === 'str') return v.length === 1 && v.charCodeAt(0) < 0x80 ? OK(v) : REJ;
+  // A char is one Latin-1 character: any code unit up to 0xFF round-trips.
+  if (e.tag === 'str') return v.length === 1 && v.charCodeAt(0) <= 0xff ? OK(v) : REJ;
   if (e.tag === 'num') {
     if (Number.isNaN(v)) return TE;
     if (!Number.isFinite(v)) return REJ;
     if (!Number.isInteger(v)) return inRange(BigInt(Math.trunc(v)), R.char) ? TE : REJ;
     if (!inRange(BigInt(v), R.char)) return RE;
-    return OK(v >= 0 ? String.fromCharCode(v) : ANY);
+    return OK(String.fromCharCode(v & 0xff));
   }
   if (e.tag === 'big') return inRange(v, R.char) ? MAY(ANY) : REJ;
   if (e.tag === 'bool') return MAY(ANY);

@@ -235,7 +235,10 @@ describe('worker_threads share the one interpreter', () => {
     const child = await run(process.execPath, ['-e', script], { timeout: 120_000 });
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
-    expect(JSON.parse(child.stdout.trim())).toEqual({ a: [7], b: [8], c: 1, d: 3, seven: 7, alive5: 0, sum: 3, async: 4 });
+    const result = JSON.parse(child.stdout.trim());
+    // c is terminated (1), unless on a loaded machine its jobs finished and it exited first (0).
+    expect([0, 1]).toContain(result.c);
+    expect({ ...result, c: 1 }).toEqual({ a: [7], b: [8], c: 1, d: 3, seven: 7, alive5: 0, sum: 3, async: 4 });
   });
 
   it('terminating workers in the middle of cppjit calls that throw never aborts the process', async () => {

@@ -49,6 +49,8 @@ napi_status napi_create_bigint_int64(napi_env, int64_t, napi_value*);
 napi_status napi_create_bigint_uint64(napi_env, uint64_t, napi_value*);
 napi_status napi_get_boolean(napi_env, bool, napi_value*);
 napi_status napi_create_string_utf8(napi_env, const char*, size_t, napi_value*);
+napi_status napi_create_string_latin1(napi_env, const char*, size_t, napi_value*);
+napi_status napi_get_value_string_utf16(napi_env, napi_value, char16_t*, size_t, size_t*);
 napi_status napi_get_undefined(napi_env, napi_value*);
 napi_status napi_get_null(napi_env, napi_value*);
 napi_status napi_typeof(napi_env, napi_value, int*);
@@ -495,7 +497,10 @@ template <class T>
 int float_in(napi_env env, napi_value v, T& out) {
   double d;
   if (napi_get_value_double(env, v, &d) != 0) return kWrongType;
-  out = static_cast<T>(d);
+  T t = static_cast<T>(d);
+  // A finite number beyond the type's range (1e40 for a float) does not become Infinity silently.
+  if (t - t != t - t && d - d == d - d) return kOutOfRange;
+  out = t;
   return kOk;
 }
 
@@ -520,12 +525,14 @@ napi_value int_out(napi_env env, T v) {
 }  // namespace detail
 
 int arg_in(napi_env env, napi_value v, bool& out) { return napi_get_value_bool(env, v, &out) == 0 ? kOk : kWrongType; }
+// A char is one Latin-1 character in JS ('a', 'é' for byte 0xE9), as it comes out: any byte
+// round-trips, where UTF-8 would turn bytes 0x80-0xFF into U+FFFD.
 int arg_in(napi_env env, napi_value v, char& out) {
-  char buffer[8];
+  char16_t units[3];
   size_t length = 0;
-  if (napi_get_value_string_utf8(env, v, buffer, sizeof buffer, &length) == 0) {
-    if (length != 1) return kOutOfRange;
-    out = buffer[0];
+  if (napi_get_value_string_utf16(env, v, units, 3, &length) == 0) {
+    if (length != 1 || units[0] > 0xFF) return kOutOfRange;
+    out = static_cast<char>(units[0]);
     return kOk;
   }
   return detail::int_in<char>(env, v, out);
@@ -756,7 +763,7 @@ napi_value to_js(napi_env env, bool v) {
 }
 napi_value to_js(napi_env env, char v) {
   napi_value r;
-  napi_create_string_utf8(env, &v, 1, &r);
+  napi_create_string_latin1(env, &v, 1, &r);
   return r;
 }
 napi_value to_js(napi_env env, double v) {

@@ -157,6 +157,7 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
   c.isPolymorphic = rd->isPolymorphic();
   c.isAbstract = rd->isAbstract();
   c.isAggregate = rd->isAggregate();
+  c.hasTrivialDefaultConstructor = rd->hasTrivialDefaultConstructor();
   if (auto* dtor = rd->getDestructor()) c.hasPublicDestructor = dtor->getAccess() == clang::AS_public && !dtor->isDeleted();
 
   for (const clang::CXXBaseSpecifier& base : rd->bases()) {

@@ -188,9 +188,11 @@ export function functionPointerAddress(v: unknown, t: TypeInfo, during = false):
     if (during) held.push(v);
     return slotFor(v, sig, false);
   }
-  // A raw address (dlsym's void*, a bigint): a pointer object of another type is not a function.
+  // A raw address comes only as a void* pointer object (dlsym's, or ll.cast(address, 'void*')): a
+  // bare number or bigint, or a pointer to data, is no function C++ could call.
   if (v instanceof CppPointer && v.type !== 'void') throw new TypeError(`expected ${t.display}, got a ${v.type}* pointer (use cppyy.ll.cast to convert)`);
-  if (v instanceof CppPointer || typeof v === 'bigint') return pointerAddress(v, t.display);
+  if (v instanceof CppPointer) return pointerAddress(v, t.display);
+  if (typeof v === 'bigint') throw new TypeError(`expected ${t.display}, got a bigint (a raw address passes only as cppyy.ll.cast(address, 'void*'))`);
   throw new TypeError(`expected a function (JS, or C++ of type ${sig?.spelling ?? t.display}) or null for ${t.display}, got ${typeof v}`);
 }
 

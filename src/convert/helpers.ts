@@ -69,3 +69,17 @@ export function compileHelpers(infos: FunctionInfo[]): NativeFunction[] {
     return makeInvoker(infos[i], r, false);
   });
 }
+
+/**
+ * Calls a helper for a conversion and makes its errors read as the caller's: the helper's own
+ * signature (`T __cppjit_h::opt_make_1(int v): argument 1 ('v'): ...`) means nothing to the user,
+ * so it becomes `label` ("as int: expected an integer, got object").
+ */
+export function convertingThrough<T>(label: string, call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    if (e instanceof Error) e.message = e.message.replace(/^[^\n]*? argument \d+ \('\w*'\): /, `${label}: `);
+    throw e;
+  }
+}

@@ -288,7 +288,7 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
     case 'funcptr':
       if (kind === K_FUNCTION) return 0;
       if (kind === K_NULL) return 2;
-      if (kind === K_POINTER || kind === K_BIGINT) return 4; // a raw address (from dlsym, say)
+      if (kind === K_POINTER) return 4; // a raw address (dlsym's void*)
       return IMPOSSIBLE;
     case 'pointer':
       if (kind === K_NULL) return 2;

@@ -3,7 +3,7 @@ import { native } from '../native';
 import type { NativeFunction, TypeInfo } from '../types';
 import type { ClassState } from '../objects/registry';
 import { classFor } from '../objects/registry';
-import { defineHelpers } from './helpers';
+import { convertingThrough, defineHelpers } from './helpers';
 import { memoryAccess, type MemoryAccess } from './fields';
 import { setOptionalCheck } from './kinds';
 import { isInstance, objectAddress } from './objects';
@@ -79,7 +79,7 @@ function helpers(o: Optional): Required<Optional> {
 /** A std::optional<T> made for one call (destroyed when it returns): empty, or holding `value` as a T. */
 function temporaryOptional(o: Optional, value: unknown): number {
   const h = helpers(o);
-  const made = (value === undefined || value === null ? h.empty() : h.make(value)) as number;
+  const made = (value === undefined || value === null ? h.empty() : convertingThrough(`as ${o.inner.display}`, () => h.make(value))) as number;
   temporaries.push({ delete: () => h.free(made) });
   return made;
 }

@@ -159,7 +159,9 @@ function podLayout(record: number): PodLayout | null {
   const state = classFor(record);
   const { info } = state;
   let layout: PodLayout | null = null;
-  if (info.isComplete && info.isAggregate && !info.isPolymorphic && !info.bases.length) {
+  // Only where zeroed bytes are what `T{}` makes: default member initialisers (`int x = 1;`) need
+  // the constructor, so such a literal is a constructed object with its keys assigned.
+  if (info.isComplete && info.isAggregate && info.hasTrivialDefaultConstructor && !info.isPolymorphic && !info.bases.length) {
     const writers = new Map<string, FieldWriter>();
     let ok = true;
     for (const f of info.fields) {

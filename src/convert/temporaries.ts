@@ -3,7 +3,7 @@ import { native } from '../native';
 import type { NativeFunction } from '../types';
 import type { ClassState, CppObject } from '../objects/registry';
 import { classFor } from '../objects/registry';
-import { defineHelpers } from './helpers';
+import { convertingThrough, defineHelpers } from './helpers';
 import { ADDRESS, CLASS_STATE } from '../objects/symbols';
 import { typedArrayNames } from './pointers';
 import { IMPOSSIBLE, K_BIGINT, K_BOOL, K_CHAR, K_FLOAT, K_INT, K_INT32, K_STRING, braceConstructible, isValueKind, kindOf, score, setBracedCheck, setValueCheck } from './kinds';
@@ -348,14 +348,7 @@ export function temporaryValue(state: ClassState, value: unknown): number {
   const label = state.info.displayName || state.info.spelling;
   const convert = route.score === IMPOSSIBLE && !route.fallback ? 'no converting constructor takes it' : valueConverter(state, route);
   if (typeof convert === 'string') throw new TypeError(`a ${typeof value} does not convert to ${label}: ${convert}`);
-  let tmp: CppObject;
-  try {
-    tmp = buildingTemporary(() => convert(value) as CppObject);
-  } catch (e) {
-    // The helper's own signature means nothing to the caller: say what the value was converted to.
-    if (e instanceof Error) e.message = e.message.replace(/^[^\n]*?argument 1 \('v'\): /, `as ${route.from[0]} for ${label}: `);
-    throw e;
-  }
+  const tmp = convertingThrough(`as ${route.from[0]} for ${label}`, () => buildingTemporary(() => convert(value) as CppObject));
   temporaries.push(tmp as unknown as Temporary);
   return tmp[ADDRESS] as number;
 }

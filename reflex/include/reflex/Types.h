@@ -269,6 +269,9 @@ struct ClassDesc {
   bool isPolymorphic = false;
   bool isAbstract = false;
   bool isAggregate = false;
+  // Default construction does nothing (no default member initialisers, no user constructor):
+  // zeroed bytes are a value-initialised object.
+  bool hasTrivialDefaultConstructor = false;
   bool hasPublicDestructor = true;
   bool isStruct = false;
   std::vector<BaseDesc> bases;
