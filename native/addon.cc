@@ -295,8 +295,11 @@ Napi::Value loadLibrary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// cppdef(code, generated?): generated code (cppjit's own helpers) is parsed without the user's macros.
 Napi::Value cppdef(const Napi::CallbackInfo& info) {
-  check(info.Env(), session(info.Env()).declare(stringArg(info, 0, "code")));
+  auto& s = session(info.Env());
+  std::string code = stringArg(info, 0, "code");
+  check(info.Env(), info.Length() > 1 && info[1].ToBoolean().Value() ? s.declareGenerated(code) : s.declare(code));
   return info.Env().Undefined();
 }
 

@@ -203,7 +203,8 @@ export interface NativeAddon {
   include(header: string): void;
   addIncludePath(dir: string): void;
   loadLibrary(name: string): void;
-  cppdef(code: string): void;
+  /** generated: cppjit's own code, parsed without the user's macros. */
+  cppdef(code: string, generated?: boolean): void;
   cppexec(code: string): void;
   globalScope(): number;
   lookup(scope: number, name: string): MemberInfo;

@@ -110,6 +110,10 @@ struct Session::Impl {
   // Instantiated function templates whose code a failed input took with it (llvm #106833):
   // later inputs only declare them. Finds the ones behind these mangled names.
   std::vector<const clang::FunctionDecl*> instantiationsNamed(const std::set<std::string>& mangledNames);
+  // `code` between #pragma push_macro/#undef and pop_macro of every macro the user defined (in
+  // cppdef input or a non-system header): generated code means the C++ it spells, whatever a user's
+  // `#define size_t int` or `#define return throw` says.
+  std::string shielded(const std::string& code);
   std::string nextName(const char* prefix) { return std::string(prefix) + std::to_string(++uniqueCounter); }
 };
 

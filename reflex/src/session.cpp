@@ -787,6 +787,31 @@ Outcome Session::declare(const std::string& code) {
   return impl_->run(rest + code.substr(split) + kInputEnd);
 }
 
+std::string Session::Impl::shielded(const std::string& code) {
+  auto& sm = ci().getSourceManager();
+  std::vector<std::string> names;
+  for (const auto& entry : pp().macros(/*IncludeExternalMacros=*/false)) {
+    const clang::IdentifierInfo* ident = entry.first;
+    const clang::MacroInfo* info = ident->hasMacroDefinition() ? pp().getMacroInfo(ident) : nullptr;
+    if (!info || info->isBuiltinMacro() || ident->getName().starts_with("__cppjit")) continue;
+    clang::SourceLocation where = info->getDefinitionLoc();
+    // Command-line definitions (-D in CPPJIT_EXTRA_ARGS) configure the headers, and system headers'
+    // macros are their API: only what the user's own code defined.
+    if (where.isInvalid() || sm.isInSystemHeader(where) || sm.isWrittenInBuiltinFile(where) || sm.isWrittenInCommandLineFile(where))
+      continue;
+    names.push_back(ident->getName().str());
+  }
+  if (names.empty()) return code;
+  std::string before, after;
+  for (const auto& name : names) {
+    before += "#pragma push_macro(\"" + name + "\")\n#undef " + name + "\n";
+    after += "#pragma pop_macro(\"" + name + "\")\n";
+  }
+  return before + code + "\n" + after;
+}
+
+Outcome Session::declareGenerated(const std::string& code) { return impl_->run(impl_->shielded(code)); }
+
 Outcome Session::execute(const std::string& code) {
   // Wrapping statements in a function keeps their locals out of the global scope and lets
   // C++ exceptions thrown by them be reported instead of terminating the process.
@@ -840,7 +865,7 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
   // Code that failed before under these names (a batch of wrappers compiled again one by one)
   // gets fresh ones, for the reason renamed gives.
   bool retried = std::any_of(symbols.begin(), symbols.end(), [&](const std::string& s) { return impl_->failedSymbols.count(s) > 0; });
-  std::string text = retried ? renamed(code, names, "_a" + std::to_string(++impl_->uniqueCounter)) : code;
+  std::string text = impl_->shielded(retried ? renamed(code, names, "_a" + std::to_string(++impl_->uniqueCounter)) : code);
   std::vector<std::string> fresh = names;
   auto outcome = impl_->run(text, &names);
   codegen.OptimizationLevel = savedLevel;

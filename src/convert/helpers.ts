@@ -40,7 +40,7 @@ let helperScope: number | undefined;
 
 /** Defines `code` in the helper namespace and compiles the named functions of it; their invokers, in order. */
 export function defineHelpers(code: string, names: string[]): NativeFunction[] {
-  native().cppdef(`namespace ${HELPERS} {\n${code}}\n`);
+  native().cppdef(`namespace ${HELPERS} {\n${code}}\n`, true);
   if (helperScope === undefined) helperScope = native().lookup(native().globalScope(), HELPERS).scope!;
   const infos: FunctionInfo[] = names.map((name) => {
     const m = native().lookup(helperScope!, name);

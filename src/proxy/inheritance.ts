@@ -284,7 +284,7 @@ function buildDerived(jsClass: Function): Derived {
   }
   lines.push('};', '}');
   try {
-    native().cppdef(lines.join('\n'));
+    native().cppdef(lines.join('\n'), true);
   } catch (e) {
     const failed = /cppjit-noexcept-result-(\d+)/.exec(e instanceof Error ? e.message : '');
     if (failed) {

@@ -78,6 +78,7 @@ export function printerFor(state: ClassState): ((v: unknown) => string) | null {
         `#include <sstream>\nnamespace ${HELPERS} {\n` +
           'template <class T> auto streamed(const T& v) -> decltype(std::declval<std::ostream&>() << v, std::string()) {\n' +
           '  std::ostringstream os; os << v; return os.str();\n}\n}\n',
+        true,
       );
       printerDefined = true;
     }

@@ -276,6 +276,7 @@ function defineRangeHelpers(): void {
         'template <class R> inline auto range_value(R&, unsigned long h) { return *((range_state<R>*)h)->cur; }\n' +
         'template <class R> inline void range_end(R&, unsigned long h) { delete (range_state<R>*)h; }\n' +
         '}\n',
+      true,
     );
     rangeHelpersDefined = true;
   }
@@ -318,6 +319,7 @@ function mapHelper(state: ClassState, name: 'map_get' | 'map_has' | 'map_set' | 
         '  c.insert(typename C::value_type(k, v));\n}\n' +
         'template <class C> inline void map_set(C& c, const typename C::key_type& k, const typename C::mapped_type& v) {\n' +
         '  c.insert_or_assign(k, v);\n}\n}\n',
+      true,
     );
     mapHelpersDefined = true;
   }

@@ -61,6 +61,9 @@ class Session {
   // A path, a soname ("libz.so.1") or a short name ("z"). Symbols become visible to JIT-ed code.
   Outcome loadLibrary(const std::string& nameOrPath);
   Outcome declare(const std::string& code);   // cppdef: declarations and definitions
+  // Declarations cppjit generates for itself (helpers, subclasses of JS classes): parsed with the
+  // user's macros out of the way (see Impl::shielded).
+  Outcome declareGenerated(const std::string& code);
   Outcome execute(const std::string& code);   // cppexec: statements run now
 
   // Compiles generated code and returns the addresses of the requested symbols (extern "C"),
