@@ -641,6 +641,10 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
     reader->StartTranslationUnit(impl->readerFeed.get());
   }
   installInputGuards(*impl);
+  // The interpreter is one translation unit that never becomes a named module: `module m;` in an
+  // included header is then an ordinary (erroneous) declaration, not a module purview that Clang 19
+  // carried into every later input ("Duplicate definition of symbol '_ZGIW1m'").
+  impl->ci().getLangOpts().CPlusPlusModules = 0;
   // What reflex's own generated code (cppexec wrappers) relies on.
   auto base = impl->run("#include <exception>\n#include <typeinfo>\n#include <cxxabi.h>\n"
                          "template <class T> T&& __cppjit_declval() noexcept;\n"
