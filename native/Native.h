@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -106,6 +107,9 @@ struct EnvState {
   int executing = 0;
 };
 EnvState& envState(napi_env env);
+// signals.cc: runs fn under ll.signalsAsExceptions' guard (when on): a fault inside it leaves a
+// CppSignalError pending in JS and returns false (fn abandoned, its destructors not run).
+bool runGuarded(napi_env env, const std::function<void()>& fn);
 napi_env currentThreadEnv();  // the env started on the calling thread, or nullptr
 
 // The addon functions JIT-compiled code calls, filled in once the prelude is compiled. The layout

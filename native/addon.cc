@@ -304,7 +304,12 @@ Napi::Value cppdef(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value cppexec(const Napi::CallbackInfo& info) {
-  check(info.Env(), session(info.Env()).execute(stringArg(info, 0, "code")));
+  std::string code = stringArg(info, 0, "code");
+  auto& s = session(info.Env());
+  // The statements run here: ll.signalsAsExceptions guards them as it guards calls.
+  reflex::Outcome outcome = reflex::success();
+  if (!runGuarded(info.Env(), [&] { outcome = s.execute(code); })) return Napi::Value();
+  check(info.Env(), outcome);
   return info.Env().Undefined();
 }
 

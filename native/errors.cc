@@ -381,10 +381,14 @@ void throwOutcome(Napi::Env env, reflex::Status status, const std::string& messa
     throw Napi::Error(env, error);
   }
   if (status == reflex::Status::CppException && !es.cppError.IsEmpty()) {
+    // "<mangled type>[ (<thrown number>)]\n<what()>"
     auto split = message.find('\n');
-    std::string type = demangle(message.substr(0, split).c_str());
+    std::string typeLine = message.substr(0, split);
+    auto space = typeLine.find(' ');
+    std::string number = space == std::string::npos ? "" : typeLine.substr(space);
+    std::string type = demangle(typeLine.substr(0, space).c_str());
     std::string what = split == std::string::npos ? "" : message.substr(split + 1);
-    std::string text = what.empty() ? "C++ exception of type " + type : type + ": " + what;
+    std::string text = what.empty() ? "C++ exception of type " + type + number : type + ": " + what;
     Napi::Value error = es.cppError.New({Napi::String::New(env, text), Napi::String::New(env, type),
                                          what.empty() ? env.Undefined() : Napi::String::New(env, what)});
     throw Napi::Error(env, error);

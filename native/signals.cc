@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include <pthread.h>
@@ -122,6 +123,31 @@ Napi::Value signalsAsExceptions(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+bool runGuarded(napi_env env, const std::function<void()>& fn) {
+  if (!enabled || !*enabled) {
+    fn();
+    return true;
+  }
+  SigFrame frame{};
+  SigFrame** top = topSlot();
+  if (sigsetjmp(frame.buf, 0)) {
+    throwSignalError(env, frame.signo);
+    return false;
+  }
+  frame.prev = *top;
+  frame.active = 1;
+  *top = &frame;
+  struct Pop {
+    SigFrame& f;
+    SigFrame** top;
+    ~Pop() {
+      if (f.active) *top = f.prev;
+    }
+  } pop{frame, top};
+  fn();
+  return true;
+}
 
 void registerSignals(Napi::Env env, Napi::Object exports) {
   exports.Set("signalsAsExceptions", lockedFunction(env, "signalsAsExceptions", signalsAsExceptions));

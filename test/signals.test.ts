@@ -51,6 +51,13 @@ describe('signals as exceptions', () => {
     expect([...values]).toEqual([1, 2, 3]);
   });
 
+  it('covers fn.async calls on the thread pool and statements run by cppexec', async () => {
+    ll.signalsAsExceptions(true);
+    await expect(g.crash_null.async(null)).rejects.toThrow(cppyy.CppSignalError);
+    expect(() => cppyy.cppexec('volatile int r = crash_null((int*)(long)std::atoi("0")); (void)r;')).toThrow(cppyy.CppSignalError);
+    expect(g.divide_ints(6, 3)).toBe(2);
+  });
+
   it('can be turned off again', () => {
     expect(ll.signalsAsExceptions(false)).toBe(true);
     expect(ll.signalsAsExceptions(false)).toBe(false);

@@ -369,6 +369,7 @@ struct async_call {
   virtual void run() = 0;                   // pool thread: the C++ call, storing its result
   virtual napi_value out(napi_env env) = 0;  // the calling JS thread: the stored result as a JS value
   std::exception_ptr error;
+  int signo = 0;  // a fault inside run() under ll.signalsAsExceptions: the promise rejects with a CppSignalError
 };
 napi_value queue_async(napi_env env, async_call* job);  // the job's promise; takes ownership
 napi_value call_js(napi_env, void* target, size_t argc, napi_value* argv);  // throws js_exception
@@ -857,14 +858,29 @@ void defer_exception() noexcept {
   }
 }
 
-static void async_execute(void* p) {
-  auto* job = static_cast<async_call*>(p);
-  in_async_job = true;
-  deferred = nullptr;
+static void async_run(async_call* job) {
   try {
     job->run();
   } catch (...) {
     job->error = std::current_exception();
+  }
+}
+
+static void async_execute(void* p) {
+  auto* job = static_cast<async_call*>(p);
+  in_async_job = true;
+  deferred = nullptr;
+  if (__builtin_expect(__cppjit_sig_on, 0)) {
+    // ll.signalsAsExceptions covers the pool thread's call too: a fault abandons the job.
+    signal_guard sg;
+    if (sigsetjmp(sg.f.buf, 0)) {
+      job->signo = sg.f.signo;
+    } else {
+      sg.enter();
+      async_run(job);
+    }
+  } else {
+    async_run(job);
   }
   if (deferred && !job->error) job->error = deferred;
   deferred = nullptr;
@@ -874,6 +890,10 @@ static void async_execute(void* p) {
 // A failure leaves a JS exception pending (the addon rejects the promise with it).
 static napi_value async_complete(napi_env env, void* p, int* failed) {
   auto* job = static_cast<async_call*>(p);
+  if (job->signo) {
+    *failed = 1;
+    return __cppjit_sig_throw(env, job->signo);
+  }
   try {
     if (job->error) std::rethrow_exception(job->error);
     return job->out(env);

@@ -56,6 +56,13 @@ struct Session::Impl {
   std::vector<std::string> includePaths;
   unsigned uniqueCounter = 0;
   std::chrono::steady_clock::time_point inputStarted{};  // when the input being parsed started (guards.cpp)
+  // Declarations of the precompiled header that a failing input loaded into its own unit's lookup
+  // table: Clang's clean-up removes them with the input, they are made visible again after it.
+  std::vector<clang::NamedDecl*> loadedByFailedInput;
+  // The first change the input being parsed made to each macro, with the definition before it
+  // (null: undefined): a failed input's #define/#undef are rolled back with it (guards.cpp).
+  std::vector<std::pair<clang::IdentifierInfo*, clang::MacroInfo*>> macroChanges;
+  std::set<const clang::IdentifierInfo*> macrosChanged;
   std::map<std::string, const clang::CXXRecordDecl*> typeinfoCache;
   std::map<std::string, const clang::NamedDecl*> macroTargets;  // scopes.cpp: what a renaming macro names (or nullptr)
   std::set<std::string> linkableSymbols;
@@ -99,12 +106,20 @@ struct Session::Impl {
   // diagnostics come back in the Result. `symbols`, the names the caller looks up afterwards,
   // may come back renamed (see run).
   Outcome run(const std::string& code, std::vector<std::string>* symbols = nullptr);
+  Outcome runInput(const std::string& code, std::vector<std::string>* symbols);
+  // Whether `name` is a macro whose body holds half a pair of brackets (see unbalancedBrackets).
+  bool halfBracketMacro(llvm::StringRef name);
+  // Errors LLVM met generating machine code for the input being run (invalid inline asm).
+  std::vector<std::string> backendErrors;
+  llvm::LLVMContext* diagnosedContext = nullptr;
+  Outcome refuseBackendErrors(clang::PartialTranslationUnit& unit, bool executed);
   // External symbols an input's module references that nothing provides. Checked before the
   // module reaches the JIT: a module that fails to link there poisons every later input.
   std::vector<std::string> unresolvedSymbols(llvm::Module& module);
   std::vector<std::string> unresolvedNames(const std::vector<std::string>& names);
   void discardPartialCode();
   void undoInput(clang::TranslationUnitDecl* input);
+  void restoreLoadedDeclarations();
   void discardInput(clang::PartialTranslationUnit& unit);
   void forgetExternC(clang::TranslationUnitDecl* input);
   // Instantiated function templates whose code a failed input took with it (llvm #106833):
@@ -126,6 +141,12 @@ void installInputGuards(Session::Impl& s);
 // Before Clang's IncrementalParser::CleanUpPTU drops an input (after it failed, or on Undo): does
 // what CleanUpPTU does wrong for it (see guards.cpp).
 void prepareCleanUp(Session::Impl& s, clang::TranslationUnitDecl* input);
+// session.cpp: the first bracket of `code` that does not close or closes the wrong kind, or an #if
+// without #endif (offset, message); found by a raw lexer, so before anything is parsed.
+std::optional<std::pair<size_t, std::string>> unbalancedBrackets(llvm::StringRef code, const clang::LangOptions& language,
+                                                                const std::function<bool(llvm::StringRef)>& bracketMacro);
+// After a failed input: its macro definitions and #undefs undone.
+void rollBackMacros(Session::Impl& s);
 // types.cpp
 TypeDesc describeType(Session::Impl& s, clang::QualType type);
 std::string qualifiedSpelling(Session::Impl& s, clang::QualType type);

@@ -1,8 +1,12 @@
 // reflex/src/guards.cpp — keeps malformed input from crashing the interpreter: pragmas that assume a file, and Clang's clean-up after a failed input.
 #include <clang/AST/DeclContextInternals.h>
 #include <clang/Lex/LexDiagnostic.h>
+#include <clang/Lex/Lexer.h>
 #include <clang/Basic/DiagnosticSema.h>
+#include <clang/Lex/MacroInfo.h>
+#include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Pragma.h>
+#include <clang/Sema/Scope.h>
 #include <clang/Sema/TemplateInstCallback.h>
 #include <llvm/Config/abi-breaking.h>
 
@@ -25,13 +29,92 @@ class InputEndPragma : public clang::PragmaHandler {
   explicit InputEndPragma(Session::Impl& s) : clang::PragmaHandler(kInputEndPragma), s_(s) {}
 
   void HandlePragma(clang::Preprocessor& pp, clang::PragmaIntroducer, clang::Token& token) override {
+    clang::SourceLocation where = token.getLocation();
     pp.LexUnexpandedToken(token);
     while (token.isNot(clang::tok::eod) && token.isNot(clang::tok::eof)) pp.LexUnexpandedToken(token);
+    // Once per input: when the parser is skipping tokens (error recovery) it also skips the closing
+    // ones, and closing again would loop forever.
+    if (s_.inputStarted != closedFor_) {
+      closedFor_ = s_.inputStarted;
+      if (closeOpenScopes(pp, where)) return;  // the pragma comes again after the closing tokens
+    }
     if (s_.diagnostics.hasErrors()) prepareCleanUp(s_, s_.ast().getTranslationUnitDecl());
   }
 
  private:
+  // An input (or a header it includes) that ends inside a brace — `namespace n {`, `struct S {`,
+  // `extern "C" {`, a function body: clang-repl's parser meets the end-of-input token there and
+  // parses it as a statement forever (Parser::ParseInnerNamespace does not stop at it). The parser's
+  // open scopes are closed here with an error, and the pragma comes once more after them.
+  bool closeOpenScopes(clang::Preprocessor& pp, clang::SourceLocation where) {
+    std::vector<clang::Token> tokens;
+    std::string inside;
+    clang::SourceLocation opened = where;
+    auto punct = [&](clang::tok::TokenKind kind) {
+      clang::Token t;
+      t.startToken();
+      t.setKind(kind);
+      t.setLocation(where);
+      t.setLength(1);
+      tokens.push_back(t);
+    };
+    for (clang::Scope* scope = s_.sema().getCurScope(); scope && scope->getParent(); scope = scope->getParent()) {
+      auto* entity = scope->getEntity();
+      if (scope->isClassScope() || (scope->getFlags() & clang::Scope::EnumScope)) {
+        punct(clang::tok::r_brace);
+        punct(clang::tok::semi);
+      } else if (scope->getFlags() & clang::Scope::CompoundStmtScope) {
+        punct(clang::tok::r_brace);
+      } else if (scope->isFunctionPrototypeScope()) {
+        punct(clang::tok::r_paren);
+      } else if (entity && (llvm::isa<clang::NamespaceDecl>(entity) ||
+                            (llvm::isa<clang::LinkageSpecDecl>(entity) && llvm::cast<clang::LinkageSpecDecl>(entity)->hasBraces()))) {
+        punct(clang::tok::r_brace);
+      } else {
+        continue;
+      }
+      if (inside.empty() && entity) {
+        clang::Decl* decl = clang::Decl::castFromDeclContext(entity);
+        if (auto* tag = llvm::dyn_cast_or_null<clang::TagDecl>(decl)) {
+          inside = tag->getKindName().str() + " '" + tag->getQualifiedNameAsString() + "'";
+        } else if (auto* ns = llvm::dyn_cast_or_null<clang::NamespaceDecl>(decl)) {
+          inside = ns->isAnonymousNamespace() ? "an anonymous namespace" : "namespace '" + ns->getQualifiedNameAsString() + "'";
+        } else if (auto* fn = llvm::dyn_cast_or_null<clang::FunctionDecl>(decl)) {
+          inside = "the body of '" + fn->getQualifiedNameAsString() + "'";
+        } else if (llvm::isa_and_nonnull<clang::LinkageSpecDecl>(decl)) {
+          inside = "an extern \"C\" { block";
+        }
+        if (!inside.empty() && decl->getLocation().isValid()) opened = decl->getLocation();
+      }
+    }
+    if (tokens.empty()) return false;
+    if (inside.empty()) inside = "a bracket";
+    unsigned id = s_.sema().getDiagnostics().getCustomDiagID(
+        clang::DiagnosticsEngine::Error, "the input ends inside %0 opened here: a closing '}' or ')' is missing");
+    s_.sema().Diag(opened, id) << inside;
+    // `_Pragma("cppjit_input_end")` after the closing tokens brings this handler back at top level.
+    clang::Token pragma;
+    pragma.startToken();
+    pragma.setKind(clang::tok::identifier);
+    pragma.setIdentifierInfo(pp.getIdentifierInfo("_Pragma"));
+    pragma.setLocation(where);
+    tokens.push_back(pragma);
+    punct(clang::tok::l_paren);
+    clang::Token text;
+    text.startToken();
+    std::string literal = std::string("\"") + kInputEndPragma + "\"";
+    pp.CreateString(literal, text, where, where);
+    text.setKind(clang::tok::string_literal);
+    tokens.push_back(text);
+    punct(clang::tok::r_paren);
+    auto owned = std::make_unique<clang::Token[]>(tokens.size());  // the preprocessor keeps them
+    std::copy(tokens.begin(), tokens.end(), owned.get());
+    pp.EnterTokenStream(std::move(owned), tokens.size(), /*DisableMacroExpansion=*/false, /*IsReinject=*/false);
+    return true;
+  }
+
   Session::Impl& s_;
+  std::chrono::steady_clock::time_point closedFor_{};
 };
 
 // `#pragma once` and `#pragma GCC system_header` mark the current file, and crashed when that was
@@ -100,7 +183,63 @@ class InstantiationBudget : public clang::TemplateInstantiationCallback {
   Session::Impl& s_;
 };
 
+// Records the first change each input makes to a macro, for rollBackMacros.
+class MacroLog : public clang::PPCallbacks {
+ public:
+  explicit MacroLog(Session::Impl& s) : s_(s) {}
+
+  void MacroDefined(const clang::Token& name, const clang::MacroDirective* directive) override {
+    const clang::MacroDirective* previous = directive ? directive->getPrevious() : nullptr;
+    note(name.getIdentifierInfo(), previous ? const_cast<clang::MacroInfo*>(previous->getDefinition().getMacroInfo()) : nullptr);
+  }
+  void MacroUndefined(const clang::Token& name, const clang::MacroDefinition& definition, const clang::MacroDirective*) override {
+    note(name.getIdentifierInfo(), definition.getMacroInfo());
+  }
+
+  // A header of the user's (not a system header, checked like an input) whose brackets do not
+  // balance would leave the parser at the end of the input inside a block, where it never stops:
+  // it is refused with an error where the bracket opened, and its lexing cut off.
+  void FileChanged(clang::SourceLocation where, FileChangeReason reason, clang::SrcMgr::CharacteristicKind kind,
+                   clang::FileID) override {
+    if (reason != EnterFile || kind != clang::SrcMgr::C_User || where.isInvalid()) return;
+    clang::SourceManager& sm = s_.ci().getSourceManager();
+    clang::FileID file = sm.getFileID(where);
+    if (sm.getBufferName(where).starts_with("input_line_")) return;  // checked before parsing
+    std::optional<llvm::MemoryBufferRef> buffer = sm.getBufferOrNone(file);
+    auto* lexer = static_cast<clang::Lexer*>(s_.pp().getCurrentLexer());
+    if (!buffer || !lexer || s_.pp().getCurrentLexer() != s_.pp().getCurrentFileLexer()) return;
+    auto open = unbalancedBrackets(buffer->getBuffer(), s_.ast().getLangOpts(),
+                                   [this](llvm::StringRef name) { return s_.halfBracketMacro(name); });
+    if (!open) return;
+    unsigned id = s_.pp().getDiagnostics().getCustomDiagID(clang::DiagnosticsEngine::Error, "%0 (in this header, which is not parsed)");
+    s_.pp().Diag(sm.getLocForStartOfFile(file).getLocWithOffset(open->first), id) << open->second;
+    lexer->seek(static_cast<unsigned>(buffer->getBufferSize()), /*IsAtStartOfLine=*/true);
+  }
+
+ private:
+  void note(clang::IdentifierInfo* ident, clang::MacroInfo* before) {
+    if (ident && s_.macrosChanged.insert(ident).second) s_.macroChanges.emplace_back(ident, before);
+  }
+  Session::Impl& s_;
+};
+
 }  // namespace
+
+void rollBackMacros(Session::Impl& s) {
+  clang::Preprocessor& pp = s.pp();
+  for (auto it = s.macroChanges.rbegin(); it != s.macroChanges.rend(); ++it) {
+    auto [ident, before] = *it;
+    clang::MacroInfo* now = pp.getMacroInfo(ident);
+    if (now == before) continue;
+    if (before) {
+      pp.appendDefMacroDirective(ident, before, before->getDefinitionLoc());
+    } else if (now) {
+      pp.appendMacroDirective(ident, new (pp.getPreprocessorAllocator()) clang::UndefMacroDirective(now->getDefinitionLoc()));
+    }
+  }
+  s.macroChanges.clear();
+  s.macrosChanged.clear();
+}
 
 void prepareCleanUp(Session::Impl& s, clang::TranslationUnitDecl* input) {
   if (!input) return;
@@ -124,14 +263,20 @@ void prepareCleanUp(Session::Impl& s, clang::TranslationUnitDecl* input) {
     clang::StoredDeclsList& list = entry.second;
     llvm::SmallVector<clang::NamedDecl*, 4> all;
     for (clang::NamedDecl* d : list.getLookupResult()) all.push_back(d);
-    for (clang::NamedDecl* d : all)
-      if (d->getTranslationUnitDecl() == input) list.remove(d);
+    for (clang::NamedDecl* d : all) {
+      if (d->getTranslationUnitDecl() != input) continue;
+      // Loaded from the precompiled header while this input was parsed (`::nope` loads every
+      // global name it is compared with): not the input's, and never loaded again once removed.
+      if (d->isFromASTFile()) s.loadedByFailedInput.push_back(d);
+      list.remove(d);
+    }
   }
 }
 
 void installInputGuards(Session::Impl& s) {
   auto& pp = s.pp();
   pp.AddPragmaHandler(new InputEndPragma(s));
+  pp.addPPCallbacks(std::make_unique<MacroLog>(s));
   s.sema().TemplateInstCallbacks.push_back(std::make_unique<InstantiationBudget>(s));
 #if !LLVM_ENABLE_ABI_BREAKING_CHECKS
   pp.AddPragmaHandler(new FilePragma("once", FilePragma::Once));

@@ -9,8 +9,15 @@
 #include <llvm/Demangle/Demangle.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/DiagnosticHandler.h>
+#include <llvm/IR/DiagnosticInfo.h>
+#include <llvm/IR/DiagnosticPrinter.h>
+#include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/InlineAsm.h>
+#include <llvm/IR/Instructions.h>
 #include <llvm/IR/Module.h>
+#include <llvm/Transforms/Utils/Cloning.h>
 #include <llvm/Support/SmallVectorMemoryBuffer.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/TargetSelect.h>
@@ -172,6 +179,18 @@ void Session::Impl::undoInput(clang::TranslationUnitDecl* input) {
   forgetExternC(input);
   prepareCleanUp(*this, input);
   if (auto err = interp->Undo()) llvm::consumeError(std::move(err));
+  restoreLoadedDeclarations();
+}
+
+void Session::Impl::restoreLoadedDeclarations() {
+  std::vector<clang::NamedDecl*> loaded;
+  loaded.swap(loadedByFailedInput);
+  for (clang::NamedDecl* decl : loaded) {
+    clang::DeclContext* home = decl->getDeclContext()->getRedeclContext()->getPrimaryContext();
+    bool visible = false;
+    for (auto* found : home->noload_lookup(decl->getDeclName())) visible |= found == decl;
+    if (!visible) home->makeDeclVisibleInContext(decl);
+  }
 }
 
 void Session::Impl::forgetExternC(clang::TranslationUnitDecl* input) {
@@ -260,29 +279,117 @@ std::vector<const clang::FunctionDecl*> Session::Impl::instantiationsNamed(const
   return found;
 }
 
-// clang-repl's parser never returns from input that ends inside a namespace or class body (it
-// loops on the end-of-input token), so such input is refused before it reaches the parser.
-static std::optional<Diagnostic> unclosedBrace(const std::string& code, const clang::LangOptions& language) {
-  clang::Lexer lexer(clang::SourceLocation(), language, code.data(), code.data(), code.data() + code.size());
-  std::vector<size_t> open;
-  clang::Token token;
-  for (;;) {
-    lexer.LexFromRawLexer(token);
-    if (token.is(clang::tok::eof)) break;
-    if (token.is(clang::tok::l_brace)) open.push_back(token.getLocation().getRawEncoding());
-    else if (token.is(clang::tok::r_brace) && !open.empty()) open.pop_back();
+// Whether a macro's body holds half a pair of brackets (`#define NS_BEGIN namespace n {`): an input
+// using it cannot be checked by counting its own brackets. `((x) * (x))` is whole.
+static bool halfBrackets(llvm::ArrayRef<clang::tok::TokenKind> body) {
+  int depth = 0;
+  for (clang::tok::TokenKind k : body) {
+    if (k == clang::tok::l_brace || k == clang::tok::l_paren || k == clang::tok::l_square) ++depth;
+    else if ((k == clang::tok::r_brace || k == clang::tok::r_paren || k == clang::tok::r_square) && --depth < 0) return true;
   }
-  if (open.empty()) return std::nullopt;
-  // Raw locations of a lexer without a SourceManager are offsets into the buffer.
-  size_t offset = std::min<size_t>(open.back(), code.size());
-  Diagnostic d;
-  d.file = "input_line";
-  d.line = 1 + std::count(code.begin(), code.begin() + offset, '\n');
-  size_t lineStart = code.rfind('\n', offset == 0 ? 0 : offset - 1);
-  d.column = 1 + offset - (lineStart == std::string::npos || offset == 0 ? 0 : lineStart + 1);
-  d.severity = "error";
-  d.message = "expected '}': the input ends inside the block opened here";
-  return d;
+  return depth != 0;
+}
+
+// Brackets that do not close, or close the wrong kind (`namespace a { int f( }`), and an #if without
+// its #endif: clang-repl's parser meets the end of such an input inside a block, where it never
+// stops looking for the closing token (gigabytes within seconds). Found before parsing, by a raw
+// lexer: directive lines are skipped (a macro's body may hold half a pair), the branches of an
+// #if/#else are counted as alternatives (each may open its own `{`), and an input that uses a
+// macro whose body holds half a pair (`NS_BEGIN ... NS_END`) is left to the parser.
+std::optional<std::pair<size_t, std::string>> unbalancedBrackets(llvm::StringRef code, const clang::LangOptions& language,
+                                                                const std::function<bool(llvm::StringRef)>& bracketMacro) {
+  clang::Lexer lexer(clang::SourceLocation(), language, code.data(), code.data(), code.data() + code.size());
+  struct Open {
+    clang::tok::TokenKind kind;
+    size_t offset;
+  };
+  std::vector<Open> open;
+  struct Conditional {
+    size_t offset;
+    std::vector<Open> before;                    // brackets open at the #if
+    std::optional<std::vector<Open>> firstBranch;  // and at the end of its first branch
+  };
+  std::vector<Conditional> conditionals;
+  std::set<std::string> definedWithBrackets;
+  bool macroBrackets = false;
+  using Found = std::pair<size_t, std::string>;
+  std::optional<Found> mismatch;
+  auto at = [&](size_t offset, const std::string& message) { return Found(std::min(offset, code.size()), message); };
+  auto closer = [](clang::tok::TokenKind k) { return k == clang::tok::l_brace ? '}' : k == clang::tok::l_paren ? ')' : ']'; };
+  auto isBracket = [](const clang::Token& t) {
+    return t.isOneOf(clang::tok::l_brace, clang::tok::l_paren, clang::tok::l_square) ||
+           t.isOneOf(clang::tok::r_brace, clang::tok::r_paren, clang::tok::r_square);
+  };
+  clang::Token token;
+  bool pending = false;  // `token` was read ahead (the first token after a directive's line)
+  for (;;) {
+    if (!pending) lexer.LexFromRawLexer(token);
+    pending = false;
+    if (token.is(clang::tok::eof)) break;
+    // Raw locations of a lexer without a SourceManager are offsets into the buffer.
+    size_t offset = token.getLocation().getRawEncoding();
+    if (token.is(clang::tok::hash) && token.isAtStartOfLine()) {
+      lexer.LexFromRawLexer(token);
+      if (token.is(clang::tok::eof) || token.isAtStartOfLine()) {
+        pending = true;
+        continue;
+      }
+      std::string directive = token.is(clang::tok::raw_identifier) ? token.getRawIdentifier().str() : "";
+      if (directive == "if" || directive == "ifdef" || directive == "ifndef") {
+        conditionals.push_back({offset, open, std::nullopt});
+      } else if ((directive == "else" || directive == "elif" || directive == "elifdef" || directive == "elifndef") &&
+                 !conditionals.empty()) {
+        if (!conditionals.back().firstBranch) conditionals.back().firstBranch = open;
+        open = conditionals.back().before;
+      } else if (directive == "endif" && !conditionals.empty()) {
+        if (conditionals.back().firstBranch) open = *conditionals.back().firstBranch;
+        conditionals.pop_back();
+      }
+      std::string defined;
+      std::vector<clang::tok::TokenKind> body;
+      bool afterName = false;   // the token right after the macro's name
+      bool parameters = false;  // inside a function-like macro's parameter list
+      for (;;) {
+        lexer.LexFromRawLexer(token);
+        if (token.is(clang::tok::eof) || token.isAtStartOfLine()) break;
+        if (directive != "define") continue;
+        if (defined.empty()) {
+          if (token.is(clang::tok::raw_identifier)) defined = token.getRawIdentifier().str();
+          afterName = true;
+          continue;
+        }
+        // `#define F(a, b) ...`: a parenthesis touching the name opens parameters, not the body.
+        if (afterName && token.is(clang::tok::l_paren) && !token.hasLeadingSpace()) parameters = true;
+        afterName = false;
+        if (parameters) {
+          if (token.is(clang::tok::r_paren)) parameters = false;
+          continue;
+        }
+        if (isBracket(token)) body.push_back(token.getKind());
+      }
+      if (halfBrackets(body) && !defined.empty()) definedWithBrackets.insert(defined);
+      pending = true;
+      continue;
+    }
+    if (token.is(clang::tok::raw_identifier)) {
+      llvm::StringRef name = token.getRawIdentifier();
+      if (definedWithBrackets.count(name.str()) || bracketMacro(name)) macroBrackets = true;
+    } else if (token.isOneOf(clang::tok::l_brace, clang::tok::l_paren, clang::tok::l_square)) {
+      open.push_back({token.getKind(), offset});
+    } else if (token.isOneOf(clang::tok::r_brace, clang::tok::r_paren, clang::tok::r_square)) {
+      clang::tok::TokenKind expected = token.is(clang::tok::r_brace) ? clang::tok::l_brace
+                                       : token.is(clang::tok::r_paren) ? clang::tok::l_paren : clang::tok::l_square;
+      if (!open.empty() && open.back().kind != expected && !mismatch)
+        mismatch = at(offset, std::string("expected '") + closer(open.back().kind) + "' before this: the bracket opened earlier is not closed");
+      if (!open.empty()) open.pop_back();
+    }
+  }
+  if (!conditionals.empty()) return at(conditionals.back().offset, "unterminated conditional directive: #endif missing");
+  if (macroBrackets) return std::nullopt;
+  if (mismatch) return mismatch;
+  if (!open.empty())
+    return at(open.back().offset, std::string("expected '") + closer(open.back().kind) + "': the input ends inside the bracket opened here");
+  return std::nullopt;
 }
 
 // A C++20 module declaration (`module m;`, `export module m;`, `module;`) at namespace scope: the
@@ -359,14 +466,114 @@ static llvm::Expected<clang::PartialTranslationUnit&> parseOnLargeStack(clang::I
   return std::move(*job.result);
 }
 
+namespace {
+// The value of a thrown number (throw 42) after the type's mangled name, which has no spaces:
+// " (42)"; empty for anything else. Called inside a catch block, where it can be rethrown.
+std::string thrownNumber() {
+  try {
+    throw;
+  } catch (int v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (long long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (unsigned v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (unsigned long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (unsigned long long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (double v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (...) {
+    return "";
+  }
+}
+
+bool hasInlineAsm(const llvm::Module& module) {
+  if (!module.getModuleInlineAsm().empty()) return true;
+  for (const llvm::Function& fn : module)
+    for (const llvm::BasicBlock& block : fn)
+      for (const llvm::Instruction& inst : block)
+        if (auto* call = llvm::dyn_cast<llvm::CallBase>(&inst); call && call->isInlineAsm()) return true;
+  return false;
+}
+
+// LLVM's default for an error met while generating machine code (`asm("bogus")`: "invalid
+// instruction mnemonic") prints it and exits the process. Recorded instead, and the input refused.
+class BackendDiagnostics : public llvm::DiagnosticHandler {
+ public:
+  explicit BackendDiagnostics(std::vector<std::string>& errors) : errors_(errors) {}
+  bool handleDiagnostics(const llvm::DiagnosticInfo& info) override {
+    if (info.getSeverity() != llvm::DS_Error) return true;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvm::DiagnosticPrinterRawOStream printer(os);
+    info.print(printer);
+    errors_.push_back(os.str());
+    return true;
+  }
+
+ private:
+  std::vector<std::string>& errors_;
+};
+}  // namespace
+
+Outcome Session::Impl::refuseBackendErrors(clang::PartialTranslationUnit& unit, bool executed) {
+  auto diags = diagnostics.take();
+  if (executed) undoInput(unit.TUPart);
+  else discardInput(unit);
+  std::string text;
+  for (const std::string& error : backendErrors) {
+    text += (text.empty() ? "" : "\n") + error;
+    Diagnostic d;
+    d.severity = "error";
+    d.message = error;
+    diags.push_back(d);
+  }
+  backendErrors.clear();
+  return Outcome::failure(Status::CompileError, "cannot generate code: " + text, std::move(diags));
+}
+
+bool Session::Impl::halfBracketMacro(llvm::StringRef name) {
+  auto found = pp().getIdentifierTable().find(name);
+  if (found == pp().getIdentifierTable().end() || !found->getValue()->hasMacroDefinition()) return false;
+  const clang::MacroInfo* macro = pp().getMacroInfo(found->getValue());
+  if (!macro) return false;
+  std::vector<clang::tok::TokenKind> body;
+  for (const clang::Token& t : macro->tokens()) body.push_back(t.getKind());
+  return halfBrackets(body);
+}
+
 Outcome Session::Impl::run(const std::string& code, std::vector<std::string>* symbols) {
-  if (auto unclosed = unclosedBrace(code, ast().getLangOpts()))
-    return Outcome::failure(Status::CompileError, unclosed->message, {*unclosed});
+  macroChanges.clear();
+  macrosChanged.clear();
+  Outcome outcome = runInput(code, symbols);
+  if (!outcome.ok()) rollBackMacros(*this);
+  macroChanges.clear();
+  macrosChanged.clear();
+  return outcome;
+}
+
+Outcome Session::Impl::runInput(const std::string& code, std::vector<std::string>* symbols) {
+  if (auto open = unbalancedBrackets(code, ast().getLangOpts(), [this](llvm::StringRef name) { return halfBracketMacro(name); })) {
+    auto [offset, message] = *open;
+    Diagnostic d;
+    d.file = "input_line";
+    d.line = 1 + std::count(code.begin(), code.begin() + offset, '\n');
+    size_t lineStart = code.rfind('\n', offset == 0 ? 0 : offset - 1);
+    d.column = 1 + offset - (lineStart == std::string::npos || offset == 0 ? 0 : lineStart + 1);
+    d.severity = "error";
+    d.message = message;
+    return Outcome::failure(Status::CompileError, message, {d});
+  }
   if (auto module = moduleDeclaration(code, ast().getLangOpts()))
     return Outcome::failure(Status::CompileError, module->message, {*module});
   if (readerFeed) readerFeed->flush();
   if (objects && !sealedInput) objects->recordInput(code);
   diagnostics.discard();
+  loadedByFailedInput.clear();
   inputStarted = std::chrono::steady_clock::now();
   // The end of every input: an empty declaration, then the pragma whose handler cleans up after a
   // failed input before Clang does (see guards.cpp).
@@ -401,6 +608,13 @@ Outcome Session::Impl::run(const std::string& code, std::vector<std::string>* sy
     auto diags = diagnostics.take();
     // Parse starts every input in a new TranslationUnitDecl, which is still current after a failure.
     restoreShadowedDeclarations(ast().getTranslationUnitDecl(), ci().getSourceManager());
+    restoreLoadedDeclarations();
+    // After a fatal error Sema leaves the input's implicit instantiations pending and remembers
+    // them as used but undefined (`call<lambda>` of a function that is gone): the flush below
+    // would fail on them, leaving the input's code for the next input to emit.
+    sema().PendingInstantiations.clear();
+    sema().PendingLocalImplicitInstantiations.clear();
+    sema().UndefinedButUsed.clear();
     forgetExternC(ast().getTranslationUnitDecl());
     discardPartialCode();
     std::string message = firstError(diags, text);
@@ -424,10 +638,19 @@ Outcome Session::Impl::run(const std::string& code, std::vector<std::string>* sy
   }
   // Static initialisers are run by the JIT's platform for compiled modules only, not for objects
   // compiled quickly (or linked from the cache): such an input takes the usual path, uncached.
+  backendErrors.clear();
+  if (unit->TheModule && diagnosedContext != &unit->TheModule->getContext()) {
+    diagnosedContext = &unit->TheModule->getContext();
+    diagnosedContext->setDiagnosticHandler(std::make_unique<BackendDiagnostics>(backendErrors));
+  }
   bool initialises = unit->TheModule && (unit->TheModule->getNamedGlobal("llvm.global_ctors") ||
                                          unit->TheModule->getNamedGlobal("llvm.global_dtors"));
   if (quickInput && unit->TheModule && !initialises) {
     auto object = compileQuickly(*unit->TheModule);
+    if (!backendErrors.empty()) {
+      if (!object) llvm::consumeError(object.takeError());
+      return refuseBackendErrors(*unit, false);
+    }
     if (object) {
       // The module's check misses names it only declares with a known value (available_externally
       // constants, such as a static const member without a definition): the object needs them.
@@ -442,6 +665,33 @@ Outcome Session::Impl::run(const std::string& code, std::vector<std::string>* sy
   }
   // Executing runs the input's static initialisers, whose exceptions (`int t = []{ throw 42; return
   // 0; }();`) reach here through the JIT's frames: a CppError for the caller, not std::terminate.
+  // Inline asm may name symbols that nothing defines, which only the linker sees; a failed link
+  // inside the JIT leaves it unusable. Such a module is compiled once to an object first (a copy:
+  // code generation changes the IR) and checked like a quickly compiled one.
+  if (unit->TheModule && hasInlineAsm(*unit->TheModule)) {
+    std::unique_ptr<llvm::Module> copy = llvm::CloneModule(*unit->TheModule);
+    auto object = compileQuickly(*copy);
+    if (!backendErrors.empty()) {
+      if (!object) llvm::consumeError(object.takeError());
+      return refuseBackendErrors(*unit, false);
+    }
+    if (object) {
+      auto missing = unresolvedInObject(**object);
+      if (!missing.empty()) return refuseUndefined(missing);
+    } else {
+      llvm::consumeError(object.takeError());
+    }
+  }
+  // A function the input defines, looked up after it runs: code generation and linking happen
+  // now, so that an error there (invalid inline asm, asm naming a symbol nobody defines) refuses
+  // this input instead of surfacing at a later call, after the input was accepted.
+  std::string defined;
+  if (unit->TheModule)
+    for (const llvm::Function& fn : *unit->TheModule)
+      if (!fn.isDeclaration() && !fn.hasLocalLinkage() && !fn.hasAvailableExternallyLinkage()) {
+        defined = fn.getName().str();
+        break;
+      }
   llvm::Error executed = llvm::Error::success();
   std::string thrown;
   try {
@@ -450,7 +700,16 @@ Outcome Session::Impl::run(const std::string& code, std::vector<std::string>* sy
     thrown = std::string(typeid(e).name()) + "\n" + e.what();
   } catch (...) {
     const std::type_info* type = abi::__cxa_current_exception_type();
-    thrown = std::string(type ? type->name() : "") + "\n";
+    thrown = std::string(type ? type->name() : "") + thrownNumber() + "\n";
+  }
+  if (!executed && thrown.empty() && !defined.empty()) {
+    auto address = interp->getSymbolAddress(defined);
+    if (!address && backendErrors.empty()) backendErrors.push_back(errorText(address.takeError()));
+    else if (!address) llvm::consumeError(address.takeError());
+  }
+  if (!backendErrors.empty()) {
+    llvm::consumeError(std::move(executed));
+    return refuseBackendErrors(*unit, true);
   }
   if (!thrown.empty()) {
     llvm::consumeError(std::move(executed));
@@ -814,7 +1073,35 @@ std::string Session::Impl::shielded(const std::string& code) {
   return before + code + "\n" + after;
 }
 
-Outcome Session::declareGenerated(const std::string& code) { return impl_->run(impl_->shielded(code)); }
+namespace {
+// `#pragma GCC poison size_t` in the user's code makes every later use of the name an error, also
+// in cppjit's generated wrappers: their names are unpoisoned while they are parsed (Clang's own
+// __VA_ARGS__/__VA_OPT__ stay as they are: Clang toggles them itself).
+class Unpoisoned {
+ public:
+  explicit Unpoisoned(clang::Preprocessor& pp) {
+    for (auto& entry : pp.getIdentifierTable()) {
+      clang::IdentifierInfo* ident = entry.getValue();
+      if (!ident->isPoisoned() || ident->getName().starts_with("__VA_")) continue;
+      ident->setIsPoisoned(false);
+      names_.push_back(ident);
+    }
+  }
+  ~Unpoisoned() {
+    for (clang::IdentifierInfo* ident : names_) ident->setIsPoisoned(true);
+  }
+  Unpoisoned(const Unpoisoned&) = delete;
+  Unpoisoned& operator=(const Unpoisoned&) = delete;
+
+ private:
+  std::vector<clang::IdentifierInfo*> names_;
+};
+}  // namespace
+
+Outcome Session::declareGenerated(const std::string& code) {
+  Unpoisoned unpoisoned(impl_->pp());
+  return impl_->run(impl_->shielded(code));
+}
 
 Outcome Session::execute(const std::string& code) {
   // Wrapping statements in a function keeps their locals out of the global scope and lets
@@ -825,7 +1112,19 @@ Outcome Session::execute(const std::string& code) {
                      "catch (const std::exception& e) { __builtin_snprintf(type, size, \"%s\", typeid(e).name());"
                      " __builtin_snprintf(what, size, \"%s\", e.what()); return 1; }\n"
                      "catch (...) { const std::type_info* t = abi::__cxa_current_exception_type();"
-                     " __builtin_snprintf(type, size, \"%s\", t ? t->name() : \"\"); return 2; }\n"
+                     " __builtin_snprintf(type, size, \"%s\", t ? t->name() : \"\");"
+                     // A thrown number's value follows the type's name: `i (43)` (see CppException).
+                     " char* at = type + __builtin_strlen(type); unsigned long left = size - (at - type);"
+                     " try { throw; }"
+                     " catch (int v) { __builtin_snprintf(at, left, \" (%d)\", v); }"
+                     " catch (long v) { __builtin_snprintf(at, left, \" (%ld)\", v); }"
+                     " catch (long long v) { __builtin_snprintf(at, left, \" (%lld)\", v); }"
+                     " catch (unsigned v) { __builtin_snprintf(at, left, \" (%u)\", v); }"
+                     " catch (unsigned long v) { __builtin_snprintf(at, left, \" (%lu)\", v); }"
+                     " catch (unsigned long long v) { __builtin_snprintf(at, left, \" (%llu)\", v); }"
+                     " catch (double v) { __builtin_snprintf(at, left, \" (%f)\", v); }"
+                     " catch (...) {}"
+                     " return 2; }\n"
                      "return 0; }\n";
   auto compiled = compile(text, {name});
   if (!compiled.ok()) return Outcome::failure(compiled.status(), compiled.message(), compiled.diagnostics());
@@ -871,7 +1170,10 @@ Result<std::vector<void*>> Session::compile(const std::string& code, const std::
   bool retried = std::any_of(symbols.begin(), symbols.end(), [&](const std::string& s) { return impl_->failedSymbols.count(s) > 0; });
   std::string text = impl_->shielded(retried ? renamed(code, names, "_a" + std::to_string(++impl_->uniqueCounter)) : code);
   std::vector<std::string> fresh = names;
+  std::optional<Unpoisoned> unpoisoned;
+  unpoisoned.emplace(impl_->pp());
   auto outcome = impl_->run(text, &names);
+  unpoisoned.reset();
   codegen.OptimizationLevel = savedLevel;
   // Parsed under other names (see renamed): the cache key names the original ones.
   if (names != symbols) key.clear();
