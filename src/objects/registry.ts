@@ -6,7 +6,7 @@
 import { native, scratchMemory } from '../native';
 import type { ClassInfo, MemberInfo, NativeFunction, NativeObjects } from '../types';
 import { CppError, THROWN } from '../errors';
-import { ADDRESS, CLASS_STATE, KEEP, OFFSETS, OWNED } from './symbols';
+import { ADDRESS, CLASS_STATE, DEPENDENTS, KEEP, OFFSETS, OWNED } from './symbols';
 
 export interface ClassState {
   id: number;
@@ -118,8 +118,41 @@ export function wrap(state: ClassState, address: number, owned: boolean, keep?: 
   obj[ADDRESS] = address;
   obj[OWNED] = owned;
   obj[KEEP] = keep;
+  obj[DEPENDENTS] = undefined;
   registry.track(obj, address, state.id, owned, owned ? destroyAddress(state) : 0);
+  if (keep !== undefined && keep !== null && typeof keep === 'object' && ADDRESS in keep) addDependent(keep as CppObject, obj);
   return obj;
+}
+
+// Lifelines: a view into an object (a field, a container's element, a cast) keeps it alive through
+// KEEP, and is invalidated when that object is deleted explicitly (delete(), Symbol.dispose), so it
+// throws instead of reading freed memory. The owner holds its views weakly.
+function addDependent(owner: CppObject, view: CppObject): void {
+  let views = owner[DEPENDENTS] as WeakRef<CppObject>[] | undefined;
+  if (views === undefined) owner[DEPENDENTS] = views = [];
+  views.push(new WeakRef(view));
+  // Views that are gone leave their entries: swept at every power of two, so the list stays
+  // proportional to the live views.
+  if (views.length >= 64 && (views.length & (views.length - 1)) === 0) {
+    const alive = views.filter((v) => v.deref() !== undefined);
+    views.length = 0;
+    views.push(...alive);
+  }
+}
+
+/** After `owner` was deleted: its views (and theirs) become deleted objects too. */
+export function invalidateDependents(owner: CppObject): void {
+  const views = owner[DEPENDENTS] as WeakRef<CppObject>[] | undefined;
+  if (views === undefined) return;
+  owner[DEPENDENTS] = undefined;
+  const registry = objects();
+  for (const ref of views) {
+    const view = ref.deref();
+    if (view === undefined || view[KEEP] !== owner || !view[ADDRESS]) continue;
+    view[ADDRESS] = 0;
+    registry.release(view);
+    invalidateDependents(view);
+  }
 }
 
 /** Borrowed view of a C++ object through a pointer/reference of static class `state`: the dynamic class wins. */

@@ -6,6 +6,8 @@ export const ADDRESS = Symbol('cppjit.address');
 export const OWNED = Symbol('cppjit.owned');
 /** Keeps the owner of a borrowed sub-object (a field) alive. */
 export const KEEP = Symbol('cppjit.keepAlive');
+/** On an owner: weak references to the views (fields, elements) made with it as KEEP, invalidated when it is deleted. */
+export const DEPENDENTS = Symbol('cppjit.dependents');
 /** On a class prototype: byte offset of each ancestor's subobject, by class id. */
 export const OFFSETS = Symbol('cppjit.baseOffsets');
 /** On a class prototype: the class's numeric id (overload keys). */

@@ -2,10 +2,10 @@
 import { inspect } from 'node:util';
 import { native } from '../native';
 import type { FieldInfo, MemberInfo } from '../types';
-import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, INSPECT, KEEP, OFFSETS, OWNED } from '../objects/symbols';
+import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, DEPENDENTS, INSPECT, KEEP, OFFSETS, OWNED } from '../objects/symbols';
 import type { Inspect, InspectOptions } from '../objects/symbols';
 import type { ClassState, CppClass, CppObject } from '../objects/registry';
-import { aliasClass, classFor, destroyAddress, knownClass, nextClassId, objectRegistry, registerClass, setClassBuilder } from '../objects/registry';
+import { aliasClass, classFor, destroyAddress, invalidateDependents, knownClass, nextClassId, objectRegistry, registerClass, setClassBuilder } from '../objects/registry';
 import { OverloadSet, bindTemplateMethod, constructorFor, makeCallable } from './functions';
 import { fieldAccessor } from '../convert/fields';
 import { memberValue } from './members';
@@ -43,6 +43,7 @@ export class CppInstance {
     self[ADDRESS] = address;
     self[OWNED] = true;
     self[KEEP] = undefined;
+    self[DEPENDENTS] = undefined;
     objectRegistry().track(self, address, state.id, true, state.destroy ?? destroyAddress(state));
   }
 
@@ -59,6 +60,7 @@ export class CppInstance {
     self[ADDRESS] = 0;
     self[OWNED] = false;
     objectRegistry().release(self);
+    if (self[DEPENDENTS] !== undefined) invalidateDependents(self);
   }
 
   [Symbol.dispose](): void {

@@ -15,9 +15,9 @@ import { generatedNamespace, native } from '../native';
 import type { ClassInfo, FunctionInfo } from '../types';
 import { pinnedCallback } from '../convert/callbacks';
 import { fieldAccessor } from '../convert/fields';
-import { ADDRESS, CLASS_ID, CLASS_STATE, KEEP, OFFSETS, OWNED } from '../objects/symbols';
+import { ADDRESS, CLASS_ID, CLASS_STATE, DEPENDENTS, KEEP, OFFSETS, OWNED } from '../objects/symbols';
 import type { ClassState, CppClass, CppObject } from '../objects/registry';
-import { classFor, destroyAddress, objectRegistry, setOwnershipListener } from '../objects/registry';
+import { classFor, destroyAddress, invalidateDependents, objectRegistry, setOwnershipListener } from '../objects/registry';
 import { constructorFor } from './functions';
 import type { NativeFunction } from '../types';
 
@@ -89,6 +89,7 @@ function destroyed(slot: number): void {
     self[OWNED] = false;
     objectRegistry().setOwned(self, false);
     objectRegistry().release(self);
+    if (self[DEPENDENTS] !== undefined) invalidateDependents(self);
   }
 }
 let destroyedCallback: { address: bigint } | undefined;
@@ -337,6 +338,7 @@ export function constructDerived(self: CppObject, jsClass: Function, args: unkno
   self[ADDRESS] = address;
   self[OWNED] = true;
   self[KEEP] = undefined;
+  self[DEPENDENTS] = undefined;
   self[SLOT] = slot;
   self[CLASS_STATE] = state;
   self[CLASS_ID] = state.id;

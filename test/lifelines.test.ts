@@ -1,0 +1,95 @@
+// test/lifelines.test.ts — views into an object (fields, container elements, casts) keep it alive, and die with its delete().
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import cppyy from '../esm/index.mjs';
+import { collectGarbage, fixture } from './helpers';
+
+let life: any;
+let std: any;
+beforeAll(() => {
+  cppyy.include(fixture('lifelines.h'));
+  life = cppyy.gbl.life;
+  std = cppyy.gbl.std;
+});
+beforeEach(async () => {
+  await collectGarbage();
+});
+
+describe('a view keeps its owner alive', () => {
+  it('a nested field outlives every other reference to the object', async () => {
+    const before = life.count();
+    let car: any = new life.Car();
+    const rim = car.front.rim;
+    car = null;
+    await collectGarbage();
+    expect(rim.v).toBe(9);
+    expect(life.count()).toBe(before + 5); // hub, rim, 3 spares: the car was not destroyed
+  });
+
+  it('a container element outlives every other reference to the container', async () => {
+    let v: any = new std.vector[life.Part]();
+    v.push_back(new life.Part(4));
+    const first = v[0];
+    v = null;
+    await collectGarbage();
+    expect(first.v).toBe(4);
+  });
+});
+
+describe("an owner's delete() ends its views", () => {
+  it('a field, and a field of that field, throw after the owner is deleted', () => {
+    const before = life.count();
+    const car = new life.Car();
+    const wheel = car.front;
+    const hub = wheel.hub;
+    expect(hub.v).toBe(7);
+    car.delete();
+    expect(life.count()).toBe(before);
+    expect(() => wheel.rim).toThrow(/deleted/);
+    expect(() => hub.v).toThrow(/deleted/);
+    expect(() => {
+      hub.v = 3;
+    }).toThrow(/deleted/);
+  });
+
+  it('a std::vector element throws after the vector is deleted; the vector stays usable before', () => {
+    const v = new std.vector[life.Part]();
+    v.push_back(new life.Part(5));
+    v.push_back(new life.Part(6));
+    const second = v[1];
+    expect(second.v).toBe(6);
+    second.v = 60;
+    expect(v[1].v).toBe(60);
+    v.delete();
+    expect(() => second.v).toThrow(/deleted/);
+  });
+
+  it('std::string fields and const std::string& results are read as JS strings: copies that outlive the owner', () => {
+    const car = new life.Car();
+    const name = car.name;
+    const got = car.getName();
+    car.delete();
+    expect([name, String(got)]).toEqual(Array(2).fill('a car whose name does not fit in the small-string buffer'));
+    expect(() => car.name).toThrow(/deleted/);
+  });
+
+  it('Symbol.dispose ends the views too, and a view whose owner lives on is unaffected', () => {
+    const kept = new life.Car();
+    const keptHub = kept.front.hub;
+    const car = new life.Car();
+    const hub = car.front.hub;
+    expect(hub.v).toBe(7);
+    car[Symbol.dispose]();
+    expect(() => hub.v).toThrow(/deleted/);
+    expect(keptHub.v).toBe(7);
+    kept.delete();
+  });
+
+  it('views made and dropped in a loop do not pile up on a long-lived owner', async () => {
+    const car = new life.Car();
+    for (let i = 0; i < 5000; i++) expect(car.spares[i % 3].v).toBe(7);
+    await collectGarbage();
+    car.front.hub.v = 8;
+    expect(car.front.hub.v).toBe(8);
+    car.delete();
+  });
+});
