@@ -1,5 +1,6 @@
 // headers-test/operators.h — member, free (ADL) and hidden-friend operators, streaming, callables, conversions for test/operators.test.ts.
 #pragma once
+#include <compare>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -88,5 +89,17 @@ struct Segment {
   double length2() const { return (to - from).operator double(); }
 };
 inline Vec origin;
+
+// Comparisons C++20 rewrites: != from ==, <, <=, >, >= from <=>, operands swapped.
+struct Version {
+  int major, minor;
+  Version(int a, int b) : major(a), minor(b) {}
+  auto operator<=>(const Version&) const = default;
+};
+struct Id {
+  int v;
+  explicit Id(int x) : v(x) {}
+  bool operator==(int other) const { return v == other; }
+};
 
 }  // namespace ops

@@ -47,6 +47,21 @@ describe('operators by spelling', () => {
     expect(() => new ops.Plain()['operator+'](1)).toThrow(TypeError);
   });
 
+  it('comparisons C++20 rewrites: != from ==, relational ones from <=>, swapped operands', () => {
+    const v = (a: number, b: number) => new ops.Version(a, b);
+    expect([v(1, 2)['operator<'](v(1, 3)), v(1, 2)['operator<='](v(1, 2)), v(2, 0)['operator>'](v(1, 9)), v(1, 0)['operator>='](v(1, 1))])
+      .toEqual([true, true, true, false]);
+    expect([v(1, 2)['operator!='](v(1, 2)), v(1, 2)['operator=='](v(1, 2)), v(1, 2)['operator!='](v(2, 1))]).toEqual([false, true, true]);
+    const id = new ops.Id(4);
+    expect([id['operator!='](4), id['operator!='](5), id['operator=='](4)]).toEqual([false, true, true]);
+    const std = cppyy.gbl.std;
+    const items = new std.vector['int']([1, 2, 3]);
+    let sum = 0;
+    // libstdc++'s iterators have only == and <=> in C++20: != is a rewritten comparison.
+    for (let it = items.begin(); it['operator!='](items.end()); it['operator++']()) sum += it['operator*']();
+    expect(sum).toBe(6);
+  });
+
   it('conversion operators by name', () => {
     const a = new ops.Vec(3, 4);
     expect(a['operator bool']()).toBe(true);

@@ -1,4 +1,6 @@
 // reflex/src/templates.cpp — class template instantiation by spelling and function template calls resolved by Clang itself.
+#include <map>
+
 #include "Internal.h"
 
 namespace reflex {
@@ -90,6 +92,30 @@ Result<FunctionDesc> Session::resolveTemplateCall(const TemplateCall& call) {
   const clang::TypedefNameDecl* td = findAlias(*impl_, alias);
   const auto* decltypeType = td ? td->getUnderlyingType()->getAs<clang::DecltypeType>() : nullptr;
   const clang::FunctionDecl* fn = decltypeType ? calleeOf(decltypeType->getUnderlyingExpr()) : nullptr;
+  // A comparison C++20 rewrites (`a != b` from operator==, `a < b` from operator<=>, operands
+  // swapped) calls no operator function of its own spelling: it is called through a helper
+  // function template that makes the same comparison, so Clang still chooses what it does.
+  const clang::Expr* used = decltypeType ? decltypeType->getUnderlyingExpr()->IgnoreImplicit()->IgnoreParens() : nullptr;
+  if (!fn && used && llvm::isa<clang::CXXRewrittenBinaryOperator>(used) && n == 2) {
+    static const std::map<std::string, std::string> names = {{"==", "eq"}, {"!=", "ne"}, {"<", "lt"},
+                                                             {"<=", "le"}, {">", "gt"}, {">=", "ge"}};
+    auto name = names.find(call.op);
+    if (name != names.end()) {
+      if (!impl_->comparisonHelpers) {
+        std::string helpers = "namespace __cppjit_cmp {\n";
+        for (const auto& [op, word] : names)
+          helpers += "template <class A, class B> auto " + word + "(A&& a, B&& b) -> decltype(static_cast<A&&>(a) " + op +
+                     " static_cast<B&&>(b)) { return static_cast<A&&>(a) " + op + " static_cast<B&&>(b); }\n";
+        auto defined = impl_->run(impl_->shielded(helpers + "}\n"));
+        if (!defined.ok()) return Result<FunctionDesc>::failure(defined.status(), defined.message(), defined.diagnostics());
+        impl_->comparisonHelpers = true;
+      }
+      TemplateCall through;
+      through.callee = "__cppjit_cmp::" + name->second;
+      through.argTypes = call.argTypes;
+      return resolveTemplateCall(through);
+    }
+  }
   if (!fn) return Result<FunctionDesc>::failure(Status::NotFound, "no function template matches " + expression);
   FunctionDesc d = describeFunction(*impl_, fn);
   // Arguments given explicitly are often not deducible from the function type (std::make_unique<T>):
