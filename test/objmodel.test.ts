@@ -35,6 +35,26 @@ describe('class scopes', () => {
     expect(o.inner.depth).toBe(3);
   });
 
+  it('static members through an instance, as in C++: data (read and written) and functions', () => {
+    const o = new om.Outer();
+    expect([o.limit, o.ratio, o.label, o.modeValue(om.Outer.Slow)]).toEqual([64, 0.25, 'outer', 20]);
+    o.label = 'renamed';
+    expect(om.Outer.label).toBe('renamed');
+    om.Outer.label = 'outer';
+    expect(new om.Outer().label).toBe('outer');
+  });
+
+  it("cppyy's spellings: an enum as a template argument, a template by its full name", () => {
+    const std = cppyy.gbl.std;
+    const modes = new std.vector[om.Outer.Mode]();
+    modes.push_back(om.Outer.Slow);
+    expect([modes.size(), modes[0]]).toEqual([1, 2]);
+    expect(std['vector<om::Outer::Mode>']).toBe(std.vector[om.Outer.Mode]);
+    expect(std['vector<int>']).toBe(std.vector.int);
+    expect(std['max<double>'](2, 3.5)).toBe(3.5);
+    expect(std['no_such_template<int>']).toBeUndefined();
+  });
+
   it('using Base::f brings the base overloads next to the derived ones; without it they are hidden', () => {
     const d = new om.Derived();
     expect(d.f(0.5)).toBe(50);

@@ -264,13 +264,26 @@ function buildClass(scope: number): ClassState {
     defineLazy(proto, name, false, () => {
       const m = lookupMember(state, name);
       const methods = (m.functions ?? []).filter((f) => f.kind === 'method' && !f.isProtected);
-      if (!methods.length && !m.hasTemplates) return undefined;
+      // Only static ones: called through an instance too, as in C++ (and cppyy).
+      if (!methods.length && !m.hasTemplates) return (m.functions ?? []).some((f) => f.kind === 'static') ? { get: () => (cls as unknown as Record<string, unknown>)[name] } : undefined;
       if (!m.hasTemplates) return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state), proto, name, false), writable: true };
       const templates = { callee: name, objectType: info.spelling };
       const method = makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state, templates), null, name, false);
       return { get(this: object) { return bindTemplateMethod(method, this); } };
     });
     staticNames.add(name);
+  }
+  // Static data members read and written through an instance too (`obj.count`), as in C++.
+  for (const name of info.staticNames) {
+    if (Object.prototype.hasOwnProperty.call(proto, name) || name === 'constructor') continue;
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      enumerable: false,
+      get: () => (cls as unknown as Record<string, unknown>)[name],
+      set: (value: unknown) => {
+        (cls as unknown as Record<string, unknown>)[name] = value;
+      },
+    });
   }
   for (const name of staticNames) {
     if (name in Function.prototype || name === 'prototype') continue;

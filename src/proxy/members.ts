@@ -18,6 +18,9 @@ export function enumFor(scope: number): Readonly<Record<string, number | bigint>
     const obj: Record<string, number | bigint> = {};
     for (const c of info.constants) obj[c.name] = c.value;
     Object.defineProperty(obj, CPP_NAME, { value: info.spelling });
+    // As a property key (`std.optional[Color]`) or in a template literal, it is the enum's C++ name
+    // (Symbol.toPrimitive cannot clash with an enumerator's name, as toString could).
+    Object.defineProperty(obj, Symbol.toPrimitive, { value: () => info.spelling });
     e = Object.freeze(obj);
     enums.set(scope, e);
     enums.set(info.scope, e);

@@ -44,6 +44,12 @@ const missTraps: ProxyHandler<object> = {
     if (typeof key === 'symbol') return undefined;
     const state = (receiver as Record<symbol, NamespaceState>)[NAMESPACE_STATE];
     if (!state) return undefined;
+    // A template by its full name (`std['vector<int>']`, as cppyy takes it): its subscript.
+    const angle = key.indexOf('<');
+    if (angle > 0 && key.endsWith('>')) {
+      const template = (receiver as Record<string, unknown>)[key.slice(0, angle).trim()];
+      return template === undefined || template === null ? undefined : (template as Record<string, unknown>)[key.slice(angle + 1, -1)];
+    }
     const r = resolveMember(state, key);
     return r.found ? r.value : undefined;
   },
