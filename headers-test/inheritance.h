@@ -171,4 +171,16 @@ struct Zoo {
 };
 inline double consumeShape(std::unique_ptr<Shape> s) { return s->area(); }  // deletes it on return
 
+// Constructors inherited with `using Base::Base`.
+struct Sized {
+  int w, h;
+  explicit Sized(int side) : w(side), h(side) {}
+  Sized(int width, int height) : w(width), h(height) {}
+  Sized(const Sized&) = default;
+};
+struct Box : Sized {
+  using Sized::Sized;
+  int area() const { return w * h; }
+};
+
 }  // namespace inh

@@ -102,4 +102,10 @@ struct Id {
   bool operator==(int other) const { return v == other; }
 };
 
+// Printed through a member operator<<(std::ostream&) (`v << os`).
+struct Gauge {
+  int level = 4;
+  std::ostream& operator<<(std::ostream& os) const { return os << "Gauge(" << level << ")"; }
+};
+
 }  // namespace ops

@@ -12,7 +12,10 @@ beforeAll(() => {
 describe('value conversions', () => {
   it('round-trips bool and char', () => {
     expect(conv.notBool(true)).toBe(false);
-    expect(() => conv.notBool(1)).toThrow(TypeError);
+    // 0 and 1 stand for false and true (cppyy's rule); other numbers are not booleans.
+    expect([conv.notBool(1), conv.notBool(0)]).toEqual([false, true]);
+    expect(() => conv.notBool(2)).toThrow(TypeError);
+    expect(() => conv.notBool(0.5)).toThrow(TypeError);
     expect(conv.nextChar('a')).toBe('b');
     expect(conv.nextChar(65)).toBe('B');
     expect(() => conv.nextChar('ab')).toThrow(RangeError);

@@ -123,6 +123,15 @@ describe('overrides called from C++', () => {
   });
 });
 
+describe('inherited constructors', () => {
+  it('using Base::Base gives the derived class the base constructors (not the copy constructor)', () => {
+    expect(new inh.Box(3).area()).toBe(9);
+    expect(new inh.Box(2, 5).area()).toBe(10);
+    expect(new inh.Box(2, 5)).toBeInstanceOf(inh.Sized);
+    expect(() => new inh.Box(new inh.Sized(1))).toThrow(TypeError);
+  });
+});
+
 describe('construction errors and display', () => {
   it('arguments matching no base constructor name the base constructors; inspect shows the JS class', () => {
     class Tri extends inh.Shape {

@@ -99,6 +99,12 @@ describe('classes and objects', () => {
     const n = new objects.Named();
     n.name = 'widget';
     expect(n.name).toBe('widget');
+    const text = new cppyy.gbl.std.string('from a std::string object');
+    n.name = text; // copies its text, as `n.name = text` does in C++
+    expect(n.name).toBe('from a std::string object');
+    text.assign('changed');
+    expect(n.name).toBe('from a std::string object');
+    n.name = 'widget';
     expect(n.weight).toBe(1.5);
     expect(n.id).toBe(11);
     expect(() => { n.id = 3; }).toThrow(/const/);

@@ -84,6 +84,10 @@ describe('conveniences', () => {
     expect(String(new ops.Plain())).toBe('[object ops::Plain]');
   });
 
+  it('toString from a member operator<<(std::ostream&) too', () => {
+    expect(String(new ops.Gauge())).toBe('Gauge(4)');
+  });
+
   it('callable objects through operator() as obj.call(...)', () => {
     const add = new ops.Adder(10);
     expect(add.call(5)).toBe(15);

@@ -525,7 +525,14 @@ napi_value int_out(napi_env env, T v) {
 }
 }  // namespace detail
 
-int arg_in(napi_env env, napi_value v, bool& out) { return napi_get_value_bool(env, v, &out) == 0 ? kOk : kWrongType; }
+int arg_in(napi_env env, napi_value v, bool& out) {
+  if (napi_get_value_bool(env, v, &out) == 0) return kOk;
+  // 0 and 1 stand for false and true, as in cppyy; other numbers are not booleans.
+  double d = 0;
+  if (napi_get_value_double(env, v, &d) != 0 || (d != 0 && d != 1)) return kWrongType;
+  out = d == 1;
+  return kOk;
+}
 // A char is one Latin-1 character in JS ('a', 'é' for byte 0xE9), as it comes out: any byte
 // round-trips, where UTF-8 would turn bytes 0x80-0xFF into U+FFFD.
 int arg_in(napi_env env, napi_value v, char& out) {

@@ -207,11 +207,29 @@ Result<ClassDesc> Session::describeClass(ScopeRef scope, bool forDerivation) {
       c.hiddenConstructors.push_back(describeFunction(s, ctor).signature + " is " + why);
   }
   if (!c.isAbstract) {
+    // Constructors inherited with `using Base::Base`: Clang declares the derived class's own
+    // (inheriting) constructor only when a construction uses it; declared here, it is described
+    // and called like any constructor of the class.
+    std::vector<const clang::CXXConstructorDecl*> inherited;
+    for (const clang::Decl* d : rd->decls()) {
+      auto* shadow = llvm::dyn_cast<clang::ConstructorUsingShadowDecl>(d);
+      auto* base = shadow ? llvm::dyn_cast<clang::CXXConstructorDecl>(shadow->getTargetDecl()) : nullptr;
+      // Copy, move and default constructors are not inherited; a private one is not reachable.
+      if (!base || base->isDeleted() || base->getAccess() == clang::AS_private || base->isCopyOrMoveConstructor() ||
+          base->getNumParams() == 0 || base->isInvalidDecl())
+        continue;
+      if (auto* made = s.sema().findInheritingConstructor(rd->getLocation(), const_cast<clang::CXXConstructorDecl*>(base),
+                                                            const_cast<clang::ConstructorUsingShadowDecl*>(shadow)))
+        inherited.push_back(made);
+    }
     for (const clang::CXXConstructorDecl* ctor : rd->ctors()) {
       if (ctor->isDeleted() || ctor->getAccess() != clang::AS_public) continue;
+      if (ctor->isInheritingConstructor()) continue;  // listed below, once
       // Move constructors take std.move(x); an lvalue ranks the copy constructor first.
       c.constructors.push_back(describeFunction(s, ctor));
     }
+    for (const clang::CXXConstructorDecl* ctor : inherited)
+      if (!ctor->isDeleted() && ctor->getAccess() == clang::AS_public) c.constructors.push_back(describeFunction(s, ctor));
     for (const clang::Decl* d : rd->decls())
       if (auto* ft = llvm::dyn_cast<clang::FunctionTemplateDecl>(d))
         if (llvm::isa<clang::CXXConstructorDecl>(ft->getTemplatedDecl()) && ft->getAccess() == clang::AS_public &&

@@ -1,7 +1,7 @@
 // src/convert/fields.ts — live reads/writes of C++ memory by type: data members and global/static variables.
 import { native } from '../native';
 import type { FieldInfo, NativeFunction, TypeInfo } from '../types';
-import { ADDRESS, OFFSETS } from '../objects/symbols';
+import { ADDRESS, CLASS_STATE, OFFSETS } from '../objects/symbols';
 import type { ClassState, CppObject } from '../objects/registry';
 import { classFor, wrap, wrapBorrowed } from '../objects/registry';
 import { isInstance, objectAddress } from './objects';
@@ -59,7 +59,11 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
     case 'float':
       return numeric(t.bits === 32 ? 'f32' : t.bits === 64 ? 'f64' : 'f80');
     case 'string':
-      return { read: (a) => mem.peek_string(a), write: (a, v) => mem.poke_string(a, v) };
+      return {
+        read: (a) => mem.peek_string(a),
+        // A std::string object assigns its text (a copy, as `field = other` does in C++).
+        write: (a, v) => mem.poke_string(a, isStdString(v) ? mem.peek_string((v as CppObject)[ADDRESS] as number) : v),
+      };
     case 'cstring':
       return { read: (a) => mem.peek_cstring(a), unsupported: 'assigning a const char* member is not supported (the pointer would not own its text)' };
     case 'object': {
@@ -178,3 +182,10 @@ setElementAccess((pointee: string) => {
   }
   return found;
 });
+
+/** Whether `v` is a live std::string object (std::basic_string<char>, any allocator spelling). */
+function isStdString(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || !(v as CppObject)[ADDRESS]) return false;
+  const state = (v as CppObject)[CLASS_STATE] as ClassState | undefined;
+  return state !== undefined && /^std::(?:__cxx11::)?(?:string$|basic_string<char\b)/.test(state.info.spelling);
+}

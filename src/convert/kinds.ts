@@ -207,7 +207,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       if (kind === K_INT32 || kind === K_INT) return t.bits === 64 ? 4 : 5;
       return IMPOSSIBLE;
     case 'bool':
-      return kind === K_BOOL ? 0 : IMPOSSIBLE;
+      // 0 and 1 convert (cppyy's rule), after every numeric parameter.
+      return kind === K_BOOL ? 0 : kind === K_INT32 ? 8 : IMPOSSIBLE;
     case 'char':
       if (kind === K_CHAR) return 0;
       if (kind === K_INT32) return 6;

@@ -77,12 +77,20 @@ export function printerFor(state: ClassState): ((v: unknown) => string) | null {
       native().cppdef(
         `#include <sstream>\nnamespace ${HELPERS} {\n` +
           'template <class T> auto streamed(const T& v) -> decltype(std::declval<std::ostream&>() << v, std::string()) {\n' +
-          '  std::ostringstream os; os << v; return os.str();\n}\n}\n',
+          '  std::ostringstream os; os << v; return os.str();\n}\n' +
+          // A member operator<<(std::ostream&) (`v << os`), which cppyy also prints with.
+          'template <class T> auto streamed_member(const T& v) -> decltype(v << std::declval<std::ostream&>(), std::string()) {\n' +
+          '  std::ostringstream os; v << os; return os.str();\n}\n}\n',
         true,
       );
       printerDefined = true;
     }
-    const info = native().resolveTemplateCall({ callee: `${HELPERS}::streamed`, argTypes: [`${state.info.spelling}&`] });
+    let info;
+    try {
+      info = native().resolveTemplateCall({ callee: `${HELPERS}::streamed`, argTypes: [`${state.info.spelling}&`] });
+    } catch {
+      info = native().resolveTemplateCall({ callee: `${HELPERS}::streamed_member`, argTypes: [`${state.info.spelling}&`] });
+    }
     const fn = makeCallable(new OverloadSet('toString', [info], null), null, 'toString', false);
     p = (v) => fn(v) as string;
   } catch {
