@@ -185,3 +185,6 @@ inline int crash_null(int* p) { return *p; }
 inline int divide_ints(int a, int b) { return a / b; }
 inline void call_abort() { std::abort(); }
 }
+// Overloads told apart by the pointer's element type: each TypedArray finds its own.
+inline int first_elem(const int* p) { return p[0]; }
+inline double first_elem(const double* p) { return p[0] + 0.5; }

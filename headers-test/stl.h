@@ -75,6 +75,14 @@ inline std::shared_ptr<Shape> share_square(double side) { return std::make_share
 inline double area_of(const std::shared_ptr<Shape>& s) { return s ? s->area() : -1; }
 inline std::shared_ptr<Square> share_exact_square(double side) { return std::make_shared<Square>(side); }
 inline long owners_seen(std::shared_ptr<Shape> s) { return s.use_count(); }  // by value: one more owner
+// A pointee whose members clash with the smart pointer's (get, reset): the pointee's win.
+struct Clash {
+  int v = 5;
+  int get() const { return 42; }
+  void reset() { v = 0; }
+};
+inline int clash_value(std::shared_ptr<Clash> p) { return p ? p->v : -1; }
+inline long item_owners(const std::shared_ptr<Item>& p) { return p ? p.use_count() * 100 + p->id : -1; }
 inline std::shared_ptr<Shape> kept_shape;
 inline void keep_shape(const std::shared_ptr<Shape>& s) { kept_shape = s; }
 inline void drop_shape() { kept_shape.reset(); }

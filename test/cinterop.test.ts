@@ -99,6 +99,11 @@ describe('structs by value', () => {
 });
 
 describe('pointers', () => {
+  it('overloads by pointer element type take the TypedArray that matches', () => {
+    expect(g.first_elem(new Float64Array([2]))).toBe(2.5);
+    expect(g.first_elem(new Int32Array([3]))).toBe(3);
+  });
+
   it('passes TypedArrays in place for T*', () => {
     expect(g.sum_doubles(new Float64Array([1.5, 2.5, 3]), 3)).toBe(7);
     const ints = new Int32Array([1, 2, 3]);

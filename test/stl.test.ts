@@ -228,6 +228,34 @@ describe('smart pointers', () => {
     expect(lifetimes.alive()).toBe(0);
   });
 
+  it("cppyy's spellings: make_shared/make_unique deduce T from an object, a T or a struct literal where a shared_ptr<T> is taken", () => {
+    const item = new stl.Item(4);
+    const shared = std.make_shared(item); // a copy, as std::make_shared<Item>(item)
+    expect([shared.id, shared.use_count()]).toEqual([4, 1]);
+    const source = new stl.Item(6);
+    const unique = std.make_unique(std.move(source));
+    expect(unique.id).toBe(6);
+    expect(stl.item_owners(item)).toBe(104); // a shared copy made for the call
+    expect(stl.clash_value({ v: 8 })).toBe(8);
+    const made = new std.shared_ptr[stl.Item](item);
+    expect(made.id).toBe(4);
+    for (const o of [shared, unique, item, source, made]) o.delete();
+    expect(lifetimes.alive()).toBe(0);
+  });
+
+  it("on a name clash the pointee's member wins; __smartptr__() reaches the smart pointer's own", () => {
+    const p = std.make_shared[stl.Clash]();
+    expect(p.get()).toBe(42);
+    p.reset();
+    expect(p.v).toBe(0);
+    const own = p.__smartptr__();
+    expect(own.get().v).toBe(0);
+    expect(own.use_count()).toBe(1);
+    own.reset();
+    expect(own.get()).toBeNull();
+    p.delete();
+  });
+
   it('fill vectors of std::unique_ptr: indexed, iterated, and push_back moves after the copying overload fails to compile', () => {
     const items = stl.owned_items(3);
     // The vector's first method call: push_back(const T&) is tried first and does not compile

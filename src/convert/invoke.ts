@@ -12,7 +12,7 @@ import { releasingTemporaries, temporaries, temporaryBraced, temporaryConversion
 import type { Temporary } from './temporaries';
 import { isInstance, objectAddress, smartPointee } from './objects';
 import { Rvalue } from './rvalues';
-import { adoptedAddress, adoptsObjects, uniqueElement } from './ownership';
+import { adoptedAddress, adoptsObjects, sharedCopyAddress, sharedElement, sharesCopies, uniqueElement } from './ownership';
 import { CppPointer, makePointer, pointerConverter, referenceConverter } from './pointers';
 import { acceptsLiteral, convertingForLater, isPlainObject, positionalLiteral, releasingStructs, structPointer, temporaryStruct, temporaryStructArray } from './structs';
 import { callbackArgument, callbackResult, keepingCallbacks } from './callbacks';
@@ -52,11 +52,13 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
       const byValue = t.kind === 'object';
       const movable = (address: number) => (byValue ? -address : address);
       const element = adoptsObjects(t) ? uniqueElement(t.record!) : null;
+      const shared = sharesCopies(t) ? sharedElement(t.record!) : null;
       const expected = `${state.info.spelling} (${t.display})`;
       const lvalueOnly = t.kind === 'objectref' && !t.isConst && !t.isRvalueRef;
       return (v) => {
         try {
           if (isInstance(v, state)) return objectAddress(v, state, expected);
+          if (shared && (isInstance(v, shared) || (shared.info.isAggregate && isPlainObject(v)))) return movable(sharedCopyAddress(v, state, shared));
           if (literal && isPlainObject(v)) return temporaryStruct(state, v);
           // A JS Map or plain object for a std::map: made from its [key, value] entries.
           if (entries && (v instanceof Map || isPlainObject(v))) return movable(temporaryEntries(state, v instanceof Map ? v : Object.entries(v)));

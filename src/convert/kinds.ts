@@ -184,13 +184,15 @@ export type Derivation = (argClassId: number, paramRecord: number) => number;
 export type Conversion = (argClassId: number, paramRecord: number, moved: boolean) => boolean;
 /** Depth of `argClassId` below T when the class at `paramRecord` is std::unique_ptr<T> (C++ takes the object), or -1. */
 export type Adoption = (argClassId: number, paramRecord: number) => number;
+/** Depth of `argClassId` below T when the class at `paramRecord` is std::shared_ptr<T> (a copy is shared), or -1; for argClassId -1 (a struct literal), 0 when T is an aggregate. */
+export type Sharing = (argClassId: number, paramRecord: number) => number;
 
 /**
  * Cost of passing a value of `kind` to a parameter of type `t` (lower is better), or IMPOSSIBLE.
  * Mirrors cppyy: integral numbers prefer integer parameters (int first), non-integral ones floating
  * point; an exact class beats a base class.
  */
-export function score(t: TypeInfo, kind: number, derivation: Derivation, conversion?: Conversion, adoption?: Adoption): number {
+export function score(t: TypeInfo, kind: number, derivation: Derivation, conversion?: Conversion, adoption?: Adoption, sharing?: Sharing): number {
   switch (t.kind) {
     case 'int':
       if (kind === K_INT32) return t.bits === 32 && t.signed ? 0 : t.bits === 64 ? 1 : 2;
@@ -249,7 +251,12 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
         if (kind === K_NULL) return 2;
       }
       if (kind === K_NULL) return t.kind === 'objectptr' ? 1 : IMPOSSIBLE;
-      if (kind === K_OBJECT) return literalCheck(t) ? 5 : acceptsEntries(t) ? 6 : IMPOSSIBLE;
+      if (kind === K_OBJECT) {
+        if (literalCheck(t)) return 5;
+        if (acceptsEntries(t)) return 6;
+        // A struct literal for the T of a std::shared_ptr<T>: a shared copy of T{...}.
+        return sharing && t.record !== null && (t.kind === 'object' || t.isConst || t.isRvalueRef) && sharing(-1, t.record) === 0 ? 23 : IMPOSSIBLE;
+      }
       if (isArrayKind(kind) && t.kind === 'objectptr') return literalCheck(t) ? 6 : IMPOSSIBLE;
       if (isArrayKind(kind)) {
         const sequence = sequenceScore(t, kind);
@@ -277,6 +284,11 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
         const below = adoption(id, t.record);
         if (below >= 0) return 10 + below;
       }
+      // A T where a std::shared_ptr<T> is taken by value, const& or &&: a shared copy.
+      if (sharing && (t.kind === 'object' || t.isConst || t.isRvalueRef)) {
+        const below = sharing(id, t.record);
+        if (below >= 0) return 22 + below;
+      }
       // A smart pointer where its pointee is taken by reference or pointer: the pointee, after any
       // conversion of the smart pointer itself (a shared_ptr<Base> parameter ranks first).
       if (!moved && ((t.kind === 'objectref' && !t.isRvalueRef) || t.kind === 'objectptr')) {
@@ -292,9 +304,15 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       if (kind === K_POINTER) return 4; // a raw address (dlsym's void*)
       return IMPOSSIBLE;
     case 'pointer':
+      // std::nullptr_t (described as a void*) takes null only.
+      if (t.pointeeKind === 'void' && /\bnullptr_t$/.test(t.spelling)) return kind === K_NULL ? 0 : IMPOSSIBLE;
       if (kind === K_NULL) return 2;
       if (kind === K_POINTER) return 1;
-      // A TypedArray in place (the element type is checked on conversion); a std::vector overload ranks first.
+      // A TypedArray in place (the element type is checked on conversion); a std::vector overload
+      // ranks first. Integer arrays go to integer pointees and float arrays to floating ones, so
+      // f(int*) and f(double*) each take their own.
+      if (kind === K_ARRAY_INT && t.pointeeKind === 'float') return IMPOSSIBLE;
+      if (kind === K_ARRAY_NUMBER && (t.pointeeKind === 'int' || t.pointeeKind === 'char' || t.pointeeKind === 'bool')) return IMPOSSIBLE;
       if (isArrayKind(kind)) return 8;
       // char*, and signed/unsigned char* (libxml2's const xmlChar*): UTF-8 bytes of a string.
       if ((kind === K_STRING || kind === K_CHAR) && (t.pointeeKind === 'char' || (t.pointeeKind === 'int' && t.pointeeBits === 8))) return 3;

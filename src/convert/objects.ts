@@ -2,7 +2,7 @@
 import { native } from '../native';
 import type { ClassState, CppObject } from '../objects/registry';
 import { classById, classFor } from '../objects/registry';
-import { ADDRESS, CLASS_STATE, OFFSETS } from '../objects/symbols';
+import { ADDRESS, CLASS_STATE, OFFSETS, SMART_GET } from '../objects/symbols';
 import { Rvalue } from './rvalues';
 import { setPointeeCheck } from './kinds';
 
@@ -35,7 +35,7 @@ const SMART_POINTER = /^std::(?:unique_ptr|shared_ptr)</;
 const pointees = new Map<number, ClassState | null>();
 
 /** The class a std::unique_ptr/std::shared_ptr class points to (its element_type), else null. */
-function pointeeClass(state: ClassState): ClassState | null {
+export function pointeeClass(state: ClassState): ClassState | null {
   let found = pointees.get(state.id);
   if (found === undefined) {
     found = null;
@@ -61,5 +61,6 @@ export function smartPointee(value: unknown): CppObject | null {
   if (value === null || typeof value !== 'object') return null;
   const state = (value as CppObject)[CLASS_STATE] as ClassState | undefined;
   if (!state || !pointeeClass(state)) return null;
-  return ((value as { get(): CppObject | null }).get() ?? null);
+  const get = ((value as Record<symbol, unknown>)[SMART_GET] ?? (value as { get: Function }).get) as Function;
+  return (get.call(value) as CppObject | null) ?? null;
 }

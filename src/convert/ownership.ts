@@ -110,3 +110,55 @@ export function adoptedAddress(obj: CppObject, holder: ClassState, element: Clas
   const address = made[ADDRESS] as number;
   return byValue ? -address : address;
 }
+
+// A T (or a struct literal for one) where C++ takes a std::shared_ptr<T> by value, const& or &&:
+// the call gets std::make_shared<T>(a copy), as cppyy makes one; the object itself stays JS's.
+const SHARED = /^std::shared_ptr<(.+)>$/;
+const sharedElements = new Map<number, ClassState | null>();
+
+/** The class T of a std::shared_ptr<T> class (by its record), or null for any other class. */
+export function sharedElement(record: number): ClassState | null {
+  let element = sharedElements.get(record);
+  if (element !== undefined) return element;
+  element = null;
+  const m = SHARED.exec(classFor(record).info.spelling);
+  if (m) {
+    try {
+      const t = native().parseType(m[1]);
+      if (t.kind === 'object' && t.record !== null) element = classFor(t.record);
+    } catch {
+      element = null;
+    }
+  }
+  sharedElements.set(record, element);
+  return element;
+}
+
+/** For overload ranking: depth of class `argId` below T when the class at `record` is std::shared_ptr<T>, else -1. */
+export function sharingDepth(argId: number, record: number): number {
+  const element = sharedElement(record);
+  if (!element) return -1;
+  if (argId === -1) return element.info.isAggregate ? 0 : -1;
+  return derivationDepth(argId, element.scope);
+}
+
+/** Whether a parameter of this type takes a T as a new std::shared_ptr<T>: by value, const& or &&. */
+export function sharesCopies(t: TypeInfo): boolean {
+  return t.record !== null && (t.kind === 'object' || (t.kind === 'objectref' && (t.isConst || t.isRvalueRef === true))) &&
+    sharedElement(t.record) !== null;
+}
+
+const sharers = new Map<ClassState, NativeFunction>();
+
+/** The address of a temporary std::shared_ptr<T> (class `holder`) holding a copy of `value` (a T or a struct literal). */
+export function sharedCopyAddress(value: unknown, holder: ClassState, element: ClassState): number {
+  let share = sharers.get(element);
+  if (!share) {
+    const n = ++counter;
+    [share] = defineHelpers(`inline ${holder.info.spelling} share_${n}(const ${element.info.spelling}& v) { return std::make_shared<${element.info.spelling}>(v); }\n`, [`share_${n}`]);
+    sharers.set(element, share);
+  }
+  const made = share(value) as CppObject;
+  temporaries.push(made as unknown as { delete(): void });
+  return made[ADDRESS] as number;
+}

@@ -46,3 +46,23 @@ export function withMoveMarker(move: Function): Function {
     },
   });
 }
+
+/**
+ * `std.make_shared(obj)` / `std.make_unique(obj)` as cppyy takes them: with one C++ object and no
+ * template arguments, T is the object's class (a copy, or a move from std.move(obj)); everything
+ * else reaches the C++ function template as it is.
+ */
+export function withDeducedElement(make: Function): Function {
+  return new Proxy(make, {
+    apply(target, self, args: unknown[]) {
+      if (args.length === 1) {
+        const obj = args[0] instanceof Rvalue ? args[0].object : args[0];
+        if (isInstance(obj)) {
+          const state = (obj as CppObject)[CLASS_STATE] as { info: { spelling: string } };
+          return Reflect.apply((target as unknown as Record<string, Function>)[state.info.spelling], self, args);
+        }
+      }
+      return Reflect.apply(target, self, args);
+    },
+  });
+}

@@ -8,6 +8,8 @@ export const OWNED = Symbol('cppjit.owned');
 export const KEEP = Symbol('cppjit.keepAlive');
 /** On an owner: weak references to the views (fields, elements) made with it as KEEP, invalidated when it is deleted. */
 export const DEPENDENTS = Symbol('cppjit.dependents');
+/** On a smart pointer's prototype: its own get(), when its pointee's get() takes the name (proxy/protocols.ts). */
+export const SMART_GET = Symbol('cppjit.smartGet');
 /** On a class prototype: byte offset of each ancestor's subobject, by class id. */
 export const OFFSETS = Symbol('cppjit.baseOffsets');
 /** On a class prototype: the class's numeric id (overload keys). */

@@ -5,7 +5,7 @@ import type { CompileFailure, FunctionInfo, NativeFunction } from '../types';
 import { ResolutionCache } from '../cache/resolution';
 import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFINED, acceptsUndefined, classOfKind, isArrayKind, isValueKind, describeMismatch, kindName, kindOf, score } from '../convert/kinds';
 import { convertsImplicitly } from '../convert/implicit';
-import { adoptionDepth } from '../convert/ownership';
+import { adoptionDepth, sharingDepth } from '../convert/ownership';
 import { variadicInvoker } from '../convert/variadic';
 import { makeAsyncInvoker, makeInvoker, requiredArgs } from '../convert/invoke';
 import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from '../objects/symbols';
@@ -206,7 +206,7 @@ function rank(set: OverloadSet, args: unknown[], n: number): Candidate {
       // constructor, a candidate of its own (a vector's copy constructor taking [1.5, 2] recursed).
       const s = (k === K_UNDEFINED && !acceptsUndefined(type)) ||
         ((isValueKind(k) || (isArrayKind(k) && listConstructible(set))) && type.record !== null && type.record === set.constructs)
-        ? IMPOSSIBLE : score(type, k, derivationDepth, convertsImplicitly, adoptionDepth);
+        ? IMPOSSIBLE : score(type, k, derivationDepth, convertsImplicitly, adoptionDepth, sharingDepth);
       if (s === IMPOSSIBLE) {
         mismatch = `argument ${i + 1}: ${describeMismatch(info.params[i], k, args[i])}`;
         break;

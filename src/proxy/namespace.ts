@@ -4,7 +4,7 @@ import { native } from '../native';
 import { CPP_NAME, NAMESPACE_STATE } from '../objects/symbols';
 import { OverloadSet, makeCallable } from './functions';
 import { memberValue } from './members';
-import { withMoveMarker } from '../convert/rvalues';
+import { withDeducedElement, withMoveMarker } from '../convert/rvalues';
 
 interface NamespaceState {
   scope: number;
@@ -27,7 +27,9 @@ function resolveMember(state: NamespaceState, name: string): { found: boolean; v
     if (!callable.length && !m.hasTemplates) return { found: false };
     const templates = m.hasTemplates ? { callee: m.qualifiedName ?? qualified } : null;
     const fn = makeCallable(new OverloadSet(qualified, callable, null, templates), state.object, name, true);
-    descriptor = { value: qualified === 'std::move' ? withMoveMarker(fn) : fn, writable: true };
+    const value = qualified === 'std::move' ? withMoveMarker(fn)
+      : qualified === 'std::make_shared' || qualified === 'std::make_unique' ? withDeducedElement(fn) : fn;
+    descriptor = { value, writable: true };
   } else if (m.kind === 'namespace') {
     descriptor = { value: namespaceFor(m.scope!), writable: false };
   } else {

@@ -3,11 +3,12 @@ import { inspect } from 'node:util';
 import { native } from '../native';
 import type { FunctionInfo, NativeFunction, TypeInfo } from '../types';
 import type { ClassState, CppObject } from '../objects/registry';
-import { ADDRESS, CLASS_ID, CLASS_STATE } from '../objects/symbols';
+import { ADDRESS, CLASS_ID, CLASS_STATE, SMART_GET } from '../objects/symbols';
 import { setStringClass } from '../convert/kinds';
 import { setEntryInserter } from '../convert/temporaries';
 import { HELPERS, compileHelpers, defineHelpers, helperType } from '../convert/helpers';
 import { memoryAccess, type MemoryAccess } from '../convert/fields';
+import { pointeeClass } from '../convert/objects';
 
 interface Indexing {
   at: NativeFunction;
@@ -457,6 +458,11 @@ function* iterate(self: CppObject): Generator<unknown> {
 
 const SMART_POINTER = /^std::(unique_ptr|shared_ptr)</;
 
+function pointeeOf(receiver: object): Record<string, unknown> | null {
+  const get = ((receiver as Record<symbol, unknown>)[SMART_GET] ?? (receiver as { get: Function }).get) as Function;
+  return get.call(receiver) as Record<string, unknown> | null;
+}
+
 /**
  * Smart pointers are transparent: a key the smart pointer itself lacks is looked up on the
  * pointee (methods bound to it), so `p.area()` works on a `std::unique_ptr<Shape>`.
@@ -466,20 +472,79 @@ function pointeeProxy(parent: object): object {
     get(target, key, receiver) {
       const own = Reflect.get(target, key, receiver);
       if (own !== undefined || typeof key === 'symbol' || key === 'then' || !(receiver as CppObject)[CLASS_STATE]) return own;
-      const pointee = (receiver as { get(): Record<string, unknown> | null }).get();
+      const pointee = pointeeOf(receiver);
       if (pointee === null || pointee === undefined) return undefined;
       const value = pointee[key];
       return typeof value === 'function' ? (value as Function).bind(pointee) : value;
     },
     set(target, key, value, receiver) {
       if (typeof key === 'string' && !(key in target) && (receiver as CppObject)[CLASS_STATE]) {
-        const pointee = (receiver as { get(): Record<string, unknown> | null }).get();
+        const pointee = pointeeOf(receiver);
         if (pointee && key in pointee) {
           pointee[key] = value;
           return true;
         }
       }
       return Reflect.set(target, key, value, receiver);
+    },
+  });
+}
+
+/**
+ * Where the smart pointer and its pointee both have a member (`get`, `reset`), the pointee's wins,
+ * as in cppyy; `sp.__smartptr__()` reaches the smart pointer's own (an empty pointer's own too).
+ */
+function pointeeFirst(state: ClassState, proto: Record<string | symbol, unknown>): void {
+  const pointee = pointeeClass(state);
+  if (!pointee) return;
+  const theirs = new Set([...pointee.info.methodNames, ...pointee.info.fields.map((f) => f.name), ...pointee.info.staticNames]);
+  // The smart pointer's members, its bases' included (libstdc++'s std::__shared_ptr has get/reset).
+  const descriptorOf = (name: string): PropertyDescriptor | undefined => {
+    void Reflect.get(proto, name, proto); // resolves a lazy member, so its descriptor is the callable
+    for (let o: object | null = proto; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, name);
+      if (d) return d;
+    }
+    return undefined;
+  };
+  const own = new Map<string, PropertyDescriptor>();
+  for (const name of theirs) {
+    if (name === 'delete' || name === 'constructor' || /^operator\W/.test(name) || !(name in proto)) continue;
+    const d = descriptorOf(name);
+    if (d) own.set(name, d);
+  }
+  const getter = own.get('get') ?? descriptorOf('get');
+  if (!getter || typeof getter.value !== 'function') return;
+  const target = getter.value as Function;
+  Object.defineProperty(proto, SMART_GET, { value: target });
+  const ownMember = (self: object, name: string) => {
+    const d = own.get(name)!;
+    if (d.get) return d.get.call(self);
+    return typeof d.value === 'function' ? (d.value as Function).bind(self) : d.value;
+  };
+  for (const name of own.keys()) {
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      get(this: object) {
+        const p = target.call(this) as Record<string, unknown> | null;
+        if (p === null || p === undefined) return ownMember(this, name);
+        const v = p[name];
+        return typeof v === 'function' ? (v as Function).bind(p) : v;
+      },
+      set(this: object, value: unknown) {
+        const p = target.call(this) as Record<string, unknown> | null;
+        if (p === null || p === undefined) throw new TypeError(`${state.info.spelling}: the pointer is empty`);
+        p[name] = value;
+      },
+    });
+  }
+  Object.defineProperty(proto, '__smartptr__', {
+    configurable: true,
+    writable: true,
+    value: function (this: object) {
+      return new Proxy(this, {
+        get: (self, key) => (typeof key === 'string' && own.has(key) ? ownMember(self, key) : Reflect.get(self, key, self)),
+      });
     },
   });
 }
@@ -571,6 +636,7 @@ export function installProtocols(state: ClassState): void {
   }
   if (SMART_POINTER.test(state.info.spelling) && 'get' in proto) {
     Object.setPrototypeOf(proto, pointeeProxy(chainLink(proto)));
+    pointeeFirst(state, proto);
   }
   if (isMapLike(state)) {
     const define = (name: string, value: Function) => {
