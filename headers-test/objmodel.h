@@ -155,4 +155,16 @@ struct Deleted {
   explicit Deleted(int) {}
 };
 
+// A privately nested class reached through its public alias.
+class Hider {
+  struct Priv {
+    int z = 7;
+  };
+
+ public:
+  using Handle = Priv;
+  Handle make() const { return {}; }
+  int read(const Handle& h) const { return h.z * 2; }
+};
+
 }  // namespace om

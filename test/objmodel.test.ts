@@ -44,6 +44,13 @@ describe('class scopes', () => {
     expect(new om.Outer().label).toBe('outer');
   });
 
+  it('a privately nested class returned through its public alias', () => {
+    const h = new om.Hider();
+    const handle = h.make();
+    expect(handle.z).toBe(7);
+    expect(h.read(handle)).toBe(14);
+  });
+
   it("cppyy's spellings: an enum as a template argument, a template by its full name", () => {
     const std = cppyy.gbl.std;
     const modes = new std.vector[om.Outer.Mode]();

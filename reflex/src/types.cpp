@@ -142,10 +142,37 @@ bool involvesFunctionType(clang::QualType canon) {
 
 }  // namespace
 
+// Whether a type names a class nested privately (or protectedly) in another: its canonical
+// spelling cannot be used outside, only a public alias of it (`using P = Priv;`).
+static bool namesHiddenClass(clang::QualType canon) {
+  while (canon->isReferenceType() || canon->isPointerType()) canon = canon->getPointeeType();
+  for (const clang::Decl* d = canon->getAsCXXRecordDecl(); d; d = llvm::dyn_cast<clang::Decl>(d->getDeclContext())) {
+    if (!llvm::isa<clang::CXXRecordDecl>(d->getDeclContext())) break;
+    if (d->getAccess() == clang::AS_private || d->getAccess() == clang::AS_protected) return true;
+  }
+  return false;
+}
+
 std::string qualifiedSpelling(Session::Impl& s, clang::QualType type) {
   // Canonical types always name something reachable from the global scope (no private
-  // member typedefs, no dependent sugar), which is what generated code needs.
+  // member typedefs, no dependent sugar), which is what generated code needs; a privately nested
+  // class is reachable through the public alias it was declared with.
   clang::QualType canon = type.getCanonicalType();
+  if (type != canon && namesHiddenClass(canon))
+    return clang::TypeName::getFullyQualifiedName(type, s.ast(), s.policy(), /*WithGlobalNsPrefix=*/false);
+  // The class itself (its own description, a wrapper's cast): a public alias in the class that
+  // encloses it, if it has one.
+  if (auto* rd = canon->getAsCXXRecordDecl(); rd && namesHiddenClass(canon)) {
+    if (auto* parent = llvm::dyn_cast<clang::CXXRecordDecl>(rd->getDeclContext())) {
+      for (const clang::Decl* d : parent->decls()) {
+        auto* alias = llvm::dyn_cast<clang::TypedefNameDecl>(d);
+        if (alias && alias->getAccess() == clang::AS_public &&
+            s.ast().hasSameType(alias->getUnderlyingType(), s.ast().getRecordType(rd)))
+          return std::string(canon.isConstQualified() ? "const " : "") +
+                 qualifiedSpelling(s, s.ast().getRecordType(parent)) + "::" + alias->getNameAsString();
+      }
+    }
+  }
   if (!involvesFunctionType(canon)) {
     // Printing the canonical type with FullyQualifiedName qualifies every name at any depth
     // (TypeName::getFullyQualifiedName misses enums inside function types in template arguments).
