@@ -50,4 +50,13 @@ struct Meters {
 inline double meters(Meters m) { return m.value; }
 inline int pick_unit(const Celsius&) { return 1; }
 inline int pick_unit(const Label&) { return 2; }
+// Wide characters: 1-character strings (code points) both ways.
+inline wchar_t wide_next(wchar_t c) { return c + 1; }
+inline char16_t utf16_unit(char16_t c) { return c; }
+inline char32_t code_point(char32_t c) { return c; }
+inline int wide_code(wchar_t c) { return static_cast<int>(c); }
+struct WideHolder {
+  wchar_t letter = L'w';
+};
+
 }  // namespace conv

@@ -21,6 +21,19 @@ describe('value conversions', () => {
     expect(() => conv.nextChar('ab')).toThrow(RangeError);
   });
 
+  it('wchar_t, char16_t and char32_t are 1-character strings (code points), numbers accepted', () => {
+    expect(conv.wide_next('a')).toBe('b');
+    expect(conv.utf16_unit('é')).toBe('é');
+    expect(conv.code_point('😀')).toBe('😀');
+    expect([conv.wide_code('A'), conv.wide_code(66)]).toEqual([65, 66]);
+    expect(() => conv.utf16_unit('😀')).toThrow(RangeError); // needs two UTF-16 units
+    expect(() => conv.wide_code('ab')).toThrow(RangeError);
+    const h = new conv.WideHolder();
+    expect(h.letter).toBe('w');
+    h.letter = 'ß';
+    expect(h.letter).toBe('ß');
+  });
+
   it('range-checks small integers', () => {
     expect(conv.i8(-128)).toBe(-128);
     expect(() => conv.i8(128)).toThrow(RangeError);

@@ -51,6 +51,7 @@ napi_status napi_get_boolean(napi_env, bool, napi_value*);
 napi_status napi_create_string_utf8(napi_env, const char*, size_t, napi_value*);
 napi_status napi_create_string_latin1(napi_env, const char*, size_t, napi_value*);
 napi_status napi_get_value_string_utf16(napi_env, napi_value, char16_t*, size_t, size_t*);
+napi_status napi_create_string_utf16(napi_env, const char16_t*, size_t, napi_value*);
 napi_status napi_get_undefined(napi_env, napi_value*);
 napi_status napi_get_null(napi_env, napi_value*);
 napi_status napi_typeof(napi_env, napi_value, int*);
@@ -545,6 +546,53 @@ int arg_in(napi_env env, napi_value v, char& out) {
   }
   return detail::int_in<char>(env, v, out);
 }
+// wchar_t, char16_t and char32_t are characters (as in cppyy): a 1-character string in and out (a
+// code point; a number in too). A value that is no code point comes out as a number.
+namespace detail {
+template <class T>
+int wide_char_in(napi_env env, napi_value v, T& out) {
+  char16_t units[4];
+  size_t length = 0;
+  if (napi_get_value_string_utf16(env, v, units, 4, &length) == 0) {
+    unsigned long cp;
+    if (length == 1) cp = units[0];
+    else if (length == 2 && units[0] >= 0xD800 && units[0] <= 0xDBFF && units[1] >= 0xDC00 && units[1] <= 0xDFFF)
+      cp = 0x10000 + ((static_cast<unsigned long>(units[0]) - 0xD800) << 10) + (units[1] - 0xDC00);
+    else return kOutOfRange;
+    if (cp > static_cast<unsigned long>(std::numeric_limits<T>::max())) return kOutOfRange;
+    out = static_cast<T>(cp);
+    return kOk;
+  }
+  return int_in<T>(env, v, out);
+}
+template <class T>
+napi_value wide_char_out(napi_env env, T v) {
+  if constexpr (std::is_signed_v<T>) {
+    if (v < 0) return int_out<T>(env, v);
+  }
+  if (static_cast<unsigned long>(v) > 0x10FFFF) return int_out<T>(env, v);
+  unsigned long cp = static_cast<unsigned long>(v);
+  char16_t units[2];
+  size_t n = 1;
+  if (cp < 0x10000) {
+    units[0] = static_cast<char16_t>(cp);
+  } else {
+    cp -= 0x10000;
+    units[0] = static_cast<char16_t>(0xD800 + (cp >> 10));
+    units[1] = static_cast<char16_t>(0xDC00 + (cp & 0x3FF));
+    n = 2;
+  }
+  napi_value r = nullptr;
+  napi_create_string_utf16(env, units, n, &r);
+  return r;
+}
+}  // namespace detail
+#define CPPJIT_WIDE_CHAR(T) \
+  int arg_in(napi_env env, napi_value v, T& out) { return detail::wide_char_in<T>(env, v, out); } \
+  napi_value to_js(napi_env env, T v) { return detail::wide_char_out<T>(env, v); }
+CPPJIT_WIDE_CHAR(wchar_t)
+CPPJIT_WIDE_CHAR(char16_t)
+CPPJIT_WIDE_CHAR(char32_t)
 #define CPPJIT_INT_IN(T) \
   int arg_in(napi_env env, napi_value v, T& out) { return detail::int_in<T>(env, v, out); } \
   napi_value to_js(napi_env env, T v) { return detail::int_out<T>(env, v); }
@@ -558,12 +606,9 @@ CPPJIT_INT_IN(long)
 CPPJIT_INT_IN(unsigned long)
 CPPJIT_INT_IN(long long)
 CPPJIT_INT_IN(unsigned long long)
-CPPJIT_INT_IN(wchar_t)
 #ifdef __cpp_char8_t
 CPPJIT_INT_IN(char8_t)
 #endif
-CPPJIT_INT_IN(char16_t)
-CPPJIT_INT_IN(char32_t)
 #undef CPPJIT_INT_IN
 int arg_in(napi_env env, napi_value v, float& out) { return detail::float_in(env, v, out); }
 int arg_in(napi_env env, napi_value v, double& out) { return detail::float_in(env, v, out); }

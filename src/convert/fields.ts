@@ -54,7 +54,10 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
     case 'int':
     case 'enum': {
       const suffix = integerSuffix(t.bits, t.signed);
-      return suffix ? numeric(suffix) : { read: () => undefined, unsupported: `${t.display} has an unsupported width` };
+      if (!suffix) return { read: () => undefined, unsupported: `${t.display} has an unsupported width` };
+      const access = numeric(suffix);
+      if (t.kind === 'int' && WIDE_CHAR.test(t.spelling)) return wideCharAccess(access, t.display);
+      return access;
     }
     case 'float':
       return numeric(t.bits === 32 ? 'f32' : t.bits === 64 ? 'f64' : 'f80');
@@ -188,4 +191,24 @@ function isStdString(v: unknown): boolean {
   if (v === null || typeof v !== 'object' || !(v as CppObject)[ADDRESS]) return false;
   const state = (v as CppObject)[CLASS_STATE] as ClassState | undefined;
   return state !== undefined && /^std::(?:__cxx11::)?(?:string$|basic_string<char\b)/.test(state.info.spelling);
+}
+
+const WIDE_CHAR = /^(?:const )?(?:wchar_t|char16_t|char32_t)$/;
+
+/** wchar_t, char16_t, char32_t in memory: 1-character strings (code points), as for calls; a number is taken too. */
+function wideCharAccess(access: MemoryAccess, display: string): MemoryAccess {
+  return {
+    read: (a, owner) => {
+      const v = access.read(a, owner) as number;
+      return v >= 0 && v <= 0x10ffff ? String.fromCodePoint(v) : v;
+    },
+    write: access.write && ((a, v) => {
+      if (typeof v === 'string') {
+        const cp = v.codePointAt(0);
+        if (cp === undefined || String.fromCodePoint(cp) !== v) throw new RangeError(`expected one character for ${display}`);
+        v = cp;
+      }
+      access.write!(a, v);
+    }),
+  };
 }

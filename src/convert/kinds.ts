@@ -192,9 +192,13 @@ export type Sharing = (argClassId: number, paramRecord: number) => number;
  * Mirrors cppyy: integral numbers prefer integer parameters (int first), non-integral ones floating
  * point; an exact class beats a base class.
  */
+const WIDE_CHAR = /^(?:const )?(?:wchar_t|char16_t|char32_t)$/;
+
 export function score(t: TypeInfo, kind: number, derivation: Derivation, conversion?: Conversion, adoption?: Adoption, sharing?: Sharing): number {
   switch (t.kind) {
     case 'int':
+      // wchar_t, char16_t, char32_t are characters: a 1-character string first.
+      if (kind === K_CHAR && WIDE_CHAR.test(t.spelling)) return 0;
       if (kind === K_INT32) return t.bits === 32 && t.signed ? 0 : t.bits === 64 ? 1 : 2;
       if (kind === K_INT) return t.bits === 64 ? 0 : IMPOSSIBLE;
       if (kind === K_BIGINT) return t.bits === 64 ? 0 : 3;
