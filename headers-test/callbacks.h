@@ -169,4 +169,14 @@ inline int kind2(const char*) { return 1; }
 inline int kind2(const std::function<int(int)>&) { return 2; }
 inline int onlyInt(int x) { return x; }
 
+// Lambdas returned to JS (their closure classes have no name C++ can spell).
+inline auto makeAdder(int n) {
+  return [n](int x) { return x + n; };
+}
+struct Scaler {
+  auto by(double k) const {
+    return [k](double v) { return v * k; };
+  }
+};
+
 }  // namespace cb

@@ -157,6 +157,16 @@ describe('function pointers', () => {
   });
 });
 
+describe('lambdas returned by C++', () => {
+  it('are callable JS functions (the closure object stays alive with them)', () => {
+    const add2 = cb.makeAdder(2);
+    expect(typeof add2).toBe('function');
+    expect([add2(5), add2(-2)]).toEqual([7, 0]);
+    expect(new cb.Scaler().by(3)(2.5)).toBe(7.5);
+    expect(typeof add2.closure.call).toBe('function');
+  });
+});
+
 describe('std::function', () => {
   it('converts doubles and strings both ways', () => {
     expect(cb.integrate((x: number) => x * x, 0, 1, 1000)).toBeCloseTo(1 / 3, 6);

@@ -494,6 +494,8 @@ function uniqueRule(v, e) {
 function sharedRule(v, e) {
   if (e.tag === 'sptr') return OK(BigInt(e.meta.value));
   if (e.tag === 'move-uptr') return MAY(BigInt(e.meta.value)); // shared_ptr<T> p = std::move(unique)
+  // A T (a derived one sliced) is passed as a shared copy, as cppyy does; the object stays intact.
+  if (e.tag === 'tracked' || e.tag === 'child' || e.tag === 'borrowed') return OK(BigInt(e.meta.value));
   if (e.tag === 'null') return MAY(-1000n);
   if ((e.tag === 'arr' || e.tag === 'typed') && e.meta.items.every((x) => x === undefined || x === null) && e.meta.items.length <= 3) return MAY(-1000n);
   if (e.tag === 'detached') return MAY(-1000n);

@@ -109,7 +109,9 @@ struct Session::Impl {
   Outcome runInput(const std::string& code, std::vector<std::string>* symbols);
   // Whether `name` is a macro whose body holds half a pair of brackets (see unbalancedBrackets).
   bool halfBracketMacro(llvm::StringRef name);
-  bool comparisonHelpers = false;  // templates.cpp: __cppjit_cmp's helpers for rewritten comparisons are defined
+  bool comparisonHelpers = false;
+  // types.cpp: the name given to each lambda's closure class that generated code has to spell.
+  std::map<const clang::CXXRecordDecl*, std::string> closureNames;  // templates.cpp: __cppjit_cmp's helpers for rewritten comparisons are defined
   // Errors LLVM met generating machine code for the input being run (invalid inline asm).
   std::vector<std::string> backendErrors;
   llvm::LLVMContext* diagnosedContext = nullptr;

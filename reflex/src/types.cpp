@@ -160,6 +160,21 @@ std::string qualifiedSpelling(Session::Impl& s, clang::QualType type) {
   clang::QualType canon = type.getCanonicalType();
   if (type != canon && namesHiddenClass(canon))
     return clang::TypeName::getFullyQualifiedName(type, s.ast(), s.policy(), /*WithGlobalNsPrefix=*/false);
+  // A lambda's closure class has no name to spell: it gets a global alias, declared directly in
+  // the AST (a lambda returned by a function, `auto f() { return [](int x) { ... }; }`).
+  if (auto* rd = canon->getAsCXXRecordDecl(); rd && rd->isLambda()) {
+    auto found = s.closureNames.find(rd);
+    if (found == s.closureNames.end()) {
+      clang::ASTContext& ast = s.ast();
+      std::string name = s.nextName("__cppjit_closure_");
+      clang::TranslationUnitDecl* tu = ast.getTranslationUnitDecl();
+      auto* alias = clang::TypedefDecl::Create(ast, tu, clang::SourceLocation(), clang::SourceLocation(), &ast.Idents.get(name),
+                                               ast.getTrivialTypeSourceInfo(ast.getRecordType(rd)));
+      tu->addDecl(alias);
+      found = s.closureNames.emplace(rd, name).first;
+    }
+    return std::string(canon.isConstQualified() ? "const " : "") + found->second;
+  }
   // The class itself (its own description, a wrapper's cast): a public alias in the class that
   // encloses it, if it has one.
   if (auto* rd = canon->getAsCXXRecordDecl(); rd && namesHiddenClass(canon)) {

@@ -124,6 +124,9 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
   }
 }
 
+/** The alias reflex gives a lambda's closure class (types.cpp). */
+const CLOSURE = /^__cppjit_closure_\d+$/;
+
 function resultConverter(t: TypeInfo): Converter | null {
   const callable = callbackResult(t);
   if (callable) return callable;
@@ -132,6 +135,16 @@ function resultConverter(t: TypeInfo): Converter | null {
       const optional = optionalResult(t);
       if (optional) return optional;
       const state = classFor(t.record!);
+      // A lambda returned by value is a JS function calling it (it keeps the closure object alive,
+      // reachable as fn.closure), as cppyy makes it callable.
+      if (CLOSURE.test(state.info.spelling)) {
+        return (address) => {
+          const closure = wrap(state, address as number, true) as unknown as { call(...args: unknown[]): unknown };
+          const fn = (...args: unknown[]) => closure.call(...args);
+          Object.defineProperty(fn, 'closure', { value: closure });
+          return fn;
+        };
+      }
       return (address) => wrap(state, address as number, true);
     }
     case 'objectref':
