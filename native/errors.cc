@@ -133,29 +133,6 @@ napi_value arityErrorHook(napi_env env, int fid, size_t argc) {
 
 }  // namespace
 
-namespace {
-// The value of a thrown number (throw 17), for the message: " (17)"; empty for anything else.
-// Called inside a catch block, where the exception can be rethrown.
-std::string thrownNumber() {
-  try {
-    throw;
-  } catch (int v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (long v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (long long v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (unsigned v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (unsigned long v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (double v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (...) {
-    return "";
-  }
-}
-}  // namespace
 
 // Called from a catch(...) block (thunks, destructors): the exception is still the current one.
 napi_value throwCurrentException(napi_env env) {
@@ -177,7 +154,7 @@ napi_value throwCurrentException(napi_env env) {
   } catch (...) {
     std::type_info* t = abi::__cxa_current_exception_type();
     type = t ? demangle(t->name()) : "unknown";
-    number = thrownNumber();
+    number = reflex::thrownNumber();
   }
   // A thrown class object stays reachable from the error (err.exception): an exception_ptr keeps
   // it alive until the JS error is collected. libstdc++'s exception_ptr is the object's address.

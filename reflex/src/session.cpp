@@ -467,30 +467,6 @@ static llvm::Expected<clang::PartialTranslationUnit&> parseOnLargeStack(clang::I
 }
 
 namespace {
-// The value of a thrown number (throw 42) after the type's mangled name, which has no spaces:
-// " (42)"; empty for anything else. Called inside a catch block, where it can be rethrown.
-std::string thrownNumber() {
-  try {
-    throw;
-  } catch (int v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (long v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (long long v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (unsigned v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (unsigned long v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (unsigned long long v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (double v) {
-    return " (" + std::to_string(v) + ")";
-  } catch (...) {
-    return "";
-  }
-}
-
 bool hasInlineAsm(const llvm::Module& module) {
   if (!module.getModuleInlineAsm().empty()) return true;
   for (const llvm::Function& fn : module)
@@ -519,6 +495,29 @@ class BackendDiagnostics : public llvm::DiagnosticHandler {
   std::vector<std::string>& errors_;
 };
 }  // namespace
+
+// See Session.h.
+std::string thrownNumber() {
+  try {
+    throw;
+  } catch (int v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (long long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (unsigned v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (unsigned long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (unsigned long long v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (double v) {
+    return " (" + std::to_string(v) + ")";
+  } catch (...) {
+    return "";
+  }
+}
 
 Outcome Session::Impl::refuseBackendErrors(clang::PartialTranslationUnit& unit, bool executed) {
   auto diags = diagnostics.take();
@@ -645,46 +644,48 @@ Outcome Session::Impl::runInput(const std::string& code, std::vector<std::string
   }
   bool initialises = unit->TheModule && (unit->TheModule->getNamedGlobal("llvm.global_ctors") ||
                                          unit->TheModule->getNamedGlobal("llvm.global_dtors"));
-  if (quickInput && unit->TheModule && !initialises) {
-    auto object = compileQuickly(*unit->TheModule);
+  // Compiled to an object here: refused for errors in code generation (invalid inline asm) and
+  // for names nothing defines, which the module's check misses when only the object has them
+  // (available_externally constants, symbols named by inline asm).
+  std::optional<Outcome> refused;
+  auto checkedObject = [&](llvm::Module& module) -> std::unique_ptr<llvm::MemoryBuffer> {
+    auto object = compileQuickly(module);
     if (!backendErrors.empty()) {
       if (!object) llvm::consumeError(object.takeError());
-      return refuseBackendErrors(*unit, false);
+      refused = refuseBackendErrors(*unit, false);
+      return nullptr;
     }
+    if (!object) {
+      llvm::consumeError(object.takeError());
+      return nullptr;
+    }
+    auto missing = unresolvedInObject(**object);
+    if (!missing.empty()) refused = refuseUndefined(missing);
+    return missing.empty() ? std::move(*object) : nullptr;
+  };
+  if (quickInput && unit->TheModule && !initialises) {
+    auto object = checkedObject(*unit->TheModule);
+    if (refused) return std::move(*refused);
     if (object) {
-      // The module's check misses names it only declares with a known value (available_externally
-      // constants, such as a static const member without a definition): the object needs them.
-      auto missing = unresolvedInObject(**object);
-      if (!missing.empty()) return refuseUndefined(missing);
-      quickObject = std::move(*object);
+      quickObject = std::move(object);
       unit->TheModule.reset();
       diagnostics.discard();
       return success();
     }
-    llvm::consumeError(object.takeError());
   }
-  // Executing runs the input's static initialisers, whose exceptions (`int t = []{ throw 42; return
-  // 0; }();`) reach here through the JIT's frames: a CppError for the caller, not std::terminate.
   // Inline asm may name symbols that nothing defines, which only the linker sees; a failed link
   // inside the JIT leaves it unusable. Such a module is compiled once to an object first (a copy:
   // code generation changes the IR) and checked like a quickly compiled one.
   if (unit->TheModule && hasInlineAsm(*unit->TheModule)) {
     std::unique_ptr<llvm::Module> copy = llvm::CloneModule(*unit->TheModule);
-    auto object = compileQuickly(*copy);
-    if (!backendErrors.empty()) {
-      if (!object) llvm::consumeError(object.takeError());
-      return refuseBackendErrors(*unit, false);
-    }
-    if (object) {
-      auto missing = unresolvedInObject(**object);
-      if (!missing.empty()) return refuseUndefined(missing);
-    } else {
-      llvm::consumeError(object.takeError());
-    }
+    checkedObject(*copy);
+    if (refused) return std::move(*refused);
   }
   // A function the input defines, looked up after it runs: code generation and linking happen
   // now, so that an error there (invalid inline asm, asm naming a symbol nobody defines) refuses
   // this input instead of surfacing at a later call, after the input was accepted.
+  // Executing runs the input's static initialisers, whose exceptions (`int t = []{ throw 42; return
+  // 0; }();`) reach here through the JIT's frames: a CppError for the caller, not std::terminate.
   std::string defined;
   if (unit->TheModule)
     for (const llvm::Function& fn : *unit->TheModule)

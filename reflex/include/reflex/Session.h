@@ -110,4 +110,8 @@ class Session {
   std::unique_ptr<Impl> impl_;
 };
 
+// The value of a thrown number (`throw 42`) for messages: " (42)"; empty for anything else.
+// Called inside a catch block, where the exception can be rethrown.
+std::string thrownNumber();
+
 }  // namespace reflex
