@@ -13,6 +13,7 @@ struct Shape {
   Shape() { ++lifetimes::constructed; }
   explicit Shape(std::string n) : name(std::move(n)) { ++lifetimes::constructed; }
   Shape(std::string n, int s) : name(std::move(n)), sides(s) { ++lifetimes::constructed; }
+  Shape(const Shape& o) : name(o.name), sides(o.sides), secret(o.secret) { ++lifetimes::constructed; }
   virtual ~Shape() { ++lifetimes::destroyed; }
   virtual double area() const = 0;
   virtual std::string describe() const { return name + " with area " + std::to_string(static_cast<int>(area())); }
@@ -181,6 +182,25 @@ struct Sized {
 struct Box : Sized {
   using Sized::Sized;
   int area() const { return w * h; }
+};
+
+// C++ making and copying objects of a type given as a template argument (a JS subclass's C++ class).
+template <class T>
+double makeAndMeasure() {
+  T t;
+  return t.area();
+}
+template <class T>
+double copyAndMeasure(const T& original) {
+  T copy(original);
+  return copy.area();
+}
+// Not copyable: a JS subclass's C++ class is not copyable either.
+struct Unique {
+  Unique() = default;
+  Unique(const Unique&) = delete;
+  virtual ~Unique() = default;
+  virtual int id() const { return 0; }
 };
 
 }  // namespace inh

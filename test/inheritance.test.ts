@@ -471,3 +471,72 @@ describe('lifetimes', () => {
     expect(lifetimes.destroyed).toBe(2);
   });
 });
+
+describe('JS subclasses as template arguments', () => {
+  let Tri: any;
+  beforeAll(() => {
+    Tri = class Tri extends inh.Shape {
+      k = 7;
+      constructor() {
+        super('tri', 3);
+      }
+      area() {
+        return this.k;
+      }
+    };
+  });
+
+  it('std.vector[Tri] holds copies that keep their JS class and properties', () => {
+    const v = new cppyy.gbl.std.vector[Tri]();
+    const t = new Tri();
+    t.k = 5;
+    v.push_back(t);
+    v.push_back(t); // reallocation moves the first element: its JS self moves with it
+    t.k = 6;
+    expect(v.size()).toBe(2);
+    const first = v.at(0);
+    expect(first).toBeInstanceOf(Tri);
+    expect(first.k).toBe(5);
+    expect(inh.areaOf(first)).toBe(5);
+    expect(inh.areaOf(t)).toBe(6);
+    expect(first.name).toBe('tri');
+    v.at(1).k = 9;
+    expect(inh.areaOf(v.at(1))).toBe(9);
+    v.delete();
+    t.delete();
+    expect(lifetimes.constructed - lifetimes.destroyed).toBe(0);
+  });
+
+  it('C++ constructs, copies and destroys objects of the JS class', () => {
+    expect(inh.makeAndMeasure[Tri]()).toBe(7);
+    const t = new Tri();
+    t.k = 11;
+    expect(inh.copyAndMeasure(t)).toBe(11);
+    expect(inh.copyAndMeasure[Tri](t)).toBe(11);
+    t.delete();
+    expect(lifetimes.constructed - lifetimes.destroyed).toBe(0);
+  });
+
+  it('std.make_shared[Tri]() makes a JS object owned by the shared_ptr', () => {
+    const sp = cppyy.gbl.std.make_shared[Tri]();
+    expect(sp.__smartptr__().use_count()).toBe(1);
+    expect(sp.k).toBe(7);
+    sp.k = 4;
+    expect(inh.areaOf(sp)).toBe(4);
+    sp.__smartptr__().reset();
+    expect(lifetimes.constructed - lifetimes.destroyed).toBe(0);
+  });
+
+  it('a subclass of a non-copyable class is not copyable', () => {
+    class U extends inh.Unique {
+      id() {
+        return 3;
+      }
+    }
+    const u = new U();
+    expect(u.id()).toBe(3);
+    expect(() => inh.copyAndMeasure[U](u)).toThrow();
+    expect(cppyy.gbl.std.is_copy_constructible[U].value).toBe(false);
+    u.delete();
+  });
+});

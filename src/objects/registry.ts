@@ -96,6 +96,16 @@ export function setOwnershipListener(fn: (obj: CppObject, owned: boolean) => voi
 }
 
 /** Address of `obj`'s subobject of class `classId` (0 when deleted). */
+/** The C++ class generated for a JS class extending a C++ class (set by proxy/inheritance.ts, built on demand). */
+let derivedNamer: (jsClass: Function) => string | undefined = () => undefined;
+export function setDerivedNamer(fn: (jsClass: Function) => string | undefined): void {
+  derivedNamer = fn;
+}
+/** `jsClass`'s generated C++ class name when it is a JS subclass of a C++ class, else undefined. */
+export function derivedCppName(jsClass: Function): string | undefined {
+  return derivedNamer(jsClass);
+}
+
 export function subobjectAddress(obj: CppObject, classId: number): number {
   const address = obj[ADDRESS] as number;
   if (!address) return 0;

@@ -5,7 +5,7 @@ import type { FieldInfo, MemberInfo } from '../types';
 import { ADDRESS, CLASS_ID, CLASS_STATE, CPP_NAME, DEPENDENTS, INSPECT, KEEP, OFFSETS, OWNED } from '../objects/symbols';
 import type { Inspect, InspectOptions } from '../objects/symbols';
 import type { ClassState, CppClass, CppObject } from '../objects/registry';
-import { aliasClass, classFor, destroyAddress, invalidateDependents, knownClass, nextClassId, objectRegistry, registerClass, setClassBuilder } from '../objects/registry';
+import { aliasClass, classFor, derivedCppName, destroyAddress, invalidateDependents, knownClass, nextClassId, objectRegistry, registerClass, setClassBuilder } from '../objects/registry';
 import { OverloadSet, bindTemplateMethod, constructorFor, makeCallable } from './functions';
 import { fieldAccessor } from '../convert/fields';
 import { memberValue } from './members';
@@ -238,7 +238,14 @@ function buildClass(scope: number): ClassState {
   Object.defineProperty(cls, CLASS_STATE, { value: state });
   Object.defineProperty(cls, CPP_NAME, { value: info.spelling });
   // A class converts to its C++ name, so it can stand in a template subscript: std.vector[geo.Point].
-  Object.defineProperty(cls, 'toString', { value: () => info.spelling, configurable: true });
+  // String(cls) is what `tmpl[cls]` subscripts with; a JS subclass stands for its generated C++ class.
+  Object.defineProperty(cls, 'toString', {
+    value(this: unknown) {
+      if (this === cls || typeof this !== 'function') return info.spelling;
+      return derivedCppName(this) ?? info.spelling;
+    },
+    configurable: true,
+  });
   // Its lazily resolved static members are accessors: shown, they would be a page of [Getter/Setter].
   Object.defineProperty(cls, inspect.custom, {
     configurable: true,

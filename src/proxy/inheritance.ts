@@ -17,7 +17,7 @@ import { pinnedCallback } from '../convert/callbacks';
 import { fieldAccessor } from '../convert/fields';
 import { ADDRESS, CLASS_ID, CLASS_STATE, DEPENDENTS, KEEP, OFFSETS, OWNED } from '../objects/symbols';
 import type { ClassState, CppClass, CppObject } from '../objects/registry';
-import { classFor, destroyAddress, invalidateDependents, objectRegistry, setOwnershipListener } from '../objects/registry';
+import { classFor, destroyAddress, invalidateDependents, objectRegistry, setDerivedNamer, setOwnershipListener } from '../objects/registry';
 import { constructorFor } from './functions';
 import type { NativeFunction } from '../types';
 
@@ -29,6 +29,8 @@ const DERIVED = generatedNamespace('__cppjit_derived'); // one per JS thread: na
 interface Derived {
   state: ClassState;
   construct: NativeFunction;
+  /** The generated C++ class, `__cppjit_derived::Impl_1`. */
+  cppName: string;
 }
 
 const derivedByJsClass = new WeakMap<Function, Derived>();
@@ -203,11 +205,12 @@ function cppIdentifier(name: string): string {
  * value-initialised result. A result type without a default constructor fails to compile with a
  * marker that buildDerived turns into a TypeError.
  */
-function noexceptBody(v: FunctionInfo, invoke: string, index: number): string[] {
+function noexceptBody(v: FunctionInfo, invoke: string, index: number, checks: string[]): string[] {
   if (v.result.kind === 'void') return [`    try { ${invoke}; } catch (...) { __cppjit::defer_exception(); }`];
   const R = `__cppjit::type_t<${v.result.spelling}>`;
+  // At namespace scope (see buildDerived): in the class template it would wait for instantiation.
+  checks.push(`static_assert(std::is_default_constructible_v<${R}>, "cppjit-noexcept-result-${index}");`);
   return [
-    `    static_assert(std::is_default_constructible_v<${R}>, "cppjit-noexcept-result-${index}");`,
     `    try { return ${invoke}; } catch (...) { __cppjit::defer_exception(); }`,
     `    return ${R}{};`,
   ];
@@ -225,7 +228,28 @@ function buildDerived(jsClass: Function): Derived {
   const defined = jsMethodNames(jsClass, bridge);
   const name = `${cppIdentifier(jsClass.name || 'Anonymous')}_${++counter}`;
   const B = base.info.spelling;
-  const lines: string[] = [`namespace ${DERIVED} {`, `class ${name} : public ${B} {`, '  int __cppjit_slot;', ' public:'];
+  const S = `${name}_slot`;
+  // Every constructor asks JS for the object's slot with its own address (`adopt`): a JS `new`
+  // gets the self it is constructing, a construction by C++ (make_shared, emplace_back) a new
+  // instance of jsClass. The slot member's own copy constructor asks for a copy of the original's
+  // self, so the class's copy and move stay implicit: they exist exactly where the base's do.
+  const derived: Partial<Derived> = {};
+  const adopt = pinnedCallback((address: number) => adoptSelf(jsClass, derived as Derived, address, -1), 'int(double)');
+  const copy = pinnedCallback((from: number, address: number) => adoptSelf(jsClass, derived as Derived, address, from), 'int(int, double)');
+  const adoptCall = `reinterpret_cast<int (*)(double)>(0x${adopt.address.toString(16)}ULL)((double)(unsigned long long)(void*)this)`;
+  const owner = `(double)(unsigned long long)(reinterpret_cast<const char*>(this) - __builtin_offsetof(${name}, __cppjit_slot))`;
+  const copyCall = `reinterpret_cast<int (*)(int, double)>(0x${copy.address.toString(16)}ULL)(o.v, ${owner})`;
+  const checks: string[] = [
+    `class ${name};`,
+    `struct ${S} {`,
+    '  int v;',
+    `  explicit ${S}(int slot) : v(slot) {}`,
+    `  ${S}(const ${S}& o);`,
+    // Assignment copies the C++ state only: each object keeps its own JS self.
+    `  ${S}& operator=(const ${S}&) { return *this; }`,
+    '};',
+  ];
+  const lines: string[] = [`namespace ${DERIVED} {`, `class ${name} : public ${B} {`, `  friend struct ${S};`, `  ${S} __cppjit_slot;`, ' public:'];
 
   const seenCtors = new Set<string>();
   for (const c of info.baseConstructors ?? []) {
@@ -233,14 +257,13 @@ function buildDerived(jsClass: Function): Derived {
       const key = c.params.slice(0, k).map((p) => p.type.spelling).join(',');
       if (seenCtors.has(key)) continue;
       seenCtors.add(key);
-      const params = paramList(c, k);
-      lines.push(`  ${name}(int __cppjit_s${params ? ', ' + params : ''}) : ${B}(${forward(c, k)}), __cppjit_slot(__cppjit_s) {}`);
+      lines.push(`  ${name}(${paramList(c, k)}) : ${B}(${forward(c, k)}), __cppjit_slot(${adoptCall}) {}`);
     }
   }
   if (!seenCtors.size) throw new TypeError(`${where}: ${B} has no public or protected constructor`);
   destroyedCallback ??= pinnedCallback(destroyed, 'void(int)');
   const gone = `reinterpret_cast<void (*)(int)>(0x${destroyedCallback.address.toString(16)}ULL)`;
-  lines.push(`  ~${name}() { try { ${gone}(__cppjit_slot); } catch (...) {} }`);
+  lines.push(`  ~${name}() { try { ${gone}(__cppjit_slot.v); } catch (...) {} }`);
 
   const noexceptResults: FunctionInfo[] = [];
   for (const v of info.virtuals ?? []) {
@@ -262,12 +285,12 @@ function buildDerived(jsClass: Function): Derived {
     }
     const call = `reinterpret_cast<${v.result.spelling} (*)(int${params.map((p) => ', ' + p).join('')})>(0x${callback.address.toString(16)}ULL)`;
     const args = forward(v, params.length);
-    const invoke = `${call}(__cppjit_slot${args ? ', ' + args : ''})`;
+    const invoke = `${call}(__cppjit_slot.v${args ? ', ' + args : ''})`;
     const head = `  ${v.result.spelling} ${v.name}(${paramList(v, params.length)})${qualifiers(v)}`;
     if (!v.isNoexcept) {
       lines.push(`${head} override { return ${invoke}; }`);
     } else {
-      lines.push(`${head} noexcept override {`, ...noexceptBody(v, invoke, noexceptResults.length), '  }');
+      lines.push(`${head} noexcept override {`, ...noexceptBody(v, invoke, noexceptResults.length, checks), '  }');
       noexceptResults.push(v);
     }
   }
@@ -283,10 +306,14 @@ function buildDerived(jsClass: Function): Derived {
       lines.push(`  ${f.result.spelling} ${SUPER}${f.name}(${paramList(f, k)})${qualifiers(f)} { return ${B}::${f.name}(${forward(f, k)}); }`);
     }
   }
-  lines.push('};', '}');
+  lines.push('};', '#pragma clang diagnostic push', '#pragma clang diagnostic ignored "-Winvalid-offsetof"',
+    `inline ${S}::${S}(const ${S}& o) : v(${copyCall}) {}`, '#pragma clang diagnostic pop', '}');
+  lines.splice(1, 0, ...checks);
   try {
     native().cppdef(lines.join('\n'), true);
   } catch (e) {
+    adopt.release();
+    copy.release();
     const failed = /cppjit-noexcept-result-(\d+)/.exec(e instanceof Error ? e.message : '');
     if (failed) {
       const v = noexceptResults[Number(failed[1])];
@@ -301,47 +328,109 @@ function buildDerived(jsClass: Function): Derived {
   const state = classFor(member.scope!);
   const construct = constructorFor(state);
   const signatures = (info.baseConstructors ?? []).map((c) => `  ${c.signature}${c.isProtected ? ' (protected)' : ''}`).join('\n');
-  return {
-    state,
-    // Overload errors name the base's constructors, not the generated ones with their slot parameter.
-    construct: (...args: unknown[]) => {
-      try {
-        return construct(...args);
-      } catch (e) {
-        if (!(e instanceof TypeError) || !e.message.startsWith('no overload')) throw e;
-        const kinds = args.slice(1).map((a) => (a === null ? 'null' : typeof a)).join(', ');
-        throw new TypeError(`${where}: no constructor of ${B} accepts (${kinds}); candidates:\n${signatures}`);
-      }
-    },
+  derived.state = state;
+  derived.cppName = `${DERIVED}::${name}`;
+  // Overload errors name the base's constructors, not the generated ones.
+  derived.construct = (...args: unknown[]) => {
+    try {
+      return construct(...args);
+    } catch (e) {
+      if (!(e instanceof TypeError) || !e.message.startsWith('no overload')) throw e;
+      const kinds = args.map((a) => (a === null ? 'null' : typeof a)).join(', ');
+      throw new TypeError(`${where}: no constructor of ${B} accepts (${kinds}); candidates:\n${signatures}`);
+    }
   };
+  return derived as Derived;
 }
 
-/** Constructs the C++ side of `self`, an instance of the JS class `jsClass` that extends a C++ class. */
-export function constructDerived(self: CppObject, jsClass: Function, args: unknown[]): void {
+function derivedOf(jsClass: Function): Derived {
   let derived = derivedByJsClass.get(jsClass);
   if (!derived) {
     derived = buildDerived(jsClass);
     derivedByJsClass.set(jsClass, derived);
   }
+  return derived;
+}
+
+// A JS subclass as a template argument (std.vector[Impl], std.make_shared[Impl]) is its C++ subclass.
+setDerivedNamer((jsClass: Function) => {
+  try {
+    cppBaseOf(jsClass);
+  } catch {
+    return undefined;
+  }
+  return derivedOf(jsClass).cppName;
+});
+
+/** The JS object being constructed by `new`, waiting for its C++ constructor to ask for it. */
+let constructing: CppObject | undefined;
+
+/**
+ * Called by every constructor of a generated subclass with the new object's address: binds a JS
+ * self to it and returns the self's slot. `from` is the slot of the object copied, or -1.
+ */
+function adoptSelf(jsClass: Function, derived: Derived, address: number, from: number): number {
+  let self: CppObject;
+  const owned = from < 0 && constructing !== undefined && constructing instanceof jsClass;
+  if (owned) {
+    self = constructing!;
+    constructing = undefined;
+  } else {
+    const original = from >= 0 ? selves[from]?.deref() : undefined;
+    if (original) {
+      // A copy: the same JS class, with the original's own (string-keyed) properties.
+      self = Object.create(Object.getPrototypeOf(original)) as CppObject;
+      for (const key of Object.keys(original)) (self as unknown as Record<string, unknown>)[key] = (original as unknown as Record<string, unknown>)[key];
+    } else {
+      // Made by C++: a new instance of jsClass, its constructor run with no arguments (its super()
+      // call binds it here instead of constructing another C++ object).
+      adopting = { address, derived };
+      try {
+        self = Reflect.construct(jsClass, []) as CppObject;
+      } finally {
+        adopting = undefined;
+      }
+      return self[SLOT] as number;
+    }
+  }
+  return bindSelf(self, derived.state, address, owned);
+}
+
+/** A C++ object made by C++ whose JS self is being constructed by adoptSelf. */
+let adopting: { address: number; derived: Derived } | undefined;
+
+function bindSelf(self: CppObject, state: ClassState, address: number, owned: boolean): number {
   const slot = freeSlots.length ? freeSlots.pop()! : selves.length;
   selves[slot] = new WeakRef(self);
   kept[slot] = undefined;
-  let address: number;
-  try {
-    address = derived.construct(slot, ...args) as number;
-  } catch (e) {
-    selves[slot] = undefined;
-    freeSlots.push(slot);
-    throw e;
-  }
-  const { state } = derived;
   self[ADDRESS] = address;
-  self[OWNED] = true;
+  self[OWNED] = owned;
   self[KEEP] = undefined;
   self[DEPENDENTS] = undefined;
   self[SLOT] = slot;
   self[CLASS_STATE] = state;
   self[CLASS_ID] = state.id;
   self[OFFSETS] = state.offsets;
-  objectRegistry().track(self, address, state.id, true, destroyAddress(state));
+  objectRegistry().track(self, address, state.id, owned, owned ? destroyAddress(state) : 0);
+  // C++ owns what it made: the JS self lives until C++ destroys the object (see destroyed()).
+  if (!owned) heldByCpp.add(self);
+  return slot;
+}
+
+/** Constructs the C++ side of `self`, an instance of the JS class `jsClass` that extends a C++ class. */
+export function constructDerived(self: CppObject, jsClass: Function, args: unknown[]): void {
+  if (adopting) {
+    const { address, derived } = adopting;
+    adopting = undefined;
+    bindSelf(self, derived.state, address, false);
+    return;
+  }
+  const derived = derivedOf(jsClass);
+  constructing = self;
+  try {
+    derived.construct(...args);
+  } finally {
+    constructing = undefined;
+  }
+  if (self[SLOT] === undefined) throw new Error(`cppjit: the C++ constructor of ${jsClass.name} did not bind its JS object`);
 }

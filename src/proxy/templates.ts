@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { native } from '../native';
 import { CLASS_STATE, CPP_NAME } from '../objects/symbols';
 import type { ClassState, CppObject } from '../objects/registry';
-import { classFor } from '../objects/registry';
+import { classFor, derivedCppName } from '../objects/registry';
 import { CppPointer } from '../convert/pointers';
 import { Rvalue } from '../convert/rvalues';
 import { K_ARRAY_INT, K_ARRAY_NUMBER, K_ARRAY_STRING, kindOf } from '../convert/kinds';
@@ -20,6 +20,11 @@ export function templateArgument(value: unknown): string {
   if (value === BigInt) return 'long long';
   if ((typeof value === 'function' || typeof value === 'object') && value !== null) {
     const name = (value as Record<symbol, unknown>)[CPP_NAME];
+    // A JS class extending a C++ class inherits the base's name; it stands for its own C++ subclass.
+    if (typeof name === 'string' && typeof value === 'function' && !Object.prototype.hasOwnProperty.call(value, CPP_NAME)) {
+      const derived = derivedCppName(value);
+      if (derived) return derived;
+    }
     if (typeof name === 'string') return name;
   }
   throw new TypeError(`cannot use ${typeof value} as a C++ template argument (pass a type name string, a cppjit class or a number)`);
