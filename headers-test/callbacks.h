@@ -142,11 +142,16 @@ inline int deref(const void* p) { return *static_cast<const int*>(p); }
 inline int at(int i) { return data[i]; }
 inline void sortData(cmp_t cmp) { std::qsort(data, 8, sizeof(int), cmp); }
 
-// A callback type a JS function cannot implement (yet): an arithmetic out-parameter.
+// An arithmetic out-parameter.
 inline int outParam(void (*f)(int&)) {
   int x = 0;
   if (f) f(x);
   return x;
+}
+// A callback type a JS function cannot implement: its exceptions could not unwind a noexcept call.
+inline int quietParam(void (*f)(int) noexcept) {
+  if (f) f(1);
+  return 1;
 }
 
 // A function pointer as a data member.
@@ -178,5 +183,22 @@ struct Scaler {
     return [k](double v) { return v * k; };
   }
 };
+
+// Callbacks with out parameters: T& of an arithmetic T reaches JS as a reference box.
+using Doubler = void (*)(int&, double&);
+inline double outParams(Doubler f) {
+  int i = 4;
+  double d = 0.25;
+  f(i, d);
+  return i + d;
+}
+struct Filler {
+  virtual ~Filler() = default;
+  virtual bool fill(int& out, const int& seed) { out = seed; return true; }
+};
+inline int fillWith(Filler& f, int seed) {
+  int out = -1;
+  return f.fill(out, seed) ? out : -2;
+}
 
 }  // namespace cb

@@ -188,3 +188,9 @@ inline void call_abort() { std::abort(); }
 // Overloads told apart by the pointer's element type: each TypedArray finds its own.
 inline int first_elem(const int* p) { return p[0]; }
 inline double first_elem(const double* p) { return p[0] + 0.5; }
+// References to pointers returned: read as the pointer they refer to.
+struct Cell2 { int v; };
+inline Cell2* current_cell = nullptr;
+inline Cell2*& cell_slot() { return current_cell; }
+inline int* current_ints = nullptr;
+inline int*& ints_slot() { return current_ints; }

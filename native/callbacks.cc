@@ -88,7 +88,7 @@ std::string whyUnsupported(const FunctionSignature& sig) {
     const TypeDesc& p = sig.params[i];
     switch (p.kind) {
       case TypeKind::Object: case TypeKind::ObjectRef: case TypeKind::ObjectPtr: case TypeKind::Pointer:
-      case TypeKind::FunctionPtr:
+      case TypeKind::FunctionPtr: case TypeKind::ArithRef:
         break;
       default:
         if (!valueKind(p.kind)) return "callback parameter " + std::to_string(i + 1) + " of type '" + p.display + "' is not supported yet";
@@ -116,6 +116,8 @@ std::string argumentToJs(const TypeDesc& t, size_t i) {
     case TypeKind::Object:
       return "address_to_js(env, new type_t<" + t.value + ">(static_cast<P" + std::to_string(i) + "&&>(" + a + ")))";
     case TypeKind::ObjectRef: return "address_to_js(env, __builtin_addressof(" + a + "))";
+    // T& of an arithmetic T (or T*&): JS gets a reference box reading and writing the C++ variable.
+    case TypeKind::ArithRef: return "address_to_js(env, (const void*)__builtin_addressof(" + a + "))";
     case TypeKind::ObjectPtr: case TypeKind::Pointer: case TypeKind::FunctionPtr:
       return "address_to_js(env, (const void*)(" + a + "))";
     default: return "to_js(env, " + a + ")";

@@ -1,6 +1,6 @@
 // src/ll.ts — cppyy.ll: low-level access to addresses, ownership and raw objects.
 import { native } from './native';
-import { CppPointer, CppRef, exactAddress } from './convert/pointers';
+import { CppPointer, CppRef, CppRefView, exactAddress } from './convert/pointers';
 import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS, OWNED } from './objects/symbols';
 import type { ClassState, CppObject } from './objects/registry';
 import { classFor, disownObject, isClass, ownObject, wrapBorrowed } from './objects/registry';
@@ -23,7 +23,7 @@ export const ll = {
   ...llMemory,
   /** Address of an object (or pointer) as a bigint. */
   addressof(value: unknown): bigint {
-    if (value instanceof CppPointer || value instanceof CppRef) return value.address;
+    if (value instanceof CppPointer || value instanceof CppRef || value instanceof CppRefView) return value.address;
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return BigInt(native().memory.data_address(value));
     if (value !== null && typeof value === 'object' && (value as CppObject)[CLASS_STATE]) {
       const obj = value as CppObject;

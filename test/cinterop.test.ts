@@ -371,3 +371,17 @@ describe('macros, constants, ll', () => {
     expect(ll.bindObject(ll.addressof(v), g.Vec2)).toBe(v);
   });
 });
+
+describe('references to pointers as results', () => {
+  it('a returned T*& reads as the pointer it refers to', () => {
+    expect(g.cell_slot()).toBe(null);
+    g.current_cell = new g.Cell2({ v: 9 });
+    expect(g.cell_slot().v).toBe(9);
+    expect(g.ints_slot()).toBe(null);
+    const ints = ll.malloc('int', 2);
+    ints[1] = 7;
+    g.current_ints = ints;
+    expect(g.ints_slot()[1]).toBe(7);
+    ll.free(ints);
+  });
+});

@@ -84,9 +84,12 @@ FunctionDesc describeFunction(Session::Impl& s, const clang::FunctionDecl* fn) {
     d.result.record = scopeOf(method->getParent());
   } else {
     d.result = describeType(s, fn->getReturnType());
-    // A returned T*& is not read through (only parameters take an ll.ref box for it).
-    if (d.result.kind == TypeKind::ArithRef && (d.result.pointeeKind == TypeKind::Pointer || d.result.pointeeKind == TypeKind::ObjectPtr))
-      d.result.kind = TypeKind::Unsupported;
+    // A returned T*& reads as the pointer it refers to (only parameters take an ll.ref box for it).
+    if (d.result.kind == TypeKind::ArithRef && (d.result.pointeeKind == TypeKind::Pointer || d.result.pointeeKind == TypeKind::ObjectPtr)) {
+      std::string display = d.result.display;
+      d.result = describeType(s, fn->getReturnType().getNonReferenceType());
+      d.result.display = display;
+    }
   }
 
   // Display signature, the way a C++ programmer would write it.

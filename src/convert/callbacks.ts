@@ -11,7 +11,7 @@ import { FN_POINTER, FN_SET } from '../objects/symbols';
 import { classFor, wrap, wrapBorrowed } from '../objects/registry';
 import { argumentConverter, makeInvoker } from './helpers';
 import { isInstance, objectAddress } from './objects';
-import { CppPointer, makePointer, pointerAddress } from './pointers';
+import { CppPointer, makePointer, pointerAddress, referenceView } from './pointers';
 
 type Converter = (value: unknown) => unknown;
 
@@ -59,6 +59,8 @@ function argumentIn(t: TypeInfo): Converter | null {
       return (a) => makePointer(a as number, t.pointee);
     case 'funcptr':
       return (a) => functionFromPointer(a as number, t.signature);
+    case 'arithref':
+      return referenceView(t);
     default:
       return null;
   }

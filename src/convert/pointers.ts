@@ -145,6 +145,42 @@ export class CppRef {
   }
 }
 
+/**
+ * A C++ `T&` of an arithmetic T (or a `T*&`) handed to JS, as a callback's or an override's
+ * parameter: `.value` reads and writes the C++ variable itself, and it passes on wherever a `T&`
+ * or `T*` is taken. Valid while the call that received it runs.
+ */
+export class CppRefView {
+  readonly [POINTER_TAG] = true;
+  readonly address: bigint;
+  constructor(address: number, readonly type: string, private readonly access: ElementAccess) {
+    this.address = BigInt(address);
+  }
+  get value(): unknown {
+    return this.access.read(Number(this.address));
+  }
+  set value(v: unknown) {
+    if (!this.access.write) throw new TypeError(`a ${this.type}& cannot be assigned`);
+    this.access.write(Number(this.address), v);
+  }
+  [INSPECT](): string {
+    return `ref<${this.type}>(${inspect(this.value)})`;
+  }
+}
+
+/** The converter giving JS a `T&` parameter of C++ code calling it (see CppRefView). */
+export function referenceView(t: TypeInfo): (address: unknown) => CppRefView {
+  let access: ElementAccess | undefined;
+  return (address) => {
+    if (!access) {
+      const a = elementAccessFor(t.pointee);
+      if (typeof a === 'string') throw new TypeError(`cannot pass ${t.display} to JS: ${a}`);
+      access = a;
+    }
+    return new CppRefView(address as number, t.pointee, access);
+  };
+}
+
 const TYPED: Record<string, string[]> = {
   i8: ['Int8Array', 'Uint8Array', 'Uint8ClampedArray'],
   u8: ['Uint8Array', 'Uint8ClampedArray', 'Int8Array'],
@@ -273,6 +309,10 @@ export function referenceConverter(t: TypeInfo): Converter {
       if (sameType(value.typeInfo.spelling, t.pointee) || sameType(value.typeInfo.value, t.pointee)) return value.storage;
       throw new TypeError(`expected ${t.display}, got a ref of ${value.type}`);
     }
+    if (value instanceof CppRefView) {
+      if (sameType(value.type, t.pointee)) return exactAddress(value.address);
+      throw new TypeError(`expected ${t.display}, got a ${value.type}&`);
+    }
     if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
       if (!names.includes(typeName(value))) throw new TypeError(`expected ${t.display}, got ${typeName(value)}`);
       if (!value.byteLength) throw new RangeError(`expected ${t.display}, got an empty ${typeName(value)}`);
@@ -294,7 +334,7 @@ export function exactAddress(address: bigint): number {
 /** Address for a pointer parameter: pointer objects, instances, bigint/number addresses, null. */
 export function pointerAddress(value: unknown, expected: string): number {
   if (value === null || value === undefined) return 0;
-  if (value instanceof CppPointer || value instanceof CppRef) return exactAddress(value.address);
+  if (value instanceof CppPointer || value instanceof CppRef || value instanceof CppRefView) return exactAddress(value.address);
   if (typeof value === 'bigint') return exactAddress(value);
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
   if (typeof value === 'object' && (value as CppObject)[CLASS_STATE]) return instanceAddress(value as CppObject);
