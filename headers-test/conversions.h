@@ -57,6 +57,30 @@ inline char32_t code_point(char32_t c) { return c; }
 inline int wide_code(wchar_t c) { return static_cast<int>(c); }
 struct WideHolder {
   wchar_t letter = L'w';
+  const wchar_t* name = L"holder";
+  const char16_t* label = u"\u00fc";
 };
+
+// Wide C strings and strings: JS strings both ways (UTF-16 for char16_t, code points for the others).
+inline std::size_t wlen(const wchar_t* s) { return s ? std::char_traits<wchar_t>::length(s) : 0; }
+inline std::size_t u16len(const char16_t* s) { return std::char_traits<char16_t>::length(s); }
+inline std::size_t u32len(const char32_t* s) { return std::char_traits<char32_t>::length(s); }
+inline const wchar_t* wgreet() { return L"h\u00e9llo \U0001F30D"; }
+inline const char16_t* u16greet() { return u"h\u00e9llo \U0001F30D"; }
+inline const char32_t* u32greet() { return U"h\u00e9llo \U0001F30D"; }
+inline const wchar_t* wnull() { return nullptr; }
+inline std::wstring wupper(const std::wstring& s) {
+  std::wstring r = s;
+  for (auto& c : r)
+    if (c >= L'a' && c <= L'z') c = c - L'a' + L'A';
+  return r;
+}
+inline std::u16string u16twice(std::u16string s) { return s + s; }
+inline std::u32string u32echo(const std::u32string& s) { return s; }
+inline std::size_t u32size(const std::u32string& s) { return s.size(); }
+inline const std::wstring& wref() {
+  static std::wstring w = L"ref";
+  return w;
+}
 
 }  // namespace conv

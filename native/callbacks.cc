@@ -131,7 +131,7 @@ std::string resultFromJs(const TypeDesc& t, int id) {
     case TypeKind::Void: return "  (void)r;\n";
     case TypeKind::CString:
       // The text must outlive the callback: it stays valid until the next callback of this signature returns.
-      return "  static std::string storage; const char* out = nullptr;\n"
+      return "  static std::basic_string<std::remove_const_t<std::remove_pointer_t<R>>> storage; R out = nullptr;\n"
              "  if (int e = cstring_in(env, r, storage, out))" + fail + "\n  return out;\n";
     case TypeKind::Object: case TypeKind::ObjectRef:
       return "  void* p = nullptr;\n  if (int e = address_in(env, r, p))" + fail + "\n"

@@ -119,6 +119,28 @@ Napi::Value pokeStdString(const Napi::CallbackInfo& info) {
   *at<std::string>(info) = info[1].As<Napi::String>().Utf8Value();
   return info.Env().Undefined();
 }
+// A const char16_t* (width 2) or const wchar_t*/char32_t* (width 4) member: UTF-16 units or code points.
+Napi::Value peekWideCString(const Napi::CallbackInfo& info) {
+  const void* p = *at<const void*>(info);
+  if (!p) return info.Env().Null();
+  std::u16string units;
+  if (info[1].ToNumber().Int32Value() == 2) {
+    for (const char16_t* c = static_cast<const char16_t*>(p); *c; ++c) units.push_back(*c);
+  } else {
+    for (const char32_t* c = static_cast<const char32_t*>(p); *c; ++c) {
+      uint32_t cp = *c;
+      if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+      if (cp < 0x10000) {
+        units.push_back(static_cast<char16_t>(cp));
+      } else {
+        cp -= 0x10000;
+        units.push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
+        units.push_back(static_cast<char16_t>(0xDC00 + (cp & 0x3FF)));
+      }
+    }
+  }
+  return Napi::String::New(info.Env(), units);
+}
 Napi::Value peekCString(const Napi::CallbackInfo& info) {
   const char* s = *at<const char*>(info);
   if (!s) return info.Env().Null();
@@ -353,6 +375,7 @@ void registerMemory(Napi::Env env, Napi::Object exports) {
   mem.Set("peek_string", Napi::Function::New(env, peekStdString));
   mem.Set("poke_string", Napi::Function::New(env, pokeStdString));
   mem.Set("peek_cstring", Napi::Function::New(env, peekCString));
+  mem.Set("peek_wide_cstring", Napi::Function::New(env, peekWideCString));
   mem.Set("typeinfo_name", Napi::Function::New(env, typeinfoName));
   mem.Set("data_address", Napi::Function::New(env, dataAddress));
   mem.Set("view", Napi::Function::New(env, view));

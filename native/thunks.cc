@@ -70,7 +70,9 @@ std::string emitParam(std::ostringstream& decl, std::ostringstream& out, const T
       if (t.isRvalueRef) pass = "static_cast<" + t.value + "&&>(" + a + ")";
       break;
     case TypeKind::CString:
-      decl << "  std::string s" << i << "; const char* " << a << " = nullptr;\n";
+      // The text lives in a std::basic_string of the character type (char, wchar_t, char16_t, char32_t).
+      if (t.pointee == "char") decl << "  std::string s" << i << "; const char* " << a << " = nullptr;\n";
+      else decl << "  std::basic_string<" << t.pointee << "> s" << i << "; const " << t.pointee << "* " << a << " = nullptr;\n";
       conversion = "cstring_in(env, " + arg + ", s" + std::to_string(i) + ", " + a + ")";
       break;
     case TypeKind::StdString:

@@ -112,3 +112,42 @@ describe('value conversions', () => {
     expect(conv.meters(new conv.Meters(2))).toBe(2);
   });
 });
+
+describe('wide strings', () => {
+  it('const wchar_t*, char16_t*, char32_t* take and give JS strings', () => {
+    expect(conv.wlen('héllo')).toBe(5);
+    expect(conv.wlen('🌍')).toBe(1); // one code point in a wchar_t
+    expect(conv.u16len('🌍')).toBe(2); // two UTF-16 units
+    expect(conv.u32len('a🌍')).toBe(2);
+    expect(conv.wlen(null)).toBe(0);
+    expect(conv.wgreet()).toBe('héllo 🌍');
+    expect(conv.u16greet()).toBe('héllo 🌍');
+    expect(conv.u32greet()).toBe('héllo 🌍');
+    expect(conv.wnull()).toBe(null);
+    expect(() => conv.wlen(5)).toThrow(TypeError);
+    const h = new conv.WideHolder();
+    expect(h.name).toBe('holder');
+    expect(h.label).toBe('ü');
+  });
+
+  it('std::wstring, std::u16string, std::u32string take JS strings and come back as strings', () => {
+    expect(conv.wupper('abc é')).toBe('ABC é');
+    expect(conv.u16twice('ü🌍')).toBe('ü🌍ü🌍');
+    expect(conv.u32echo('🌍x')).toBe('🌍x');
+    expect(conv.u32size('🌍x')).toBe(2);
+    expect(conv.wref()).toBe('ref');
+    const w = new cppyy.gbl.std.wstring('object');
+    expect(conv.wupper(w)).toBe('OBJECT'); // the object itself binds to const std::wstring&
+    expect(String(w)).toBe('object');
+    expect(String(new cppyy.gbl.std.u16string('ü🌍'))).toBe('ü🌍');
+    w.delete();
+  });
+
+  it('a std::wstring field is assigned from a JS string', () => {
+    cppyy.cppdef('namespace conv { struct WideText { std::wstring text = L"before"; }; }');
+    const t = new conv.WideText();
+    expect(String(t.text)).toBe('before');
+    t.text = 'after é';
+    expect(t.text.c_str()).toBe('after é');
+  });
+});

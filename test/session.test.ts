@@ -152,6 +152,20 @@ describe('session', () => {
     expect(error!.what).toBe('from cppexec');
   });
 
+  it('keeps what cppexec declares, as cppyy does; statements that need a function still run', () => {
+    cppyy.cppexec('int exec_made = 40; exec_made += 2; for (int i = 0; i < 3; ++i) exec_made += i;');
+    expect(cppyy.gbl.exec_made).toBe(45);
+    cppyy.cppexec('struct ExecPoint { int x = 3; }; ExecPoint exec_point;');
+    expect(cppyy.gbl.exec_point.x).toBe(3);
+    cppyy.cppexec('exec_made = 1; return; exec_made = 2;'); // `return` cannot stand at the top level
+    expect(cppyy.gbl.exec_made).toBe(1);
+    expect(() => cppyy.cppexec('int exec_bad = exec_undeclared;')).toThrow(CppCompileError);
+    expect(cppyy.gbl.exec_bad).toBeUndefined();
+    // A declaration whose initialiser throws is rolled back with its input.
+    expect(() => cppyy.cppexec('int exec_thrown = [] { throw 3; return 0; }();')).toThrow(CppError);
+    expect(cppyy.gbl.exec_thrown).toBeUndefined();
+  });
+
   it('evaluates expressions of every kind', () => {
     expect(cppyy.evaluate('1 + 2')).toBe(3);
     expect(cppyy.evaluate('sizeof(long double)')).toBe(16);

@@ -1105,11 +1105,24 @@ Outcome Session::declareGenerated(const std::string& code) {
 }
 
 Outcome Session::execute(const std::string& code) {
+  // As in cppyy (Cling), statements run at the top level, so that what they declare stays
+  // declared (`int x = f();` makes a global x). Their exceptions are caught where the input's
+  // initialisers run (see runInput). What cannot stand at the top level (`return;`, a label) runs
+  // inside a function instead; when neither compiles, the top-level diagnostics are the ones shown.
+  Outcome topLevel = declare(code + "\n;");
+  if (topLevel.ok() || topLevel.status() != Status::CompileError) return topLevel;
+  Outcome wrapped = executeWrapped(code);
+  return wrapped.ok() || wrapped.status() != Status::CompileError ? wrapped : topLevel;
+}
+
+Outcome Session::executeWrapped(const std::string& code) {
   // Wrapping statements in a function keeps their locals out of the global scope and lets
   // C++ exceptions thrown by them be reported instead of terminating the process.
   std::string name = impl_->nextName("__cppjit_exec_");
-  std::string text = "extern \"C\" int " + name + "(char* type, char* what, unsigned long size) {\n"
-                     "try {\n" + code + "\n;}\n"
+  // The statements are a void function's body (`return;` ends them), called inside the try.
+  std::string text = "static void " + name + "_body() {\n" + code + "\n;}\n"
+                     "extern \"C\" int " + name + "(char* type, char* what, unsigned long size) {\n"
+                     "try { " + name + "_body(); }\n"
                      "catch (const std::exception& e) { __builtin_snprintf(type, size, \"%s\", typeid(e).name());"
                      " __builtin_snprintf(what, size, \"%s\", e.what()); return 1; }\n"
                      "catch (...) { const std::type_info* t = abi::__cxa_current_exception_type();"

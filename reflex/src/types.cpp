@@ -25,6 +25,12 @@ bool isPlainChar(clang::QualType t) {
   return t->isSpecificBuiltinType(clang::BuiltinType::Char_S) || t->isSpecificBuiltinType(clang::BuiltinType::Char_U);
 }
 
+// wchar_t, char16_t, char32_t: their const pointers are C strings of UTF-16/UTF-32 text.
+bool isWideChar(clang::QualType t) {
+  return t->isSpecificBuiltinType(clang::BuiltinType::WChar_S) || t->isSpecificBuiltinType(clang::BuiltinType::WChar_U) ||
+         t->isSpecificBuiltinType(clang::BuiltinType::Char16) || t->isSpecificBuiltinType(clang::BuiltinType::Char32);
+}
+
 // Fills kind/bits/isSigned for arithmetic and enum types; returns false for anything else.
 bool classifyArithmetic(Session::Impl& s, clang::QualType canon, TypeKind& kind, uint16_t& bits, bool& isSigned) {
   auto& ast = s.ast();
@@ -312,7 +318,8 @@ TypeDesc describeType(Session::Impl& s, clang::QualType type) {
     clang::QualType pointeeCanon = pointee.getCanonicalType();
     d.isConst = pointee.isConstQualified();
     d.pointee = qualifiedSpelling(s, pointee.getUnqualifiedType());
-    if (isPlainChar(pointeeCanon) && d.isConst) {
+    if ((isPlainChar(pointeeCanon) || isWideChar(pointeeCanon)) && d.isConst) {
+      // d.pointee names the character type (thunks keep the text in a std::basic_string of it).
       d.kind = TypeKind::CString;
       return d;
     }

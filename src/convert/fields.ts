@@ -11,6 +11,7 @@ import { arrayAccess, assignStruct, structPointer } from './structs';
 import { Rvalue } from './rvalues';
 import { functionFromPointer, functionPointerAddress } from './callbacks';
 import { defineHelpers } from './helpers';
+import { objectFromValue } from './temporaries';
 
 export type { MemoryAccess };
 
@@ -36,6 +37,19 @@ function assigners(state: ClassState): { copy: NativeFunction; move: NativeFunct
     assignments.set(state, (found = { copy, move }));
   }
   return found;
+}
+
+/** `obj.field = 'text'` for a class a converting constructor makes from it (std::wstring): assigns a temporary. */
+function fromPrimitive(state: ClassState, address: number, v: unknown): boolean {
+  if (typeof v === 'object' || typeof v === 'function' || v === undefined) return false;
+  const tmp = objectFromValue(state, v);
+  if (!tmp) return false;
+  try {
+    assigners(state).copy(wrap(state, address, false), tmp);
+  } finally {
+    (tmp as unknown as { delete(): void }).delete();
+  }
+  return true;
 }
 
 /** How to read and write a value of type `t` stored at an address. */
@@ -68,6 +82,10 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
         write: (a, v) => mem.poke_string(a, isStdString(v) ? mem.peek_string((v as CppObject)[ADDRESS] as number) : v),
       };
     case 'cstring':
+      if (t.pointee !== 'char') {
+        const width = t.pointee === 'char16_t' ? 2 : 4;
+        return { read: (a) => mem.peek_wide_cstring(a, width), unsupported: `assigning a ${t.display} member is not supported (the pointer would not own its text)` };
+      }
       return { read: (a) => mem.peek_cstring(a), unsupported: 'assigning a const char* member is not supported (the pointer would not own its text)' };
     case 'object': {
       const state = classFor(t.record!);
@@ -79,7 +97,7 @@ export function memoryAccess(t: TypeInfo): MemoryAccess {
         write: (a, v) => {
           if (v instanceof Rvalue && isInstance(v.object, state)) assigners(state).move(wrap(state, a, false), v.object);
           else if (isInstance(v, state)) assigners(state).copy(wrap(state, a, false), v);
-          else assignStruct(state, a, v);
+          else if (!fromPrimitive(state, a, v)) assignStruct(state, a, v);
         },
       };
     }

@@ -14,7 +14,7 @@ interface Invoking {
   /** The JS → C++ converter of a parameter of type `t` (null when the thunk takes the JS value as is). */
   argumentConverter(t: TypeInfo, where: string): Converter | null;
   /** The JS function calling a compiled thunk with every argument and the result converted. */
-  makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction;
+  makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean, objects?: boolean): NativeFunction;
 }
 
 let invoking: Invoking | undefined;
@@ -28,8 +28,8 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
   return invoking!.argumentConverter(t, where);
 }
 
-export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
-  return invoking!.makeInvoker(info, fn, hasSelf);
+export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean, objects = false): NativeFunction {
+  return invoking!.makeInvoker(info, fn, hasSelf, objects);
 }
 
 // Helpers are ordinary C++ functions cppjit defines next to the classes it serves (namespace
@@ -39,7 +39,8 @@ export const HELPERS = generatedNamespace('__cppjit_h');
 let helperScope: number | undefined;
 
 /** Defines `code` in the helper namespace and compiles the named functions of it; their invokers, in order. */
-export function defineHelpers(code: string, names: string[]): NativeFunction[] {
+/** `raw`: the thunks themselves (class results as addresses), without the invoker's conversions. */
+export function defineHelpers(code: string, names: string[], raw = false): NativeFunction[] {
   native().cppdef(`namespace ${HELPERS} {\n${code}}\n`, true);
   if (helperScope === undefined) helperScope = native().lookup(native().globalScope(), HELPERS).scope!;
   const infos: FunctionInfo[] = names.map((name) => {
@@ -47,7 +48,7 @@ export function defineHelpers(code: string, names: string[]): NativeFunction[] {
     if (!m.functions?.length) throw new Error(`cppjit: helper ${name} was not defined`);
     return m.functions[0];
   });
-  return compileHelpers(infos);
+  return compileHelpers(infos, raw);
 }
 
 /** The type a helper namespace's alias names. */
@@ -59,14 +60,14 @@ export function helperType(name: string): TypeInfo {
  * Compiles generated helper functions (one candidate each) in one batch and returns their
  * invokers, in order. Helpers are called with exactly their parameters, so no resolution is needed.
  */
-export function compileHelpers(infos: FunctionInfo[]): NativeFunction[] {
+export function compileHelpers(infos: FunctionInfo[], raw = false): NativeFunction[] {
   const results = native().compileFunctions(infos.map((f) => f.fid));
   return results.map((r, i) => {
     if (typeof r !== 'function') {
       const failure: CompileFailure = typeof r === 'string' ? { error: r, diagnostics: [] } : r;
       throw new CppCompileError(failure.error, failure.diagnostics ?? []);
     }
-    return makeInvoker(infos[i], r, false);
+    return raw ? r : makeInvoker(infos[i], r, false, true);
   });
 }
 

@@ -124,10 +124,22 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
   }
 }
 
+/** std::wstring, std::u16string, std::u32string: results read as JS strings, as std::string ones do (and as cppyy has them). */
+const WIDE_STRING = /^std::(?:__cxx11::)?basic_string<(?:wchar_t|char16_t|char32_t)\b/;
+
+function wideText(text: CppObject | null, owned: boolean): string | null {
+  if (!text) return null;
+  try {
+    return (text as unknown as { c_str(): string }).c_str();
+  } finally {
+    if (owned) (text as unknown as { delete(): void }).delete();
+  }
+}
+
 /** The alias reflex gives a lambda's closure class (types.cpp). */
 const CLOSURE = /^__cppjit_closure_\d+$/;
 
-function resultConverter(t: TypeInfo): Converter | null {
+function resultConverter(t: TypeInfo, objects = false): Converter | null {
   const callable = callbackResult(t);
   if (callable) return callable;
   switch (t.kind) {
@@ -145,11 +157,15 @@ function resultConverter(t: TypeInfo): Converter | null {
           return fn;
         };
       }
+      if (!objects && WIDE_STRING.test(state.info.spelling)) return (address) => wideText(wrap(state, address as number, true), true);
       return (address) => wrap(state, address as number, true);
     }
     case 'objectref':
     case 'objectptr': {
       const state = classFor(t.record!);
+      if (t.kind === 'objectref' && t.isConst && WIDE_STRING.test(state.info.spelling)) {
+        return (address) => wideText(wrapBorrowed(state, address as number), false);
+      }
       return (address) => wrapBorrowed(state, address as number);
     }
     case 'pointer':
@@ -188,11 +204,11 @@ interface Conversions {
   result: Converter | null;
 }
 
-function conversionsOf(info: FunctionInfo, hasSelf: boolean): Conversions {
+function conversionsOf(info: FunctionInfo, hasSelf: boolean, objects = false): Conversions {
   const offset = hasSelf ? 1 : 0;
   const converters = info.params.map((p, i) =>
     argumentConverter(p.type, `${info.signature}: argument ${i + 1}${p.name ? ` ('${p.name}')` : ''}`));
-  const result = info.kind === 'constructor' ? null : resultConverter(info.result);
+  const result = info.kind === 'constructor' ? null : resultConverter(info.result, objects);
   const indexes = converters.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
   // std::optional parameters without a default: left out or undefined is an empty optional.
   const empties = emptyable(info);
@@ -209,8 +225,9 @@ function conversionsOf(info: FunctionInfo, hasSelf: boolean): Conversions {
   };
 }
 
-export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean): NativeFunction {
-  const { needed, convertArgs, result: convert } = conversionsOf(info, hasSelf);
+/** `objects`: class results stay objects, even those users get as JS values (cppjit's own helpers). */
+export function makeInvoker(info: FunctionInfo, fn: NativeFunction, hasSelf: boolean, objects = false): NativeFunction {
+  const { needed, convertArgs, result: convert } = conversionsOf(info, hasSelf, objects);
   if (!needed) return fn;
   let invoke: NativeFunction = (...args: unknown[]) => {
     convertArgs(args);

@@ -221,6 +221,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       return IMPOSSIBLE;
     case 'cstring':
       if (kind === K_STRING || kind === K_NULL) return 0;
+      // const wchar_t*/char16_t*/char32_t*: JS text only (the addon's conveniences are for char).
+      if (t.pointee !== 'char') return kind === K_CHAR ? 1 : IMPOSSIBLE;
       // A std::string object for const char* (its c_str(), no copy) is cppjit's convenience, not a
       // C++ conversion: any parameter taking the object itself ranks first.
       if (stringClass >= 0 && kind === FIRST_CLASS + stringClass) return 8;

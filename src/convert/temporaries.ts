@@ -278,6 +278,8 @@ const VALUE_SOURCES: Record<number, string[]> = {
   [K_CHAR]: ['const char*', 'const std::string&'],
 };
 
+const WIDE_STRING_CLASS = /^std::(?:__cxx11::)?basic_string<(wchar_t|char16_t|char32_t)\b/;
+
 function valueRoute(record: number, kind: number): ValueRoute {
   if (!isValueKind(kind)) return NO_ROUTE;
   let byKind = valueRoutes.get(record);
@@ -307,7 +309,9 @@ function valueRoute(record: number, kind: number): ValueRoute {
       if (route.score === IMPOSSIBLE && numeric.length === 1 && kind === K_BOOL) route = { score: IMPOSSIBLE, from: ['bool'], fallback: 'bool' };
       // A constructor template decides by its own constraints: Clang says, by compiling the conversion.
       if (route.score === IMPOSSIBLE && info.hasConstructorTemplates) {
-        const templated: ValueRoute = { score: 26, from: VALUE_SOURCES[kind] ?? [] };
+        // std::wstring and friends take JS text through their character type's C string.
+        const wide = kind === K_STRING || kind === K_CHAR ? WIDE_STRING_CLASS.exec(info.spelling) : null;
+        const templated: ValueRoute = { score: 26, from: wide ? [`const ${wide[1]}*`] : VALUE_SOURCES[kind] ?? [] };
         if (typeof valueConverter(state, templated) !== 'string') route = templated;
       }
     }
@@ -340,6 +344,15 @@ function valueConverter(state: ClassState, route: ValueRoute): NativeFunction | 
     valueConverters.set(key, found);
   }
   return found;
+}
+
+/** A new object of `state` made from a JS value by a converting constructor (`T t = value;`), or null when none takes it. */
+export function objectFromValue(state: ClassState, value: unknown): CppObject | null {
+  const route = valueRoute(state.info.scope, kindOf(value));
+  if (route.score === IMPOSSIBLE && !route.fallback) return null;
+  const convert = valueConverter(state, route);
+  if (typeof convert === 'string') return null;
+  return convertingThrough(`as ${route.from[0]} for ${state.info.displayName || state.info.spelling}`, () => convert(value) as CppObject);
 }
 
 /** The temporary a JS value converts to for a class parameter (`T t = value;`); its address. */

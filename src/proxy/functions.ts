@@ -7,6 +7,7 @@ import { FIRST_CLASS, IMPOSSIBLE, RVALUE_KIND, K_FLOAT, K_INT, K_INT32, K_UNDEFI
 import { convertsImplicitly } from '../convert/implicit';
 import { adoptionDepth, sharingDepth } from '../convert/ownership';
 import { variadicInvoker } from '../convert/variadic';
+import { defineHelpers } from '../convert/helpers';
 import { makeAsyncInvoker, makeInvoker, requiredArgs } from '../convert/invoke';
 import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from '../objects/symbols';
 import type { ClassState } from '../objects/registry';
@@ -330,7 +331,30 @@ export function constructorFor(state: ClassState): NativeFunction {
   compileSet(set);
   const only = set.candidates.length === 1 && !set.templates ? set.candidates[0] : undefined;
   state.construct = (only?.invoke ?? makeDispatcher(set, false)) as NativeFunction;
+  const wide = WIDE_TEXT.exec(state.info.spelling);
+  if (wide) state.construct = fromWideText(state, wide[1], state.construct);
   return state.construct;
+}
+
+const WIDE_TEXT = /^std::(?:__cxx11::)?basic_string<(wchar_t|char16_t|char32_t)\b/;
+let wideCounter = 0;
+
+/**
+ * `new std.wstring('text')` (u16string, u32string): the constructor from a C string of the
+ * character type is a template in libstdc++, which deduction from a JS string (a std::string)
+ * cannot reach; the text goes through `const wchar_t*` (char16_t, char32_t) instead.
+ */
+function fromWideText(state: ClassState, char: string, general: NativeFunction): NativeFunction {
+  let fromText: NativeFunction | undefined;
+  return (...args: unknown[]) => {
+    if (args.length !== 1 || typeof args[0] !== 'string') return general(...args);
+    if (!fromText) {
+      const S = state.info.spelling;
+      const name = `wide_text_${++wideCounter}`;
+      [fromText] = defineHelpers(`inline ${S}* ${name}(const ${char}* text) { return new ${S}(text); }\n`, [name], true);
+    }
+    return fromText(args[0]);
+  };
 }
 
 /** Returns the invoker for `n` arguments of kinds `key`, resolving (and caching) on a miss. */

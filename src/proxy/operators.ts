@@ -134,6 +134,8 @@ export function installOperators(proto: object): void {
         if (!state) return Object.prototype.toString.call(this);
         const print = printerFor(state);
         if (print) return print(this);
+        // std::wstring, u16string, u32string: their text (no std::ostream prints them).
+        if (/^std::(?:__cxx11::)?basic_string<(?:wchar_t|char16_t|char32_t)\b/.test(state.info.spelling)) return (this as unknown as { c_str(): string }).c_str();
         const ctor = (this as { constructor?: Function }).constructor;
         return ctor && ctor !== state.cls && state.bases[0] ? `[object ${ctor.name} [${state.bases[0].info.spelling}]]` : `[object ${state.info.spelling}]`;
       },

@@ -65,6 +65,7 @@ class Session {
   // user's macros out of the way (see Impl::shielded).
   Outcome declareGenerated(const std::string& code);
   Outcome execute(const std::string& code);   // cppexec: statements run now
+  Outcome executeWrapped(const std::string& code);  // statements run inside a function
 
   // Compiles generated code and returns the addresses of the requested symbols (extern "C"),
   // in order. A failure rolls the input back and reports Clang's diagnostics.
