@@ -194,3 +194,15 @@ inline Cell2* current_cell = nullptr;
 inline Cell2*& cell_slot() { return current_cell; }
 inline int* current_ints = nullptr;
 inline int*& ints_slot() { return current_ints; }
+// void** parameters: an ll.ref box of any pointer, or an object (a pointer holding its address).
+struct Boxed { int v = 3; };
+inline int store_any(void** out) { static Boxed b{8}; *out = &b; return 1; }
+inline int boxed_value(void** in) { return *in ? static_cast<Boxed*>(*in)->v : -1; }
+// A class C only declares: its pointer binds a const reference, as `*p` does.
+struct Sealed;
+Sealed* sealed_make();
+int sealed_value(const Sealed& s);
+struct SealedImpl { int v = 11; };
+inline Sealed* sealed_make() { return reinterpret_cast<Sealed*>(new SealedImpl); }
+inline int sealed_value(const Sealed& s) { return reinterpret_cast<const SealedImpl&>(s).v; }
+inline void sealed_free(Sealed* s) { delete reinterpret_cast<SealedImpl*>(s); }

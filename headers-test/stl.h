@@ -236,4 +236,25 @@ inline int owned_sum(const std::vector<std::unique_ptr<Item>>& items) {
   return s;
 }
 
+// begin()/end() return pointers to an incomplete type: iteration uses operator[] and size().
+struct Hidden;
+struct Opaquely {
+  int data[3] = {4, 5, 6};
+  Hidden* begin();
+  Hidden* end();
+  int size() const { return 3; }
+  int operator[](int i) const { return data[i]; }
+};
+// An iterator whose operator!= is a non-const member taking a non-const reference.
+struct LooseIt {
+  int i;
+  int operator*() { return i * i; }
+  LooseIt& operator++() { ++i; return *this; }
+  bool operator!=(LooseIt& o) { return i != o.i; }
+};
+struct LooseRange {
+  LooseIt begin() { return LooseIt{1}; }
+  LooseIt end() { return LooseIt{4}; }
+};
+
 }  // namespace stl

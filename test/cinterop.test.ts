@@ -385,3 +385,24 @@ describe('references to pointers as results', () => {
     ll.free(ints);
   });
 });
+
+describe('void** and forward-declared classes', () => {
+  it('void** takes an ll.ref box of any pointer, or an object', () => {
+    const slot = ll.ref('void*', null);
+    expect(g.store_any(slot)).toBe(1);
+    expect(ll.cast(slot.value, g.Boxed).v).toBe(8);
+    const typed = ll.ref('Boxed*', null);
+    g.store_any(typed);
+    expect(typed.value.v).toBe(8);
+    expect(g.boxed_value(new g.Boxed())).toBe(3);
+    expect(g.boxed_value(ll.ref('void*', null))).toBe(-1);
+  });
+
+  it('a pointer to a forward-declared class binds a const T& parameter', () => {
+    const s = g.sealed_make();
+    expect(String(s.type)).toBe('Sealed');
+    expect(g.sealed_value(s)).toBe(11);
+    g.sealed_free(s);
+    expect(() => g.sealed_value(null)).toThrow(TypeError);
+  });
+});

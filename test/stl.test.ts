@@ -444,3 +444,13 @@ describe('output', () => {
     expect(out).toBe('js 1\ncout 1\nprintf 1\njs 2\ncout 2\nprintf 2\n');
   });
 });
+
+describe('iteration corner cases', () => {
+  it('falls back to operator[] and size() when begin() points at an incomplete type', () => {
+    expect([...new stl.Opaquely()]).toEqual([4, 5, 6]);
+  });
+
+  it('compares custom iterators with a non-const operator!=', () => {
+    expect([...new stl.LooseRange()]).toEqual([1, 4, 9]);
+  });
+});

@@ -88,6 +88,12 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
             const pointee = smartPointee(v);
             if (pointee && isInstance(pointee, state)) return objectAddress(pointee, state, expected);
           }
+          // A pointer object of the class (a forward-declared class's T* from C) binds T& as `*p` does.
+          if (t.kind === 'objectref' && !moved && !t.isRvalueRef && v instanceof CppPointer) {
+            const address = structPointer(v, state);
+            if (!address) throw new TypeError(`a null ${v.type}* cannot bind to ${t.display}`);
+            return address;
+          }
           const address = objectAddress(v, state, expected);
           return moved ? movable(address) : address;
         } catch (e) {

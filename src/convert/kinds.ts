@@ -270,6 +270,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
         // aggregate) decides on conversion; it ranks after any sequence and after an implicit conversion.
         return sequence !== IMPOSSIBLE ? sequence : acceptsBraced(t) ? 21 : IMPOSSIBLE;
       }
+      // A pointer object (a forward-declared class's T* from C) binds T& as `*p` does, and is a T*.
+      if (kind === K_POINTER) return t.kind === 'objectptr' ? 1 : t.kind === 'objectref' && !t.isRvalueRef ? 4 : IMPOSSIBLE;
       if (kind < FIRST_CLASS) return acceptsValueConversion(t) ? valueCheck(t.record!, kind) : IMPOSSIBLE;
       if (t.record === null) return IMPOSSIBLE;
       const id = classOfKind(kind);

@@ -258,9 +258,15 @@ function slowPointer(value: unknown, t: TypeInfo, isVoid: boolean, names: string
     if (isVoid || value.type === 'void' || sameType(value.type, t.pointee)) return exactAddress(value.address);
     throw new TypeError(`expected ${t.display}, got a ${value.type}* pointer (use cppyy.ll.cast to convert)`);
   }
+  const voidSlot = VOID_POINTER.test(t.pointee);
   if (value instanceof CppRef) {
-    if (isVoid || sameType(value.typeInfo.spelling, t.pointee)) return value.storage;
+    // void** takes a box of any pointer (cppyy's rule; C would need a cast).
+    if (isVoid || sameType(value.typeInfo.spelling, t.pointee) || (voidSlot && value.typeInfo.kind !== 'arithref' && /\*$/.test(value.type))) return value.storage;
     throw new TypeError(`expected ${t.display}, got a ref of ${value.type}`);
+  }
+  if (voidSlot && typeof value === 'object' && value !== null && (value as CppObject)[CLASS_STATE]) {
+    // An object for void**: a pointer holding its address, as cppyy passes the proxy's own pointer.
+    return new BigUint64Array([BigInt(instanceAddress(value as CppObject))]);
   }
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
     if (isVoid) return bytesOf(value);
@@ -295,6 +301,8 @@ function slowPointer(value: unknown, t: TypeInfo, isVoid: boolean, names: string
   }
   throw new TypeError(`expected ${t.display} (a pointer, ${isBytePointee(t) ? 'a string, ' : ''}a TypedArray or null), got ${typeName(value)}`);
 }
+
+const VOID_POINTER = /^(?:const )?void ?\*(?: ?const)?$/;
 
 /** Whether a pointer's elements are bytes a JS string converts to (UTF-8): char, signed/unsigned char. */
 export function isBytePointee(t: TypeInfo): boolean {

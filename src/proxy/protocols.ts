@@ -377,7 +377,18 @@ function isIndexable(state: ClassState): boolean {
 
 function isIterable(state: ClassState): boolean {
   const methods = state.info.methodNames;
-  return (methods.includes('begin') && methods.includes('end')) || state.info.adlRange === true;
+  if (methods.includes('begin') && methods.includes('end')) return !beginsAtIncomplete(state);
+  return state.info.adlRange === true;
+}
+
+/**
+ * begin() returns a pointer to an incomplete type (or void): range-for cannot dereference it, so
+ * iteration falls back to operator[] and size() when the class has them (as cppyy does).
+ */
+function beginsAtIncomplete(state: ClassState): boolean {
+  const begins = (native().lookup(state.scope, 'begin').functions ?? []).filter((f) => f.kind === 'method');
+  const complete = new Set(['bool', 'char', 'int', 'float', 'enum', 'pointer', 'objectptr', 'funcptr', 'cstring']);
+  return begins.length > 0 && begins.every((f) => f.result.kind === 'pointer' && !complete.has(f.result.pointeeKind));
 }
 
 function live(obj: CppObject): CppObject {
