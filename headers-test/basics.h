@@ -36,4 +36,10 @@ namespace deeper { inline int depth() { return 3; } }
 inline namespace v2 {
 inline int version() { return 2; }
 }  // namespace v2
+// Global C arrays: of C strings (iterable as strings) and of unknown size (extern, bounded by nothing).
+inline const char* const_names[3] = {"ada", "bob", "cy"};
+extern int open_ended[];
+
 }  // namespace basics
+
+int basics::open_ended[] = {10, 20, 30};

@@ -206,3 +206,7 @@ struct SealedImpl { int v = 11; };
 inline Sealed* sealed_make() { return reinterpret_cast<Sealed*>(new SealedImpl); }
 inline int sealed_value(const Sealed& s) { return reinterpret_cast<const SealedImpl&>(s).v; }
 inline void sealed_free(Sealed* s) { delete reinterpret_cast<SealedImpl*>(s); }
+inline int null_int(const int* p) { return p == nullptr; }
+inline int null_boxed(Boxed* b) { return b == nullptr; }
+inline const char* int_or_ptr(int) { return "int"; }
+inline const char* int_or_ptr(int*) { return "pointer"; }

@@ -78,4 +78,7 @@ struct Sized {
 template <class F>
 int applyTwice(F f, int x) { return f(f(x)); }
 
+template <class T>
+T same(T t) { return t; }
+
 }  // namespace tpl

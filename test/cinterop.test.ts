@@ -405,4 +405,12 @@ describe('void** and forward-declared classes', () => {
     g.sealed_free(s);
     expect(() => g.sealed_value(null)).toThrow(TypeError);
   });
+
+  it('0 is a null pointer, as in C++; no other number is an address', () => {
+    expect(g.null_int(0)).toBe(1);
+    expect(g.null_boxed(0)).toBe(1);
+    expect(() => g.null_int(5)).toThrow(TypeError);
+    expect(() => g.null_boxed(5)).toThrow(TypeError);
+    expect(g.int_or_ptr(0)).toBe('int'); // an integer overload ranks first
+  });
 });

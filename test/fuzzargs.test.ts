@@ -360,7 +360,9 @@ function classCRefRule(v, e) {
 function classRefRule(v, e) {
   return INSTANCE[e.tag] || SMART[e.tag] ? OK(BigInt(e.meta.value)) : TE;
 }
+// 0 (and -0) is C++'s null pointer constant: a null pointer, as in C++; other numbers are refused.
 function classPtrRule(v, e) {
+  if (v === 0) return OK(-1000n);
   if (INSTANCE[e.tag] || SMART[e.tag]) return OK(BigInt(e.meta.value));
   if (e.tag === 'null') return OK(-1000n);
   if (e.tag === 'undef') return MAY(-1000n);
@@ -434,6 +436,7 @@ function fnRule(pointer) {
   };
 }
 function intPtrRule(v, e) {
+  if (v === 0) return OK(-1n);
   if (e.tag === 'typed' && e.meta.type === 'Int32Array') return OK(BigInt(e.meta.items[0]));
   if (e.tag === 'ref-int' || e.tag === 'cppptr') return OK(BigInt(e.meta.value));
   if (e.tag === 'null') return OK(-1n);
@@ -450,6 +453,7 @@ function intRefRule(v, e) {
 const POINTERISH = { tracked: 1, child: 1, borrowed: 1, other: 1, stdstring: 1, multi: 1, uptr: 1, sptr: 1, cppptr: 1, 'ref-int': 1, typed: 1, dataview: 1, arraybuffer: 1 };
 function voidPtrRule(addr) {
   return (v, e) => {
+    if (v === 0) return addr ? OK(0n) : OK(false);
     if (POINTERISH[e.tag]) return addr ? MAY(ANY) : OK(true);
     if (e.tag === 'null') return addr ? OK(0n) : OK(false);
     if (e.tag === 'undef' || e.tag === 'detached') return addr ? MAY(0n) : MAY(false);

@@ -87,3 +87,11 @@ describe('namespaces', () => {
     expect(cppyy.gbl.fresh_ns.x).toBe(4);
   });
 });
+
+describe('global C arrays', () => {
+  it('an array of C strings reads and iterates as strings; an extern array of unknown size indexes', () => {
+    expect([...basics.const_names]).toEqual(['ada', 'bob', 'cy']);
+    expect(basics.const_names[1]).toBe('bob');
+    expect(basics.open_ended[2]).toBe(30);
+  });
+});

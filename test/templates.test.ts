@@ -126,3 +126,12 @@ describe('function templates', () => {
     expect(tpl.twice(3)).toBe(6);
   });
 });
+
+describe('explicit template arguments fix the parameter types', () => {
+  it("f['char']('c') takes a one-character string as the char; f['double'](1) an integer", () => {
+    expect(tpl.same['char']('c')).toBe('c');
+    expect(tpl.same['double'](1)).toBe(1);
+    expect(tpl.same['long long'](2)).toBe(2);
+    expect(tpl.same('text')).toBe('text');
+  });
+});

@@ -106,7 +106,7 @@ export function argumentConverter(t: TypeInfo, where: string): Converter | null 
       const state = classFor(t.record!);
       const literal = acceptsLiteral(t);
       return (v) => {
-        if (v === null || v === undefined) return 0;
+        if (v === null || v === undefined || v === 0) return 0; // 0: C++'s null pointer constant
         try {
           if (literal && isPlainObject(v)) return temporaryStruct(state, v);
           if (literal && Array.isArray(v)) return temporaryStructArray(state, v);

@@ -272,6 +272,8 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       }
       // A pointer object (a forward-declared class's T* from C) binds T& as `*p` does, and is a T*.
       if (kind === K_POINTER) return t.kind === 'objectptr' ? 1 : t.kind === 'objectref' && !t.isRvalueRef ? 4 : IMPOSSIBLE;
+      // 0 as a null pointer (the converter refuses any other number), after every numeric overload.
+      if (kind === K_INT32 && t.kind === 'objectptr') return 30;
       if (kind < FIRST_CLASS) return acceptsValueConversion(t) ? valueCheck(t.record!, kind) : IMPOSSIBLE;
       if (t.record === null) return IMPOSSIBLE;
       const id = classOfKind(kind);
@@ -316,6 +318,7 @@ export function score(t: TypeInfo, kind: number, derivation: Derivation, convers
       if (t.pointeeKind === 'void' && /\bnullptr_t$/.test(t.spelling)) return kind === K_NULL ? 0 : IMPOSSIBLE;
       if (kind === K_NULL) return 2;
       if (kind === K_POINTER) return 1;
+      if (kind === K_INT32) return 30; // 0 as a null pointer (the converter refuses any other number)
       // A TypedArray in place (the element type is checked on conversion); a std::vector overload
       // ranks first. Integer arrays go to integer pointees and float arrays to floating ones, so
       // f(int*) and f(double*) each take their own.

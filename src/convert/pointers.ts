@@ -247,7 +247,8 @@ export function pointerConverter(t: TypeInfo): Converter {
     };
   }
   return (value) => {
-    if (value === null || value === undefined) return 0;
+    // 0 is C++'s null pointer constant; no other number is an address here (only ll APIs make those).
+    if (value === null || value === undefined || value === 0) return 0;
     if (accepted.has((value as object).constructor) && ArrayBuffer.isView(value)) return value;
     return slowPointer(value, t, isVoid, names);
   };

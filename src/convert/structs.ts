@@ -437,6 +437,13 @@ export function arrayAccess(t: TypeInfo): MemoryAccess {
       };
     }
     case 'pointer':
+      // const char* elements are strings, as const char* values everywhere (null for a null pointer).
+      if (/^const char ?\*$/.test(t.pointee)) {
+        return {
+          read: (a) => Array.from({ length }, (_, i) => mem.peek_cstring(a + i * size)),
+          unsupported: `assigning the elements of ${t.display} is not supported (the pointers would not own their text)`,
+        };
+      }
       return {
         read: (a) => Array.from({ length }, (_, i) => makePointer(mem.peek_ptr(a + i * size) as number, t.pointee.replace(/\s*\*$/, ''))),
         write: (a, v) => {

@@ -257,7 +257,16 @@ function instantiateFor(set: OverloadSet, args: unknown[], n: number): Candidate
   if (known !== undefined) return known;
   let made: Candidate | string;
   try {
-    const info = native().resolveTemplateCall({ ...set.templates!, argTypes });
+    let info;
+    try {
+      info = native().resolveTemplateCall({ ...set.templates!, argTypes });
+    } catch (e) {
+      // With the template arguments given, the parameters' types are known: a JS value stands for
+      // whatever its parameter takes ('c' for a char, 1 for a double or an enum), as for any call.
+      const values = argTypes.map((t, i) => (isValueKind(kindOf(args[i])) ? '__cppjit_any' : t));
+      if (!set.templates!.explicitArgs || values.join() === argTypes.join()) throw e;
+      info = native().resolveTemplateCall({ ...set.templates!, argTypes: values });
+    }
     const [compiled] = native().compileFunctions([info.fid]);
     if (typeof compiled === 'function') {
       made = { info, invoke: makeInvoker(info, compiled, set.owner !== null), instantiatedFor: key };
