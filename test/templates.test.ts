@@ -135,3 +135,16 @@ describe('explicit template arguments fix the parameter types', () => {
     expect(tpl.same('text')).toBe('text');
   });
 });
+
+describe('enums as template arguments', () => {
+  it('std.optional[Enum] is constructed from an enumerator (a JS number)', () => {
+    cppyy.include('<optional>');
+    cppyy.cppdef('namespace tplenum { enum class Shade { Light, Dark }; inline int shadeOf(const std::optional<Shade>& s) { return s ? static_cast<int>(*s) : -1; } }');
+    const { tplenum, std } = cppyy.gbl as any;
+    const o = new std.optional[tplenum.Shade](tplenum.Shade.Dark);
+    expect(o.has_value()).toBe(true);
+    expect(tplenum.shadeOf(o)).toBe(1);
+    expect(tplenum.shadeOf(tplenum.Shade.Light)).toBe(0);
+    expect(tplenum.shadeOf()).toBe(-1);
+  });
+});

@@ -342,7 +342,36 @@ export function constructorFor(state: ClassState): NativeFunction {
   state.construct = (only?.invoke ?? makeDispatcher(set, false)) as NativeFunction;
   const wide = WIDE_TEXT.exec(state.info.spelling);
   if (wide) state.construct = fromWideText(state, wide[1], state.construct);
+  else if (state.info.hasConstructorTemplates) state.construct = fromValueType(state, state.construct);
   return state.construct;
+}
+
+/**
+ * `new std.optional[Color](Color.Green)`: an enumerator is a JS number, and a constructor template
+ * deduces `int` from it, which C++ refuses for an enum. When nothing else takes a single number or
+ * boolean, it is made as the class's value_type (the enum), as cppyy's typed enumerators are.
+ */
+function fromValueType(state: ClassState, general: NativeFunction): NativeFunction {
+  let fromValue: NativeFunction | null | undefined;
+  return (...args: unknown[]) => {
+    try {
+      return general(...args);
+    } catch (e) {
+      const v = args[0];
+      if (args.length !== 1 || (typeof v !== 'number' && typeof v !== 'boolean') || !(e instanceof TypeError) || !e.message.startsWith('no overload')) throw e;
+      if (fromValue === undefined) {
+        const S = state.info.spelling;
+        const name = `value_type_${++wideCounter}`;
+        try {
+          [fromValue] = defineHelpers(`inline ${S}* ${name}(typename ${S}::value_type v) { return new ${S}(v); }\n`, [name], true);
+        } catch {
+          fromValue = null;
+        }
+      }
+      if (!fromValue) throw e;
+      return fromValue(v);
+    }
+  };
 }
 
 const WIDE_TEXT = /^std::(?:__cxx11::)?basic_string<(wchar_t|char16_t|char32_t)\b/;
