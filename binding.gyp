@@ -44,6 +44,14 @@
       ],
       # Clang's and LLVM's archives when installed (see scripts/llvm.mjs), else their shared libraries.
       "libraries": ["<!@(node scripts/llvm.mjs libs)"]
+    },
+    {
+      # V8 fast API calls (native/fast/fast.cc): V8's C++ API, so built per V8 version and loaded by Node only.
+      "target_name": "cppjit_fast",
+      "sources": ["native/fast/fast.cc"],
+      "include_dirs": ["native/fast"],
+      # The C++ standard node-gyp picks for this Node's V8 headers.
+      "cflags_cc": ["-Wall", "-Wextra"]
     }
   ]
 }

@@ -112,24 +112,30 @@ for (const [who, Counter, live] of [
   });
 }
 check('cppjit rejects add("x", 1)', () => assert.throws(() => gbl.bench.add('x', 1), TypeError));
-for (const [who, sumCallback] of [
-  ['cppjit', (n, f) => gbl.bench.sum_callback(n, f)],
-  ['hand-written', hw.sumCallback],
-  ['koffi', koffiSumCallback],
-]) {
-  check(`${who} sum_callback(4, i => i * 2) === 12`, () => assert.equal(sumCallback(4, (i) => i * 2), 12));
-}
-// The 'virtual' case: a JS class overriding a pure virtual, called by a C++ loop.
+// The callback cases run last, and their checks with them: while C++ holds JS functions (a JS
+// subclass's overrides, callbacks not yet collected), no call takes V8's fast path (see
+// docs/performance.md), so the cases before them measure what a program without callbacks gets.
 class JsSource extends gbl.bench.Source {
   value(i) { return i & 7; }
 }
-const jsSource = new JsSource();
-check('cppjit: sum_virtual over a JS override === sum_callback', () =>
-  assert.equal(gbl.bench.sum_virtual(jsSource, 20), gbl.bench.sum_callback(20, (i) => i & 7)));
-check('cppjit: a JS error thrown in a callback reaches the caller', () => {
-  const boom = new Error('boom');
-  assert.throws(() => gbl.bench.sum_callback(3, () => { throw boom; }), (e) => e === boom);
-});
+let jsSource;
+function checkCallbacks() {
+  for (const [who, sumCallback] of [
+    ['cppjit', (n, f) => gbl.bench.sum_callback(n, f)],
+    ['hand-written', hw.sumCallback],
+    ['koffi', koffiSumCallback],
+  ]) {
+    check(`${who} sum_callback(4, i => i * 2) === 12`, () => assert.equal(sumCallback(4, (i) => i * 2), 12));
+  }
+  // The 'virtual' case: a JS class overriding a pure virtual, called by a C++ loop.
+  jsSource = new JsSource();
+  check('cppjit: sum_virtual over a JS override === sum_callback', () =>
+    assert.equal(gbl.bench.sum_virtual(jsSource, 20), gbl.bench.sum_callback(20, (i) => i & 7)));
+  check('cppjit: a JS error thrown in a callback reaches the caller', () => {
+    const boom = new Error('boom');
+    assert.throws(() => gbl.bench.sum_callback(3, () => { throw boom; }), (e) => e === boom);
+  });
+}
 if (problems.length) {
   console.log('CORRECTNESS PROBLEMS (timings below are still printed, but treat them with suspicion):');
   for (const p of problems) console.log('  - ' + p);
@@ -184,12 +190,18 @@ const fresh = firstCalls('fresh');
 const hc = new hw.Counter(0);
 const jc = new gbl.bench.Counter(0);
 
+// V8 fast calls (Node 20): the cases whose callables take them have the issue-19 targets.
+const FAST = cppyy.info().fastCalls.enabled;
+const fastTarget = (hwMax, koffiMax) => (FAST
+  ? { target: `≤${hwMax}× hw${koffiMax ? `, ≤${koffiMax}× koffi` : ''} (fast calls)`, maxVsHw: hwMax, maxVsKoffi: koffiMax }
+  : {});
+
 /** @type {Array<{ key: string, label: string, target: string, maxVsHw?: number, maxVsKoffi?: number, opts: object,
  *                 loops: { cppjit: Function, hw: Function, koffi?: Function } }>} */
 const allCases = [
   {
     key: 'free', label: 'free fn `bench.add(i, 1)` (namespace lookup each call)', target: '≤1.25× hw, ≤1.0× koffi',
-    maxVsHw: 1.25, maxVsKoffi: 1.0, opts: CALL,
+    maxVsHw: 1.25, maxVsKoffi: 1.0, ...fastTarget(0.25, 0.25), opts: CALL,
     loops: {
       cppjit: (n) => { let s = 0; for (let i = 0; i < n; i++) s += gbl.bench.add(i, 1); return s; },
       hw: (n) => { let s = 0; for (let i = 0; i < n; i++) s += hw.add(i, 1); return s; },
@@ -198,7 +210,7 @@ const allCases = [
   },
   {
     key: 'hypot2', label: 'free fn `bench.hypot2(x, 0.5)` (doubles)', target: '≤1.25× hw, ≤1.0× koffi',
-    maxVsHw: 1.25, maxVsKoffi: 1.0, opts: CALL,
+    maxVsHw: 1.25, maxVsKoffi: 1.0, ...fastTarget(0.3, 0.3), opts: CALL,
     loops: {
       cppjit: (n) => { let s = 0; for (let i = 0; i < n; i++) s += gbl.bench.hypot2(i * 0.25, 0.5); return s; },
       hw: (n) => { let s = 0; for (let i = 0; i < n; i++) s += hw.hypot2(i * 0.25, 0.5); return s; },
@@ -234,14 +246,14 @@ const allCases = [
     },
   },
   {
-    key: 'method', label: 'method `c.inc(1)`', target: '≤1.5× hw', maxVsHw: 1.5, opts: CALL,
+    key: 'method', label: 'method `c.inc(1)`', target: '≤1.5× hw', maxVsHw: 1.5, ...fastTarget(0.2), opts: CALL,
     loops: {
       cppjit: (n) => { let s = 0; for (let i = 0; i < n; i++) s = jc.inc(1); return s; },
       hw: (n) => { let s = 0; for (let i = 0; i < n; i++) s = hc.inc(1); return s; },
     },
   },
   {
-    key: 'get', label: 'field read `c.value`', target: '≤1.5× hw', maxVsHw: 1.5, opts: CALL,
+    key: 'get', label: 'field read `c.value`', target: '≤1.5× hw', maxVsHw: 1.5, ...fastTarget(0.2), opts: CALL,
     loops: {
       cppjit: (n) => { let s = 0; for (let i = 0; i < n; i++) s += jc.value; return s; },
       hw: (n) => { let s = 0; for (let i = 0; i < n; i++) s += hc.value; return s; },
@@ -262,6 +274,15 @@ const allCases = [
     },
   },
   {
+    key: 'cAdd', label: 'C function `c_add(i, 1)`', target: '≤1.25× hw, ≤1.0× koffi', maxVsHw: 1.25, maxVsKoffi: 1.0,
+    ...fastTarget(0.25, 0.2), opts: CALL,
+    loops: {
+      cppjit: (n) => { let s = 0; for (let i = 0; i < n; i++) s += gbl.c_add(i, 1); return s; },
+      hw: (n) => { let s = 0; for (let i = 0; i < n; i++) s += hw.cAdd(i, 1); return s; },
+      koffi: (n) => { let s = 0; for (let i = 0; i < n; i++) s += koffiAdd(i, 1); return s; },
+    },
+  },
+  {
     key: 'callback', label: `C++ loop calling a JS callback ${CALLBACK_N}× \`bench.sum_callback(${CALLBACK_N}, f)\` (ns per call, i.e. per ${CALLBACK_N} callbacks)`,
     target: '(no target)', opts: CALLBACKS,
     loops: {
@@ -276,14 +297,6 @@ const allCases = [
     loops: {
       cppjit: (n) => { let s = 0; for (let i = 0; i < n; i++) s += gbl.bench.sum_virtual(jsSource, CALLBACK_N); return s; },
       hw: (n) => { let s = 0; const f = (i) => i & 7; for (let i = 0; i < n; i++) s += hw.sumCallback(CALLBACK_N, f); return s; },
-    },
-  },
-  {
-    key: 'cAdd', label: 'C function `c_add(i, 1)`', target: '≤1.25× hw, ≤1.0× koffi', maxVsHw: 1.25, maxVsKoffi: 1.0, opts: CALL,
-    loops: {
-      cppjit: (n) => { let s = 0; for (let i = 0; i < n; i++) s += gbl.c_add(i, 1); return s; },
-      hw: (n) => { let s = 0; for (let i = 0; i < n; i++) s += hw.cAdd(i, 1); return s; },
-      koffi: (n) => { let s = 0; for (let i = 0; i < n; i++) s += koffiAdd(i, 1); return s; },
     },
   },
 ];
@@ -314,7 +327,9 @@ if (busy > 0.2) console.log(`warning: other processes keep ${(busy * 100).toFixe
 
 const liveStart = hw.liveCounters();
 const results = {};
+let fastBefore = cppyy.info().fastCalls.calls;
 for (const c of cases) {
+  if ((c.key === 'callback' || c.key === 'virtual') && !jsSource) checkCallbacks();
   const contenders = Object.keys(c.loops);
   // all contenders of a case must agree on what the loop computes
   // (the Counter cases are stateful, so both counters restart from 0 for this check)
@@ -337,6 +352,9 @@ for (const c of cases) {
     }
   }
   results[c.key] = best;
+  const fastNow = cppyy.info().fastCalls.calls;
+  best.cppjit.fastCalls = fastNow - fastBefore;
+  fastBefore = fastNow;
   if (c.key === 'ctor') {
     const liveNow = hw.liveCounters();
     if (liveNow !== liveStart) {
@@ -375,6 +393,7 @@ const rows = cases.map((c) => {
     'koffi ns/op': fmtNs(k),
     'cppjit/hand-written': fmtRatio(vsHw),
     'cppjit/koffi': fmtRatio(vsKoffi),
+    'fast calls': r.cppjit.fastCalls > 0 ? 'yes' : '—',
     target: c.target,
     met: misses.length ? `**no** (${misses.join(', ')})` : 'yes',
   };
@@ -387,11 +406,31 @@ rows.push({
   'koffi ns/op': '—',
   'cppjit/hand-written': '—',
   'cppjit/koffi': '—',
+  'fast calls': '—',
   target: '< 5 ms',
   met: firstMed < 5 ? 'yes' : `**no** (${(firstMed / 5).toFixed(2)}× the budget)`,
 });
 
+// Bun's FFI on the same C function, run back to back (BENCH_BUN=path, or bun in bench/node_modules).
+const bunBin = process.env.BENCH_BUN || path.join(here, 'node_modules', '.bin', 'bun');
+if (results.cAdd && (process.env.BENCH_BUN || (await import('node:fs')).existsSync(bunBin))) {
+  const { spawnSync } = await import('node:child_process');
+  const bun = spawnSync(bunBin, [path.join(here, 'bunffi.mjs'), libPath], { encoding: 'utf8', timeout: 120_000 });
+  const bunNs = bun.status === 0 ? JSON.parse(bun.stdout.trim().split('\n').pop()).nsPerOp : undefined;
+  if (bunNs === undefined) problems.push(`bun bench/bunffi.mjs failed: ${(bun.stderr || bun.error?.message || '').trim().split('\n').pop()}`);
+  else {
+    const j = results.cAdd.cppjit.nsPerOp;
+    rows.push({
+      case: 'C function `c_add(i, 1)` vs Bun\'s FFI (`bun:ffi`, same library, run back to back)',
+      'cppjit ns/op': fmtNs(j), 'hand-written ns/op': '—', 'koffi ns/op': `bun ${fmtNs(bunNs)}`,
+      'cppjit/hand-written': '—', 'cppjit/koffi': `${fmtRatio(j / bunNs)} bun`, 'fast calls': results.cAdd.cppjit.fastCalls > 0 ? 'yes' : '—',
+      target: '≤3× bun', met: j / bunNs <= 3 ? 'yes' : `**no** (${(j / bunNs).toFixed(2)}×)`,
+    });
+  }
+}
+
 console.log('');
+console.log(`V8 fast calls: ${FAST ? 'on' : 'off (Node-API only)'}`);
 table(rows);
 console.log('');
 const fmtMs = (xs) => xs.map((x) => x.toFixed(2)).join(', ');

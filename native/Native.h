@@ -174,6 +174,9 @@ reflex::ScopeRef scopeFrom(const Napi::Value& v);
 // Parses the prelude's heavy half (strings, fn.async, callbacks) before the first thunk needing it.
 reflex::Outcome ensureStdPrelude(reflex::Session& s);
 Napi::Value compileFunctions(const Napi::CallbackInfo& info);
+Napi::Value fastSupport(const Napi::CallbackInfo& info);
+Napi::Value fastRethrow(const Napi::CallbackInfo& info);
+Napi::Value fastCount(const Napi::CallbackInfo& info);
 Napi::Value compileClassHelpers(const Napi::CallbackInfo& info);
 Napi::Value announceClassHelpers(const Napi::CallbackInfo& info);
 Napi::Value variableAddress(const Napi::CallbackInfo& info);

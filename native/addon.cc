@@ -432,6 +432,9 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("resolveTemplateCall", resolveTemplateCall);
   fn("macroKind", macroKind);
   fn("compileFunctions", compileFunctions);
+  fn("fastSupport", fastSupport);
+  fn("fastRethrow", fastRethrow);
+  fn("fastCount", fastCount);
   fn("compileClassHelpers", compileClassHelpers);
   fn("announceClassHelpers", announceClassHelpers);
   fn("variableAddress", variableAddress);

@@ -25,7 +25,15 @@ using reflex::FunctionSignature;
 using reflex::TypeDesc;
 using reflex::TypeKind;
 
+// While any target lives, C++ may call JS, which a V8 fast call must never do: targets hold the
+// fast-call gate closed (native/prelude.cc).
+extern "C" int* cppjit_fast_gate();
+
 struct Target {
+  Target() { __atomic_add_fetch(cppjit_fast_gate(), 1, __ATOMIC_RELAXED); }
+  ~Target() { __atomic_sub_fetch(cppjit_fast_gate(), 1, __ATOMIC_RELAXED); }
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
   std::shared_ptr<Home> home;  // the env of fn
   napi_ref fn = nullptr;
   int signature = 0;

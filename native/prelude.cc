@@ -17,3 +17,27 @@ extern "C" void* cppjit_signal_globals(int which) {
     default: return reinterpret_cast<void*>(&__cppjit_sig_throw);
   }
 }
+
+// V8 fast calls. The gate (one int for the process) is nonzero while JS must not take the fast
+// path: C++ holds JS functions (callback targets count themselves in it) or signals are guarded.
+// The failure flag is per thread, as each JS thread reads its own after its calls.
+#include <exception>
+namespace {
+int fastGate[1] = {0};
+thread_local int fastFailure[1] = {0};
+thread_local std::exception_ptr fastPending;
+}  // namespace
+unsigned long __cppjit_fast_calls = 0;
+void __cppjit_fast_failed() {
+  fastPending = std::current_exception();
+  fastFailure[0] = 1;
+}
+extern "C" int* cppjit_fast_gate() { return fastGate; }
+extern "C" int* cppjit_fast_failure() { return fastFailure; }
+extern "C" unsigned long cppjit_fast_count() { return __cppjit_fast_calls; }
+// The exception of this thread's last failed fast call (cleared), or null.
+void cppjit_fast_take(std::exception_ptr& out) {
+  out = fastPending;
+  fastPending = nullptr;
+  fastFailure[0] = 0;
+}

@@ -1,5 +1,7 @@
 // native/thunks.cc — emits one N-API callback per C++ callable as C++ text and JIT-compiles them in batches.
+#include <algorithm>
 #include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -241,6 +243,74 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
   return out.str();
 }
 
+// ---- V8 fast calls (native/fast/) ----
+// A fast entry is a plain C function V8's optimised code calls with the receiver and the arguments
+// as int32/uint32/double/bool: only callables whose parameters and result V8 passes exactly (JS
+// checks the values before taking it). It converts nothing, records a C++ exception instead of
+// letting it reach V8, and counts itself.
+bool fastEntries = false;  // set by JS when the fast-call addon loaded
+
+bool isCharacterInt(const TypeDesc& t) {
+  return t.spelling.find("wchar_t") != std::string::npos || t.spelling.find("char16_t") != std::string::npos ||
+         t.spelling.find("char32_t") != std::string::npos || t.spelling.find("char8_t") != std::string::npos;
+}
+
+// The JS-side description of a fast parameter or result ("i8".."u32", "f64", "bool", "void"), or "".
+std::string fastType(const TypeDesc& t, bool result) {
+  switch (t.kind) {
+    case TypeKind::Void: return result ? "void" : "";
+    case TypeKind::Bool: return t.isRvalueRef ? "" : "bool";
+    case TypeKind::Int:
+      if (t.bits > 32 || t.isRvalueRef || isCharacterInt(t)) return "";
+      return (t.isSigned ? "i" : "u") + std::to_string(t.bits);
+    case TypeKind::Float:
+      if (t.isRvalueRef) return "";
+      return t.bits == 64 || (result && t.bits == 32) ? "f64" : "";
+    default: return "";
+  }
+}
+
+std::string fastCType(const std::string& type) {
+  if (type == "void") return "void";
+  if (type == "bool") return "bool";
+  if (type == "f64") return "double";
+  if (type == "u32") return "uint32_t";
+  return "int32_t";
+}
+
+bool fastEligible(const FunctionDesc& f) {
+  if (f.kind == CallableKind::Constructor || f.isVariadic || f.minArgs != f.params.size() || f.params.size() > 8) return false;
+  if (f.name.rfind("operator", 0) == 0 || !f.operatorSymbol.empty()) return false;
+  if (fastType(f.result, true).empty()) return false;
+  for (const auto& p : f.params)
+    if (fastType(p.type, false).empty()) return false;
+  return true;
+}
+
+std::string emitFastEntry(const FunctionDesc& f, const std::string& symbol) {
+  bool method = f.kind == CallableKind::Method;
+  std::string result = fastCType(fastType(f.result, true));
+  std::ostringstream out;
+  out << "extern \"C\" " << result << " " << symbol << "(void*" << (method ? ", double self" : "");
+  std::string args;
+  for (size_t i = 0; i < f.params.size(); ++i) {
+    out << ", " << fastCType(fastType(f.params[i].type, false)) << " a" << i;
+    args += (i ? ", " : "") + std::string("static_cast<__cppjit::type_t<") + f.params[i].type.spelling + ">>(a" + std::to_string(i) + ")";
+  }
+  std::string call;
+  switch (f.kind) {
+    case CallableKind::Method:
+      call = "reinterpret_cast<" + f.classSpelling + "*>(static_cast<unsigned long>(self))->" + f.name + "(" + args + ")";
+      break;
+    case CallableKind::StaticMethod: call = f.classSpelling + "::" + f.name + "(" + args + ")"; break;
+    default: call = freeCallee(f, f.params.size()) + "(" + args + ")";
+  }
+  out << ") {\n  ++__cppjit_fast_calls;\n  try {\n";
+  if (result == "void") out << "    " << call << ";\n  } catch (...) {\n    __cppjit_fast_failed();\n  }\n}\n";
+  else out << "    return static_cast<" << result << ">(" << call << ");\n  } catch (...) {\n    __cppjit_fast_failed();\n    return " << result << "();\n  }\n}\n";
+  return out.str();
+}
+
 // fn.async: how the job stores the call's result (on the pool thread) and converts it (on the main
 // thread). Objects and pointers are kept as addresses, as the synchronous thunk returns them.
 struct AsyncResult {
@@ -365,6 +435,11 @@ std::string prepareCallbacks(reflex::Session& s, const FunctionDesc& f) {
     if (!why.empty()) return "parameter " + std::to_string(i + 1) + " of type '" + t.display + "': " + why;
   }
   return "";
+}
+
+std::unordered_map<int, void*>& fastThunks() {
+  static std::unordered_map<int, void*> entries;
+  return entries;
 }
 
 std::unordered_map<int, void*>& compiledThunks(bool async) {
@@ -529,7 +604,57 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
       units.insert(units.end(), helperUnits.begin(), helperUnits.end());
     }
   }
-  auto results = compileBatch(s, units);
+  // Fast entries compile in the same input when everything compiles (one compile); when something
+  // fails, the thunks are compiled as before (so their errors read as before) and then the fast
+  // entries of those that compiled.
+  std::vector<std::pair<std::string, std::string>> fastUnits;
+  std::vector<int> fastFids;
+  if (fastEntries && !async) {
+    for (int fid : pending) {
+      const FunctionDesc& f = st.functions[fid];
+      if (!fastEligible(f)) continue;
+      std::string symbol = "__cppjit_f" + std::to_string(++st.thunkCounter);
+      fastUnits.emplace_back(symbol, emitFastEntry(f, symbol));
+      fastFids.push_back(fid);
+    }
+  }
+  std::vector<reflex::Result<void*>> results;
+  std::optional<reflex::Result<std::vector<void*>>> togetherFailure;
+  if (!fastUnits.empty()) {
+    std::string text;
+    std::vector<std::string> symbols;
+    for (const auto* list : {&units, &fastUnits})
+      for (const auto& [symbol, code] : *list) {
+        text += code;
+        symbols.push_back(symbol);
+      }
+    auto together = s.compile(text, symbols, /*quick=*/true, /*sealed=*/true);
+    if (together.ok()) {
+      const auto& addresses = together.value();
+      for (size_t i = 0; i < units.size(); ++i) results.emplace_back(addresses[i]);
+      for (size_t i = 0; i < fastFids.size(); ++i) fastThunks()[fastFids[i]] = addresses[units.size() + i];
+    } else {
+      togetherFailure.emplace(std::move(together));
+    }
+  }
+  if (results.empty()) {
+    results = compileBatch(s, units);
+    // Clang reports a failed instantiation once: a lone thunk failing again says it less well
+    // ("address of overloaded function") than the first attempt did.
+    if (togetherFailure && pending.size() == 1 && !results[0].ok())
+      results[0] = reflex::Result<void*>::failure(togetherFailure->status(), togetherFailure->message(), togetherFailure->diagnostics());
+    std::vector<std::pair<std::string, std::string>> compiledOnes;
+    std::vector<int> compiledFids;
+    for (size_t i = 0; i < fastFids.size(); ++i) {
+      auto at = std::find(pending.begin(), pending.end(), fastFids[i]) - pending.begin();
+      if (!results[static_cast<size_t>(at)].ok()) continue;
+      compiledOnes.push_back(fastUnits[i]);
+      compiledFids.push_back(fastFids[i]);
+    }
+    auto fastResults = compileBatch(s, compiledOnes);
+    for (size_t i = 0; i < compiledFids.size(); ++i)
+      if (fastResults[i].ok()) fastThunks()[compiledFids[i]] = fastResults[i].value();
+  }
   for (size_t h = 0; h < helpersAt.size(); ++h) {
     size_t begin = helpersAt[h].second;
     size_t end = h + 1 < helpersAt.size() ? helpersAt[h + 1].second : units.size();
@@ -563,7 +688,19 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
       o.Set("unsupported", true);
       out.Set(i, o);
     } else if (auto found = thunks.find(fid); found != thunks.end()) {
-      out.Set(i, makeJsFunction(env, f.name, found->second));
+      Napi::Function fn = makeJsFunction(env, f.name, found->second);
+      if (auto entry = fastThunks().find(fid); !async && entry != fastThunks().end()) {
+        // What the JS side needs to route calls to the fast entry (src/proxy/fastcalls.ts).
+        Napi::Object fast = Napi::Object::New(env);
+        fast.Set("address", Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(entry->second))));
+        fast.Set("result", fastType(f.result, true));
+        Napi::Array params = Napi::Array::New(env, f.params.size());
+        for (size_t p = 0; p < f.params.size(); ++p) params.Set(static_cast<uint32_t>(p), fastType(f.params[p].type, false));
+        fast.Set("params", params);
+        fast.Set("method", f.kind == CallableKind::Method);
+        fn.Set("__cppjitFast", fast);
+      }
+      out.Set(i, fn);
     } else {
       const auto* failure = failures.count(fid) ? failures[fid] : nullptr;
       std::string message = f.signature + ": cannot compile a call: " + (failure ? failure->message() : "unknown error");
@@ -738,6 +875,43 @@ Napi::Value prepareEvaluate(const Napi::CallbackInfo& info) {
   if (m.kind != reflex::MemberKind::Functions || m.functions.empty())
     throw Napi::Error::New(env, "cannot evaluate: " + expression);
   return describeFunction(env, m.functions[0]);
+}
+
+}  // namespace cppjit
+
+// ---- V8 fast calls: the JS side's handles ----
+extern "C" int* cppjit_fast_gate();
+extern "C" int* cppjit_fast_failure();
+extern "C" unsigned long cppjit_fast_count();
+void cppjit_fast_take(std::exception_ptr& out);
+
+namespace cppjit {
+
+// fastSupport() -> { gate, failure }: turns fast entries on for later compiles and gives this JS
+// thread views of the gate (nonzero: do not take the fast path) and of its failure flag.
+Napi::Value fastSupport(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  fastEntries = true;
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("gate", Napi::ArrayBuffer::New(env, cppjit_fast_gate(), sizeof(int)));
+  out.Set("failure", Napi::ArrayBuffer::New(env, cppjit_fast_failure(), sizeof(int)));
+  return out;
+}
+
+// Throws, as the Node-API thunk would have, the C++ exception of this thread's last failed fast call.
+Napi::Value fastRethrow(const Napi::CallbackInfo& info) {
+  std::exception_ptr pending;
+  cppjit_fast_take(pending);
+  if (!pending) return info.Env().Undefined();
+  try {
+    std::rethrow_exception(pending);
+  } catch (...) {
+    return Napi::Value(info.Env(), throwCurrentException(info.Env()));
+  }
+}
+
+Napi::Value fastCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(cppjit_fast_count()));
 }
 
 }  // namespace cppjit

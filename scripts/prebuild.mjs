@@ -1,7 +1,8 @@
 // scripts/prebuild.mjs — makes the package's prebuilt addon: prebuilds/<platform>-<arch>/ with the stripped addon and Clang's builtin headers.
 //
 // Run before packing (npm's prepack). The addon is the one node-gyp built from these sources
-// (build/Release/cppjit.node, linked statically against LLVM/Clang 19); it is built first when
+// (build/Release/cppjit.node, linked statically against LLVM/Clang 19, and cppjit_fast.node for V8
+// fast calls); it is built first when
 // missing. Stripped of its static symbol table (the dynamic one, which the JIT resolves cppjit's
 // helpers in, stays). Clang's resource headers (stddef.h, the intrinsics) travel with it, so a
 // system needs no clang-19 package, only a C++ standard library's headers.
@@ -27,6 +28,11 @@ rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
 const addon = path.join(target, 'cppjit.node');
 run('strip', ['--strip-unneeded', '-o', addon, built]);
+
+// The V8 fast-call addon (native/fast/), built for the V8 of the Node that ran node-gyp; the loader
+// uses it only on that V8 (src/native.ts), every other runtime calls through Node-API.
+const builtFast = path.join(root, 'build', 'Release', 'cppjit_fast.node');
+if (existsSync(builtFast)) run('strip', ['--strip-unneeded', '-o', path.join(target, 'cppjit_fast.node'), builtFast]);
 
 const libdir = execFileSync(llvmConfig, ['--libdir'], { encoding: 'utf8' }).trim();
 const version = execFileSync(llvmConfig, ['--version'], { encoding: 'utf8' }).trim().split('.')[0];

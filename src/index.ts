@@ -1,7 +1,7 @@
 // src/index.ts — the public API object: loading C++, the global namespace, evaluation and low-level access.
 import './prestart';
 import * as path from 'node:path';
-import { native } from './native';
+import { fastCalls, native } from './native';
 import { CppCompileError, CppError, CppSignalError } from './errors';
 import type { CppDiagnostic } from './errors';
 import { namespaceFor, refreshNamespaces } from './proxy/namespace';
@@ -93,12 +93,23 @@ export interface CppjitInfo {
    * directory is null when the cache is off; hits and stored count this process's uses so far.
    */
   objectCache: { directory: string | null; hits: number; stored: number };
+  /**
+   * V8 fast calls (Node 20): whether this process has them, how many calls took them so far, and
+   * whether they are blocked now (C++ holds JS functions, or signals are guarded).
+   */
+  fastCalls: { enabled: boolean; calls: number; blocked: boolean };
 }
 
 /** Start-up facts (starts the interpreter if needed). */
 export function info(): CppjitInfo {
   const pch = native().precompiledHeader();
-  return { pch: pch.path, pchStatus: pch.detail, objectCache: native().objectCache() };
+  const fast = fastCalls();
+  return {
+    pch: pch.path,
+    pchStatus: pch.detail,
+    objectCache: native().objectCache(),
+    fastCalls: { enabled: fast !== null, calls: native().fastCount(), blocked: fast !== null && fast.gate[0] !== 0 },
+  };
 }
 
 let globalNamespace: CppGlobal | undefined;

@@ -1,5 +1,8 @@
 // src/llmemory.ts — the raw-memory half of cppyy.ll: boxes for out parameters, malloc/free, casts, C strings, views, signals.
-import { native } from './native';
+import { fastCalls, native } from './native';
+
+/** The fast-call gate's share held while signals are guarded (callback targets count below it). */
+const SIGNALS_GATE = 1 << 30;
 import { CppArray, CppPointer, CppRef, elementAccessOf, pointerAddress, typedArrayNames } from './convert/pointers';
 import { ADDRESS, CLASS_STATE, CPP_NAME, OFFSETS } from './objects/symbols';
 import type { ClassState, CppObject } from './objects/registry';
@@ -197,6 +200,10 @@ export const llMemory = {
    * Returns the previous setting.
    */
   signalsAsExceptions(on = true): boolean {
-    return (native() as unknown as { signalsAsExceptions(on: boolean, cls: Function): boolean }).signalsAsExceptions(Boolean(on), CppSignalError);
+    const was = (native() as unknown as { signalsAsExceptions(on: boolean, cls: Function): boolean }).signalsAsExceptions(Boolean(on), CppSignalError);
+    // A fast call sets no jump point: while signals are guarded, every call takes the guarded thunk.
+    const fast = fastCalls();
+    if (fast && was !== Boolean(on)) Atomics.add(fast.gate, 0, on ? SIGNALS_GATE : -SIGNALS_GATE);
+    return was;
   },
 };

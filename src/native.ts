@@ -139,6 +139,7 @@ export function native(): NativeAddon {
   if (loaded.startedScratch) {
     scratch = loaded.startedScratch;
     addon = loaded;
+    fastCalls();
     return loaded;
   }
   loaded.setErrorClasses(CppError, CppCompileError, CppSignalError);
@@ -156,7 +157,51 @@ export function native(): NativeAddon {
   if (pch.shouldBuild) buildInBackground(options);
   addon = loaded;
   interleaveOutput(loaded);
+  fastCalls(); // before the first compile: fast entries are compiled with the thunks
   return loaded;
+}
+
+/** The fast-call addon (native/fast/) as loaded for this JS thread, with the views its callers read. */
+export interface FastCalls {
+  /** A function V8's optimised code calls as the C entry at `address`; otherwise it calls `slow`. */
+  make(slow: Function, address: number, result: string, params: string): Function;
+  /** A reader of one value of a numeric kind ('i32', 'f64', 'bool'...) at an address; otherwise `slow`. */
+  peek(kind: string, slow: Function): Function;
+  /** Nonzero while no call may take the fast path (C++ holds JS functions; signals are guarded). */
+  gate: Int32Array;
+  /** Nonzero after a fast entry caught a C++ exception, which rethrow() throws. */
+  failure: Int32Array;
+  rethrow(): never;
+}
+
+let fast: FastCalls | null | undefined;
+const FAST_CALL_V8 = ['11.3.'];
+
+/**
+ * V8 fast calls, when this runtime has them: Node with the V8 the fast addon was built for (it uses
+ * V8's C++ API, so Bun, Deno and other V8 versions go through Node-API only). CPPJIT_FAST_CALLS=0
+ * turns them off.
+ */
+export function fastCalls(): FastCalls | null {
+  if (fast !== undefined) return fast;
+  fast = null;
+  const versions = process.versions as Record<string, string | undefined>;
+  if (process.env.CPPJIT_FAST_CALLS === '0' || !versions.v8 || versions.bun || 'Deno' in globalThis) return null;
+  // The V8 versions native/fast/ has the fast-call types of (it checks again once loaded).
+  if (!FAST_CALL_V8.some((v) => versions.v8!.startsWith(v))) return null;
+  const main = addonFile();
+  const file = main && path.join(path.dirname(main), 'cppjit_fast.node');
+  if (!file || !existsSync(file)) return null;
+  try {
+    const m = require(file) as { available: boolean; v8: string; make: FastCalls['make']; peek: FastCalls['peek'] };
+    if (!m.available || !versions.v8.startsWith(`${m.v8}.`)) return null;
+    const loaded = native();
+    const support = loaded.fastSupport();
+    fast = { make: m.make, peek: m.peek, gate: new Int32Array(support.gate), failure: new Int32Array(support.failure), rethrow: loaded.fastRethrow };
+  } catch (e) {
+    if (process.env.CPPJIT_DEBUG) console.error(`cppjit: fast calls unavailable: ${(e as Error).message}`);
+  }
+  return fast;
 }
 
 /** C/C++ output (printf, std::cout) is flushed before JS writes to the same stream, and at exit. */

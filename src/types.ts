@@ -219,6 +219,12 @@ export interface NativeAddon {
   classByTypeinfoName(name: string): number | null;
   macroKind(name: string): 'object' | 'function' | null;
   compileFunctions(fids: number[], async?: boolean): (NativeFunction | CompileFailure | string)[];
+  /** V8 fast calls: compile fast entries from now on; this thread's views of the gate and failure flag. */
+  fastSupport(): { gate: ArrayBuffer; failure: ArrayBuffer };
+  /** Throws the C++ exception of this thread's last failed fast call. */
+  fastRethrow(): never;
+  /** How many fast entries ran (a statistic). */
+  fastCount(): number;
   announceClassHelpers(spelling: string, polymorphic: boolean, destructible: boolean): void;
   compileClassHelpers(spelling: string, polymorphic: boolean, destructible: boolean): {
     /** Address of `void destroy(void*)` (deletes the object), for the native object registry. */

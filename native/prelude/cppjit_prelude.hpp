@@ -113,6 +113,10 @@ struct __cppjit_sigframe {
   int active;
 };
 extern int __cppjit_sig_on;
+// V8 fast calls (native/fast/): a fast entry cannot throw into V8, so it records the exception
+// here (for this thread) and JS throws it after the call; the count is a statistic for tests.
+void __cppjit_fast_failed();
+extern unsigned long __cppjit_fast_calls;
 }
 
 namespace __cppjit {

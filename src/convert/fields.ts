@@ -12,6 +12,7 @@ import { Rvalue } from './rvalues';
 import { functionFromPointer, functionPointerAddress } from './callbacks';
 import { defineHelpers } from './helpers';
 import { objectFromValue } from './temporaries';
+import { fastPeek } from './fastcalls';
 
 export type { MemoryAccess };
 
@@ -56,7 +57,8 @@ function fromPrimitive(state: ClassState, address: number, v: unknown): boolean 
 export function memoryAccess(t: TypeInfo): MemoryAccess {
   const mem = native().memory;
   const numeric = (suffix: string): MemoryAccess => {
-    const peek = mem[`peek_${suffix}`];
+    // A V8 fast call where the runtime has them (a C load from optimised code).
+    const peek = (fastPeek(suffix, mem[`peek_${suffix}`]) ?? mem[`peek_${suffix}`]) as (a: number) => unknown;
     const poke = mem[`poke_${suffix}`];
     return { read: (a) => peek(a), write: (a, v) => poke(a, v) };
   };

@@ -13,6 +13,7 @@ import { ADDRESS, CPP_NAME, FN_SET, OFFSETS } from '../objects/symbols';
 import type { ClassState } from '../objects/registry';
 import { classById, derivationDepth } from '../objects/registry';
 import { deducedType } from './templates';
+import { fastCallable } from '../convert/fastcalls';
 
 /** One C++ callable, described once; `invoke` is set when it is compiled. */
 export interface Candidate {
@@ -530,12 +531,14 @@ export function makeCallable(set: OverloadSet, holder: object | null, key: strin
     if (only?.invoke) {
       const call = only.invoke;
       const info = only.info;
-      if (!isMethod) return call;
-      return singleMethod(call, set.owner!.id, info.params.length, set.name);
+      if (!isMethod) return fastCallable(call, call) ?? call;
+      const method = singleMethod(call, set.owner!.id, info.params.length, set.name);
+      if (info.kind === 'method') return fastCallable(call, method, set.owner!.id, { address: ADDRESS, offsets: OFFSETS }) ?? method;
+      return method;
     }
     return makeDispatcher(set, isMethod);
   };
-  const stub = function (this: unknown, ...args: unknown[]) {
+  const resolveOnce = (): Function => {
     if (!fast) {
       fast = build();
       if (fast !== stub) {
@@ -547,11 +550,34 @@ export function makeCallable(set: OverloadSet, holder: object | null, key: strin
         }
       }
     }
-    return fast.apply(this, args);
+    return fast;
   };
+  // A reference taken before the first call keeps the stub: with one arity it forwards without a
+  // spread, so that V8 still inlines what it calls (a fast call included).
+  const arity = set.templates ? -1 : uniformArity(set.candidates.map((c) => c.info));
+  const stub: Function = arity >= 0
+    ? fixedArityStub(arity, resolveOnce, isMethod)
+    : function (this: unknown, ...args: unknown[]) {
+      return resolveOnce().apply(this, args);
+    };
   Object.defineProperty(stub, 'name', { value: key, configurable: true });
   decorate(stub, set, isMethod);
   return set.templates ? withExplicitArguments(stub, set, isMethod) : stub;
+}
+
+/** The one parameter count of every candidate (no defaults, no variadics), or -1. */
+function uniformArity(infos: FunctionInfo[]): number {
+  if (!infos.length) return -1;
+  const n = infos[0].params.length;
+  return n <= 8 && infos.every((f) => !f.isVariadic && f.minArgs === n && f.params.length === n) ? n : -1;
+}
+
+function fixedArityStub(n: number, resolve: () => Function, isMethod: boolean): Function {
+  const params = Array.from({ length: n }, (_, i) => `a${i}`).join(', ');
+  const call = isMethod ? `f.call(this${n ? `, ${params}` : ''})` : `f(${params})`;
+  const body = `'use strict';\nlet f = null;\nreturn function (${params}) {\n  if (f === null) f = resolve();\n` +
+    `  if (arguments.length === ${n}) return ${call};\n  return f.apply(this, arguments);\n};`;
+  return new Function('resolve', body)(resolve) as Function;
 }
 
 const EXPLICIT = Symbol('cppjit.explicitInstantiations');
