@@ -8,6 +8,8 @@
 
 #include "Native.h"
 
+extern "C" napi_value cppjit_wide_cstring(napi_env env, const void* text, int width);  // native/prelude.cc
+
 namespace __cppjit {  // native/prelude/cppjit_prelude.hpp, compiled into the addon by native/prelude.cc
 void* hold_strings();
 void unhold_strings();
@@ -119,27 +121,11 @@ Napi::Value pokeStdString(const Napi::CallbackInfo& info) {
   *at<std::string>(info) = info[1].As<Napi::String>().Utf8Value();
   return info.Env().Undefined();
 }
-// A const char16_t* (width 2) or const wchar_t*/char32_t* (width 4) member: UTF-16 units or code points.
+// A const char16_t* (width 2) or const wchar_t*/char32_t* (width 4) member: converted as thunks do.
 Napi::Value peekWideCString(const Napi::CallbackInfo& info) {
   const void* p = *at<const void*>(info);
   if (!p) return info.Env().Null();
-  std::u16string units;
-  if (info[1].ToNumber().Int32Value() == 2) {
-    for (const char16_t* c = static_cast<const char16_t*>(p); *c; ++c) units.push_back(*c);
-  } else {
-    for (const char32_t* c = static_cast<const char32_t*>(p); *c; ++c) {
-      uint32_t cp = *c;
-      if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-      if (cp < 0x10000) {
-        units.push_back(static_cast<char16_t>(cp));
-      } else {
-        cp -= 0x10000;
-        units.push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
-        units.push_back(static_cast<char16_t>(0xDC00 + (cp & 0x3FF)));
-      }
-    }
-  }
-  return Napi::String::New(info.Env(), units);
+  return Napi::Value(info.Env(), cppjit_wide_cstring(info.Env(), p, info[1].ToNumber().Int32Value() == 2 ? 2 : 4));
 }
 Napi::Value peekCString(const Napi::CallbackInfo& info) {
   const char* s = *at<const char*>(info);

@@ -3,7 +3,15 @@
 #pragma GCC visibility push(default)
 #define CPPJIT_PRELUDE_DEFINITIONS
 #include "prelude/cppjit_prelude.hpp"
+#include "prelude/cppjit_prelude_std.hpp"
 #pragma GCC visibility pop
+
+// A NUL-terminated char16_t (width 2) or wchar_t/char32_t (width 4) string as a JS string, as
+// thunks convert them (native/memory.cc reads such fields with it).
+extern "C" napi_value cppjit_wide_cstring(napi_env env, const void* text, int width) {
+  if (width == 2) return __cppjit::detail::wide_cstring_out(env, static_cast<const char16_t*>(text));
+  return __cppjit::detail::wide_cstring_out(env, static_cast<const char32_t*>(text));
+}
 
 // The hooks table the thunks read; the rest of the addon fills it (as cppjit::ThunkHooks, same layout).
 extern "C" void* cppjit_prelude_hooks() { return &__cppjit_hooks; }

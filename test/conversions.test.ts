@@ -151,3 +151,17 @@ describe('wide strings', () => {
     expect(t.text.c_str()).toBe('after é');
   });
 });
+
+describe('bool arrays', () => {
+  it('read and write as booleans (a live view), as cppyy has them', () => {
+    cppyy.cppdef('namespace conv { struct Flags { bool on[3] = {true, false, true}; }; inline int countOn(const Flags& f) { return f.on[0] + f.on[1] + f.on[2]; } }');
+    const f = new conv.Flags();
+    expect([...f.on]).toEqual([true, false, true]);
+    expect(f.on.length).toBe(3);
+    f.on[1] = true;
+    expect(conv.countOn(f)).toBe(3);
+    f.on = [false, false, true];
+    expect(conv.countOn(f)).toBe(1);
+    expect(() => { f.on = [false, 'x', true]; }).toThrow(TypeError);
+  });
+});

@@ -131,12 +131,19 @@ std::string stringArg(napi_env env, napi_value v) {
   return s;
 }
 
+// The first n arguments of a call, or false (with a TypeError thrown) when there are fewer.
+bool arguments(napi_env env, napi_callback_info cbinfo, napi_value* argv, size_t n, const char* usage) {
+  size_t argc = n;
+  napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr);
+  if (argc >= n) return true;
+  fail(env, usage);
+  return false;
+}
+
 // make(slow, address, result, params) -> function
 napi_value make(napi_env env, napi_callback_info cbinfo) {
   napi_value argv[4];
-  size_t argc = 4;
-  napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr);
-  if (argc < 4) return fail(env, "make(slow, address, result, params)");
+  if (!arguments(env, cbinfo, argv, 4, "make(slow, address, result, params)")) return nullptr;
 #if CPPJIT_FAST_CALLS
   double address = 0;
   napi_get_value_double(env, argv[1], &address);
@@ -151,9 +158,7 @@ napi_value make(napi_env env, napi_callback_info cbinfo) {
 // peek(kind, slow) -> function reading one value of `kind` at an address
 napi_value peek(napi_env env, napi_callback_info cbinfo) {
   napi_value argv[2];
-  size_t argc = 2;
-  napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr);
-  if (argc < 2) return fail(env, "peek(kind, slow)");
+  if (!arguments(env, cbinfo, argv, 2, "peek(kind, slow)")) return nullptr;
 #if CPPJIT_FAST_CALLS
   std::string kind = stringArg(env, argv[0]);
   for (const Peek& p : kPeeks)

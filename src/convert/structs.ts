@@ -4,7 +4,7 @@ import type { NativeFunction, TypeInfo } from '../types';
 import { ADDRESS, CLASS_STATE, OWNED } from '../objects/symbols';
 import type { ClassState, CppObject } from '../objects/registry';
 import { classFor, wrap } from '../objects/registry';
-import { CppPointer, makePointer, pointerAddress, typedArrayNames } from './pointers';
+import { CppArray, CppPointer, makePointer, pointerAddress, typedArrayNames } from './pointers';
 import type { MemoryAccess } from './pointers';
 import { setLiteralCheck } from './kinds';
 import { isInstance, objectAddress } from './objects';
@@ -411,7 +411,25 @@ export function arrayAccess(t: TypeInfo): MemoryAccess {
           for (let i = 0; i < length; i++) view[i] = checkedElement(t, values[i], i) as number;
         },
       };
-    case 'bool': case 'int': case 'enum': case 'float': {
+    case 'bool':
+      // A live view whose elements are booleans (as cppyy has them), not a Uint8Array of 0/1.
+      return {
+        read: (a, owner) => {
+          const view = new CppArray(a, t.pointee, length);
+          if (owner) Object.defineProperty(view, Symbol.for('cppjit.viewOwner'), { value: owner });
+          return view;
+        },
+        write: (a, v) => {
+          const values = checkLength(v);
+          const bools = Array.from({ length }, (_, i) => {
+            const b = values[i];
+            if (typeof b !== 'boolean' && b !== 0 && b !== 1) throw new TypeError(`element ${i}: expected a boolean, got ${typeof b}`);
+            return Boolean(b);
+          });
+          bools.forEach((b, i) => mem.poke_bool(a + i * size, b));
+        },
+      };
+    case 'int': case 'enum': case 'float': {
       if (!typedClass(t)) {
         return { read: () => undefined, unsupported: `${t.display}: elements of ${t.pointee} have no TypedArray` };
       }
