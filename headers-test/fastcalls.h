@@ -27,6 +27,11 @@ inline int thrown_number(int x) {
 inline int total = 0;
 inline void accumulate(int x) { total += x; }
 
+// Overloads: each cached resolution keeps its fast entry.
+inline int over(int x) { return x + 1; }
+inline double over(double x) { return x * 2; }
+inline const char* over(const char* s) { return s; }
+
 struct Meter {
   Meter() { ++lifetimes::constructed; }
   ~Meter() { ++lifetimes::destroyed; }
@@ -35,6 +40,8 @@ struct Meter {
   int bump(int k) { return count += k; }
   double add(double x) { return sum += x; }
   static int twice(int x) { return 2 * x; }
+  int scaled(int k) const { return count * k; }
+  double scaled(double k) const { return count * k; }
 };
 
 // C++ holding a JS function, and an int-only function calling it: never a fast call while it is held.

@@ -698,7 +698,7 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
         for (size_t p = 0; p < f.params.size(); ++p) params.Set(static_cast<uint32_t>(p), fastType(f.params[p].type, false));
         fast.Set("params", params);
         fast.Set("method", f.kind == CallableKind::Method);
-        fn.Set("__cppjitFast", fast);
+        fn.DefineProperty(Napi::PropertyDescriptor::Value("__cppjitFast", fast, napi_default));  // not enumerable
       }
       out.Set(i, fn);
     } else {

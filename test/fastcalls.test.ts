@@ -131,6 +131,21 @@ describe('fast calls', () => {
     m.delete();
   });
 
+  it('are taken per resolved overload, methods included; other arguments resolve as before', () => {
+    const m = new fastc.Meter();
+    m.bump(3);
+    const before = fastCount();
+    const r = hot((i) => fastc.over(i) + fastc.over(i + 0.5) + m.scaled(2) + m.scaled(0.5));
+    expect(r.errors.size).toBe(0);
+    const i = HOT - 1;
+    expect(r.last).toBe(i + 1 + (i + 0.5) * 2 + 6 + 1.5);
+    if (enabled()) expect(fastCount() - before).toBeGreaterThan(HOT);
+    expect(fastc.over('text')).toBe('text');
+    expect(() => fastc.over(true)).toThrow(TypeError);
+    m.delete();
+    expect(() => m.scaled(2)).toThrow(/deleted/);
+  });
+
   it('are never taken while C++ holds a JS function (C++ may call it from any call)', () => {
     fastc.set_hook((x: number) => x + 1000);
     expect(cppyy.info().fastCalls.blocked).toBe(enabled());

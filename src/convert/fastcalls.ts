@@ -49,45 +49,55 @@ function infoOf(call: NativeFunction): FastInfo | null {
 }
 
 /**
- * The fast form of a free function or static method whose thunk `call` has a fast entry, or null.
- * `slow` is what any other call goes to (the thunk itself, or the method wrapper).
+ * How the callable is called: a free function or static method with its arguments; a method on
+ * `this` (an instance of class `classId`); or a method with its object's address first (as an
+ * overload set's dispatcher calls the thunk).
  */
-export function fastCallable(call: NativeFunction, slow: Function, classId?: number, symbols?: { address: symbol; offsets: symbol }): Function | null {
+export type CallForm =
+  | { kind: 'function' }
+  | { kind: 'method'; classId: number; address: symbol; offsets: symbol }
+  | { kind: 'address' };
+
+/**
+ * The fast form of a callable whose thunk `call` has a fast entry, or null. `slow` is what any
+ * other call goes to (the thunk itself, or the method wrapper), with the same arguments.
+ */
+export function fastCallable(call: NativeFunction, slow: Function, form: CallForm = { kind: 'function' }): Function | null {
   const info = infoOf(call);
   const fast = info && fastCalls();
-  if (!info || !fast || info.method !== (classId !== undefined)) return null;
+  if (!info || !fast || info.method !== (form.kind !== 'function')) return null;
   const entry = fast.make(call, info.address, code(info.result), (info.method ? 'd' : '') + info.params.map(code).join(''));
   const params = info.params.map((_, i) => `a${i}`);
   const checks = info.params.map((p, i) => ` && ${CHECKS[p](`a${i}`)}`).join('');
   const args = params.length ? `, ${params.join(', ')}` : '';
+  const call$ = (self: string) =>
+    `      const r = fast(${self}${self && params.length ? ', ' : ''}${params.join(', ')});\n` +
+    `      if (F[0] !== 0) return rethrow();\n` +
+    `      return r;\n`;
   // Fixed arity (V8 does not take the fast path through a spread call), one closure per callable
   // (a shared one would see many callees and stop inlining any).
-  const body = info.method
-    ? `'use strict';\n` +
-      `return function (${params.join(', ')}) {\n` +
+  let body: string;
+  if (form.kind === 'method') {
+    body = `return function (${params.join(', ')}) {\n` +
       `  const a = this?.[A];\n` +
       `  if (arguments.length === ${params.length} && G[0] === 0 && a > 0${checks}) {\n` +
-      `    const self = a + this[O][${classId}];\n` +
+      `    const self = a + this[O][${form.classId}];\n` +
       // NaN when `this` is not of the method's class: the thunk says so.
-      `    if (self > 0) {\n` +
-      `      const r = fast(self${args});\n` +
-      `      if (F[0] !== 0) return rethrow();\n` +
-      `      return r;\n` +
-      `    }\n` +
+      `    if (self > 0) {\n${call$('self')}    }\n` +
       `  }\n` +
-      `  return slow.apply(this, arguments);\n` +
-      `};`
-    : `'use strict';\n` +
-      `return function (${params.join(', ')}) {\n` +
-      `  if (arguments.length === ${params.length} && G[0] === 0${checks}) {\n` +
-      `    const r = fast(${params.join(', ')});\n` +
-      `    if (F[0] !== 0) return rethrow();\n` +
-      `    return r;\n` +
-      `  }\n` +
-      `  return slow.apply(this, arguments);\n` +
-      `};`;
+      `  return slow.apply(this, arguments);\n};`;
+  } else if (form.kind === 'address') {
+    body = `return function (self${args}) {\n` +
+      `  if (arguments.length === ${params.length + 1} && G[0] === 0 && self > 0${checks}) {\n${call$('self')}  }\n` +
+      `  return slow.apply(this, arguments);\n};`;
+  } else {
+    body = `return function (${params.join(', ')}) {\n` +
+      `  if (arguments.length === ${params.length} && G[0] === 0${checks}) {\n${call$('')}  }\n` +
+      `  return slow.apply(this, arguments);\n};`;
+  }
   const rethrow = () => fast.rethrow();
-  return new Function('fast', 'slow', 'G', 'F', 'rethrow', 'A', 'O', body)(entry, slow, fast.gate, fast.failure, rethrow, symbols?.address, symbols?.offsets) as Function;
+  const symbols = form.kind === 'method' ? [form.address, form.offsets] : [undefined, undefined];
+  return new Function('fast', 'slow', 'G', 'F', 'rethrow', 'A', 'O', `'use strict';\n${body}`)(entry, slow, fast.gate, fast.failure, rethrow, ...symbols) as Function;
 }
 
 /** What each peek kind returns through V8 (the fast addon's built-in readers, native/fast/fast.cc). */

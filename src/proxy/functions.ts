@@ -20,6 +20,8 @@ export interface Candidate {
   info: FunctionInfo;
   invoke?: NativeFunction; // takes (self?, ...args) in JS values, returns JS values
   invokeAsync?: NativeFunction; // the same arguments, returns a promise (fn.async)
+  /** What an overload set's dispatcher calls: invoke, or its V8 fast-call form. */
+  dispatched?: NativeFunction;
   /** A function template's specialization: Clang chose it for these C++ argument types only. */
   instantiatedFor?: string;
   failure?: string;
@@ -403,7 +405,12 @@ function pick(set: OverloadSet, n: number, key: number, args: unknown[]): Native
     c = resolve(set, args, n);
     set.cache.set(key, c);
   }
-  return c.invoke!;
+  if (!c.dispatched) {
+    // Each cached candidate keeps its own call site in the dispatcher: a fast call there too.
+    const fast = c.info.kind === 'method' ? fastCallable(c.invoke!, c.invoke!, { kind: 'address' }) : c.info.kind !== 'constructor' && set.owner === null ? fastCallable(c.invoke!, c.invoke!) : null;
+    c.dispatched = (fast ?? c.invoke!) as NativeFunction;
+  }
+  return c.dispatched;
 }
 
 /**
@@ -533,7 +540,7 @@ export function makeCallable(set: OverloadSet, holder: object | null, key: strin
       const info = only.info;
       if (!isMethod) return fastCallable(call, call) ?? call;
       const method = singleMethod(call, set.owner!.id, info.params.length, set.name);
-      if (info.kind === 'method') return fastCallable(call, method, set.owner!.id, { address: ADDRESS, offsets: OFFSETS }) ?? method;
+      if (info.kind === 'method') return fastCallable(call, method, { kind: 'method', classId: set.owner!.id, address: ADDRESS, offsets: OFFSETS }) ?? method;
       return method;
     }
     return makeDispatcher(set, isMethod);
