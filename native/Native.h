@@ -175,6 +175,7 @@ reflex::ScopeRef scopeFrom(const Napi::Value& v);
 reflex::Outcome ensureStdPrelude(reflex::Session& s);
 Napi::Value compileFunctions(const Napi::CallbackInfo& info);
 Napi::Value fastSupport(const Napi::CallbackInfo& info);
+Napi::Value compileFastEntry(const Napi::CallbackInfo& info);
 Napi::Value fastRethrow(const Napi::CallbackInfo& info);
 Napi::Value fastCount(const Napi::CallbackInfo& info);
 Napi::Value compileClassHelpers(const Napi::CallbackInfo& info);

@@ -433,6 +433,7 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   fn("macroKind", macroKind);
   fn("compileFunctions", compileFunctions);
   fn("fastSupport", fastSupport);
+  fn("compileFastEntry", compileFastEntry);
   fn("fastRethrow", fastRethrow);
   fn("fastCount", fastCount);
   fn("compileClassHelpers", compileClassHelpers);

@@ -245,6 +245,7 @@ std::string emitFunction(const FunctionDesc& f, int fid, const std::string& symb
 
 // ---- V8 fast calls (native/fast/) ----
 // A fast entry is a plain C function V8's optimised code calls with the receiver and the arguments
+// (compiled only for callables that turn out to be hot: it would add a quarter to a first call)
 // as int32/uint32/double/bool: only callables whose parameters and result V8 passes exactly (JS
 // checks the values before taking it). It converts nothing, records a C++ exception instead of
 // letting it reach V8, and counts itself.
@@ -604,57 +605,7 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
       units.insert(units.end(), helperUnits.begin(), helperUnits.end());
     }
   }
-  // Fast entries compile in the same input when everything compiles (one compile); when something
-  // fails, the thunks are compiled as before (so their errors read as before) and then the fast
-  // entries of those that compiled.
-  std::vector<std::pair<std::string, std::string>> fastUnits;
-  std::vector<int> fastFids;
-  if (fastEntries && !async) {
-    for (int fid : pending) {
-      const FunctionDesc& f = st.functions[fid];
-      if (!fastEligible(f)) continue;
-      std::string symbol = "__cppjit_f" + std::to_string(++st.thunkCounter);
-      fastUnits.emplace_back(symbol, emitFastEntry(f, symbol));
-      fastFids.push_back(fid);
-    }
-  }
-  std::vector<reflex::Result<void*>> results;
-  std::optional<reflex::Result<std::vector<void*>>> togetherFailure;
-  if (!fastUnits.empty()) {
-    std::string text;
-    std::vector<std::string> symbols;
-    for (const auto* list : {&units, &fastUnits})
-      for (const auto& [symbol, code] : *list) {
-        text += code;
-        symbols.push_back(symbol);
-      }
-    auto together = s.compile(text, symbols, /*quick=*/true, /*sealed=*/true);
-    if (together.ok()) {
-      const auto& addresses = together.value();
-      for (size_t i = 0; i < units.size(); ++i) results.emplace_back(addresses[i]);
-      for (size_t i = 0; i < fastFids.size(); ++i) fastThunks()[fastFids[i]] = addresses[units.size() + i];
-    } else {
-      togetherFailure.emplace(std::move(together));
-    }
-  }
-  if (results.empty()) {
-    results = compileBatch(s, units);
-    // Clang reports a failed instantiation once: a lone thunk failing again says it less well
-    // ("address of overloaded function") than the first attempt did.
-    if (togetherFailure && pending.size() == 1 && !results[0].ok())
-      results[0] = reflex::Result<void*>::failure(togetherFailure->status(), togetherFailure->message(), togetherFailure->diagnostics());
-    std::vector<std::pair<std::string, std::string>> compiledOnes;
-    std::vector<int> compiledFids;
-    for (size_t i = 0; i < fastFids.size(); ++i) {
-      auto at = std::find(pending.begin(), pending.end(), fastFids[i]) - pending.begin();
-      if (!results[static_cast<size_t>(at)].ok()) continue;
-      compiledOnes.push_back(fastUnits[i]);
-      compiledFids.push_back(fastFids[i]);
-    }
-    auto fastResults = compileBatch(s, compiledOnes);
-    for (size_t i = 0; i < compiledFids.size(); ++i)
-      if (fastResults[i].ok()) fastThunks()[compiledFids[i]] = fastResults[i].value();
-  }
+  auto results = compileBatch(s, units);
   for (size_t h = 0; h < helpersAt.size(); ++h) {
     size_t begin = helpersAt[h].second;
     size_t end = h + 1 < helpersAt.size() ? helpersAt[h + 1].second : units.size();
@@ -689,10 +640,11 @@ Napi::Value compileFunctions(const Napi::CallbackInfo& info) {
       out.Set(i, o);
     } else if (auto found = thunks.find(fid); found != thunks.end()) {
       Napi::Function fn = makeJsFunction(env, f.name, found->second);
-      if (auto entry = fastThunks().find(fid); !async && entry != fastThunks().end()) {
-        // What the JS side needs to route calls to the fast entry (src/proxy/fastcalls.ts).
+      if (fastEntries && !async && fastEligible(f)) {
+        // What the JS side needs to route hot calls to a fast entry (src/convert/fastcalls.ts),
+        // which compileFastEntry(fid) compiles when the callable turns out to be hot.
         Napi::Object fast = Napi::Object::New(env);
-        fast.Set("address", Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(entry->second))));
+        fast.Set("fid", fid);
         fast.Set("result", fastType(f.result, true));
         Napi::Array params = Napi::Array::New(env, f.params.size());
         for (size_t p = 0; p < f.params.size(); ++p) params.Set(static_cast<uint32_t>(p), fastType(f.params[p].type, false));
@@ -886,6 +838,24 @@ extern "C" unsigned long cppjit_fast_count();
 void cppjit_fast_take(std::exception_ptr& out);
 
 namespace cppjit {
+
+// compileFastEntry(fid) -> address of the callable's fast entry (compiled once), or 0 when it does not compile.
+Napi::Value compileFastEntry(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& st = state();
+  int fid = info[0].As<Napi::Number>().Int32Value();
+  if (fid < 0 || fid >= static_cast<int>(st.functions.size())) throw Napi::RangeError::New(env, "unknown function id");
+  void* entry = nullptr;
+  if (auto found = fastThunks().find(fid); found != fastThunks().end()) {
+    entry = found->second;
+  } else if (fastEligible(st.functions[fid])) {
+    std::string symbol = "__cppjit_f" + std::to_string(++st.thunkCounter);
+    auto compiled = compileBatch(session(env), {{symbol, emitFastEntry(st.functions[fid], symbol)}});
+    if (compiled[0].ok()) entry = compiled[0].value();
+    fastThunks()[fid] = entry;
+  }
+  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(entry)));
+}
 
 // fastSupport() -> { gate, failure }: turns fast entries on for later compiles and gives this JS
 // thread views of the gate (nonzero: do not take the fast path) and of its failure flag.

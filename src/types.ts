@@ -221,6 +221,8 @@ export interface NativeAddon {
   compileFunctions(fids: number[], async?: boolean): (NativeFunction | CompileFailure | string)[];
   /** V8 fast calls: compile fast entries from now on; this thread's views of the gate and failure flag. */
   fastSupport(): { gate: ArrayBuffer; failure: ArrayBuffer };
+  /** Compiles (once) the fast entry of a callable: its address, or 0 when it has none. */
+  compileFastEntry(fid: number): number;
   /** Throws the C++ exception of this thread's last failed fast call. */
   fastRethrow(): never;
   /** How many fast entries ran (a statistic). */

@@ -8,11 +8,12 @@
 // (non-integers, out-of-range values, other types, a missing or extra argument, a deleted object,
 // signals guarded, C++ holding JS functions) goes to the thunk, so every conversion and error stays
 // the thunk's. A C++ exception is recorded by the entry and thrown here after the call.
-import { fastCalls } from '../native';
+import { fastCalls, native } from '../native';
 import type { NativeFunction } from '../types';
 
 interface FastInfo {
-  address: number;
+  /** The callable, for native().compileFastEntry. */
+  fid: number;
   result: string;
   params: string[];
   method: boolean;
@@ -66,14 +67,22 @@ export function fastCallable(call: NativeFunction, slow: Function, form: CallFor
   const info = infoOf(call);
   const fast = info && fastCalls();
   if (!info || !fast || info.method !== (form.kind !== 'function')) return null;
-  const entry = fast.make(call, info.address, code(info.result), (info.method ? 'd' : '') + info.params.map(code).join(''));
+  // The fast entry is compiled once the callable is hot (HOT calls with fast-path arguments): a
+  // compile costs about a millisecond, a quarter of a first call, and most callables stay cold.
+  const makeFast = (): Function | null => {
+    const address = native().compileFastEntry(info.fid);
+    return address ? fast.make(call, address, code(info.result), (info.method ? 'd' : '') + info.params.map(code).join('')) : null;
+  };
   const params = info.params.map((_, i) => `a${i}`);
   const checks = info.params.map((p, i) => ` && ${CHECKS[p](`a${i}`)}`).join('');
   const args = params.length ? `, ${params.join(', ')}` : '';
-  const call$ = (self: string) =>
-    `      const r = fast(${self}${self && params.length ? ', ' : ''}${params.join(', ')});\n` +
-    `      if (F[0] !== 0) return rethrow();\n` +
-    `      return r;\n`;
+  const call$ = (self: string, indent: string) =>
+    `${indent}if (fast !== null) {\n` +
+    `${indent}  const r = fast(${self}${self && params.length ? ', ' : ''}${params.join(', ')});\n` +
+    `${indent}  if (F[0] !== 0) return rethrow();\n` +
+    `${indent}  return r;\n` +
+    `${indent}}\n` +
+    `${indent}if (++calls === ${HOT}) fast = makeFast();\n`;
   // Fixed arity (V8 does not take the fast path through a spread call), one closure per callable
   // (a shared one would see many callees and stop inlining any).
   let body: string;
@@ -83,22 +92,26 @@ export function fastCallable(call: NativeFunction, slow: Function, form: CallFor
       `  if (arguments.length === ${params.length} && G[0] === 0 && a > 0${checks}) {\n` +
       `    const self = a + this[O][${form.classId}];\n` +
       // NaN when `this` is not of the method's class: the thunk says so.
-      `    if (self > 0) {\n${call$('self')}    }\n` +
+      `    if (self > 0) {\n${call$('self', '      ')}    }\n` +
       `  }\n` +
       `  return slow.apply(this, arguments);\n};`;
   } else if (form.kind === 'address') {
     body = `return function (self${args}) {\n` +
-      `  if (arguments.length === ${params.length + 1} && G[0] === 0 && self > 0${checks}) {\n${call$('self')}  }\n` +
+      `  if (arguments.length === ${params.length + 1} && G[0] === 0 && self > 0${checks}) {\n${call$('self', '    ')}  }\n` +
       `  return slow.apply(this, arguments);\n};`;
   } else {
     body = `return function (${params.join(', ')}) {\n` +
-      `  if (arguments.length === ${params.length} && G[0] === 0${checks}) {\n${call$('')}  }\n` +
+      `  if (arguments.length === ${params.length} && G[0] === 0${checks}) {\n${call$('', '    ')}  }\n` +
       `  return slow.apply(this, arguments);\n};`;
   }
   const rethrow = () => fast.rethrow();
   const symbols = form.kind === 'method' ? [form.address, form.offsets] : [undefined, undefined];
-  return new Function('fast', 'slow', 'G', 'F', 'rethrow', 'A', 'O', `'use strict';\n${body}`)(entry, slow, fast.gate, fast.failure, rethrow, ...symbols) as Function;
+  return new Function('makeFast', 'slow', 'G', 'F', 'rethrow', 'A', 'O', `'use strict';\nlet fast = null, calls = 0;\n${body}`)(
+    makeFast, slow, fast.gate, fast.failure, rethrow, ...symbols) as Function;
 }
+
+/** Calls with fast-path arguments before a callable gets its fast entry. */
+const HOT = 2000;
 
 /** What each peek kind returns through V8 (the fast addon's built-in readers, native/fast/fast.cc). */
 const PEEKS = new Set(['i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'f32', 'f64', 'bool']);
