@@ -13,6 +13,11 @@ interface NamespaceState {
   declared: Set<string>;
   /** Whether the names from system headers are listed too (see refresh). */
   listsSystemNames: boolean;
+  /**
+   * Variables resolved behind a lazy member's accessors: redefining one accessor pair with another
+   * turns the object into a dictionary (every member read a hash probe), so they stay and delegate.
+   */
+  variables: Map<string, PropertyDescriptor>;
 }
 
 const namespaces = new Map<number, NamespaceState>();
@@ -36,6 +41,11 @@ function resolveMember(state: NamespaceState, name: string): { found: boolean; v
     descriptor = memberValue(m);
   }
   if (!descriptor) return { found: false };
+  const current = Object.getOwnPropertyDescriptor(state.object, name);
+  if (descriptor.get && current?.get && lazyGetters.has(current.get)) {
+    state.variables.set(name, descriptor);
+    return { found: true, value: descriptor.get.call(state.object) };
+  }
   Object.defineProperty(state.object, name, { configurable: true, enumerable: true, ...descriptor });
   return { found: true, value: descriptor.get ? descriptor.get.call(state.object) : descriptor.value };
 }
@@ -73,18 +83,29 @@ function defineLazyMember(state: NamespaceState, name: string) {
     enumerable: true,
     // resolveMember redefines the property in place: a delete would turn the object into a
     // dictionary, and every later lookup of its members would be a hash probe.
-    get() {
-      const r = resolveMember(state, name);
-      if (!r.found) delete state.object[name];
-      return r.found ? r.value : undefined;
-    },
+    get,
     set(value: unknown) {
+      const variable = state.variables.get(name);
+      if (variable) {
+        if (!variable.set) throw new TypeError(`${state.name ? `${state.name}::` : ''}${name} is read-only`);
+        variable.set.call(state.object, value);
+        return;
+      }
       const r = resolveMember(state, name);
       if (r.found) state.object[name] = value;
       else Object.defineProperty(state.object, name, { value, writable: true, configurable: true, enumerable: true });
     },
   });
+  function get() {
+    const variable = state.variables.get(name);
+    if (variable) return variable.get!.call(state.object);
+    const r = resolveMember(state, name);
+    if (!r.found) delete state.object[name];
+    return r.found ? r.value : undefined;
+  }
+  lazyGetters.add(get);
 }
+const lazyGetters = new WeakSet<Function>();
 
 /** Adds lazily-resolving entries for names declared since the namespace object was made. */
 function refresh(state: NamespaceState) {
@@ -110,7 +131,7 @@ export function namespaceFor(scope: number): Record<string, unknown> {
   if (known) return known.object;
   const object = Object.create(missProxy) as Record<string, unknown>;
   const name = native().qualifiedName(scope);
-  const state: NamespaceState = { scope, name, object, declared: new Set(), listsSystemNames: false };
+  const state: NamespaceState = { scope, name, object, declared: new Set(), listsSystemNames: false, variables: new Map() };
   Object.defineProperty(object, NAMESPACE_STATE, { value: state });
   Object.defineProperty(object, CPP_NAME, { value: name });
   Object.defineProperty(object, inspect.custom, {
