@@ -850,8 +850,9 @@ Napi::Value compileFastEntry(const Napi::CallbackInfo& info) {
     entry = found->second;
   } else if (fastEligible(st.functions[fid])) {
     std::string symbol = "__cppjit_f" + std::to_string(++st.thunkCounter);
-    auto compiled = compileBatch(session(env), {{symbol, emitFastEntry(st.functions[fid], symbol)}});
-    if (compiled[0].ok()) entry = compiled[0].value();
+    // Optimised (unlike thunks): it runs on every hot call, and only hot callables get one.
+    auto compiled = session(env).compile(emitFastEntry(st.functions[fid], symbol), {symbol}, /*quick=*/false, /*sealed=*/true);
+    if (compiled.ok()) entry = compiled.value()[0];
     fastThunks()[fid] = entry;
   }
   return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(entry)));
