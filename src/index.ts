@@ -94,7 +94,7 @@ export interface CppjitInfo {
    */
   objectCache: { directory: string | null; hits: number; stored: number };
   /**
-   * V8 fast calls (Node 20): whether this process has them, how many calls took them so far, and
+   * V8 fast calls (Node 20, 22, 24): whether this process has them, how many calls took them so far, and
    * whether they are blocked now (C++ holds JS functions, or signals are guarded).
    */
   fastCalls: { enabled: boolean; calls: number; blocked: boolean };

@@ -175,7 +175,7 @@ export interface FastCalls {
 }
 
 let fast: FastCalls | null | undefined;
-const FAST_CALL_V8 = ['11.3.'];
+const FAST_CALL_V8 = ['11.3.', '12.4.', '13.6.'];
 
 /**
  * V8 fast calls, when this runtime has them: Node with the V8 the fast addon was built for (it uses
@@ -189,9 +189,11 @@ export function fastCalls(): FastCalls | null {
   if (process.env.CPPJIT_FAST_CALLS === '0' || !versions.v8 || versions.bun || 'Deno' in globalThis) return null;
   // The V8 versions native/fast/ has the fast-call types of (it checks again once loaded).
   if (!FAST_CALL_V8.some((v) => versions.v8!.startsWith(v))) return null;
+  // The package has one per supported V8 (scripts/prebuild.mjs); a build from source, one for this Node.
   const main = addonFile();
-  const file = main && path.join(path.dirname(main), 'cppjit_fast.node');
-  if (!file || !existsSync(file)) return null;
+  const v8 = versions.v8.split('.').slice(0, 2).join('.');
+  const file = main && [`cppjit_fast-v8-${v8}.node`, 'cppjit_fast.node'].map((f) => path.join(path.dirname(main), f)).find((f) => existsSync(f));
+  if (!file) return null;
   try {
     const m = require(file) as { available: boolean; v8: string; make: FastCalls['make']; peek: FastCalls['peek'] };
     if (!m.available || !versions.v8.startsWith(`${m.v8}.`)) return null;

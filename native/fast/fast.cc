@@ -1,6 +1,7 @@
 // native/fast/fast.cc — V8 fast API calls for JIT-compiled entries: the one file of cppjit that uses V8's C++ API.
 //
-// A separate addon (cppjit_fast.node), built per V8 version and loaded only by Node, so that the
+// A separate addon (cppjit_fast.node; the package has one per V8 it supports, cppjit_fast-v8-12.4.node
+// and so on), built per V8 version and loaded only by Node, so that the
 // main addon stays Node-API only (Bun, Deno, any Node). make(slow, address, result, params) returns
 // a function that V8's optimising compiler calls as the C function at `address` (receiver first,
 // then int32/uint32/double/bool arguments), and that otherwise calls `slow`, the Node-API thunk of
@@ -15,9 +16,17 @@
 #include <string>
 #include <vector>
 
+// One hand-written declaration of the fast-call types per V8 whose layout was checked against its
+// Node binary (native/fast/v8_fast_*.h); any other V8 builds this addon without fast calls.
 #if V8_MAJOR_VERSION == 11 && V8_MINOR_VERSION == 3
 #define CPPJIT_FAST_CALLS 1
 #include "v8_fast_11.h"
+#elif V8_MAJOR_VERSION == 12 && V8_MINOR_VERSION == 4
+#define CPPJIT_FAST_CALLS 1
+#include "v8_fast_12.h"
+#elif V8_MAJOR_VERSION == 13 && V8_MINOR_VERSION == 6
+#define CPPJIT_FAST_CALLS 1
+#include "v8_fast_13.h"
 #else
 #define CPPJIT_FAST_CALLS 0
 #endif
