@@ -16,17 +16,12 @@
 #include <string>
 #include <vector>
 
-// One hand-written declaration of the fast-call types per V8 whose layout was checked against its
-// Node binary (native/fast/v8_fast_*.h); any other V8 builds this addon without fast calls.
-#if V8_MAJOR_VERSION == 11 && V8_MINOR_VERSION == 3
+// The fast-call types are declared by hand per V8 whose layout was checked against its Node binary
+// (native/fast/v8_fast.h); any other V8 builds this addon without fast calls.
+#if (V8_MAJOR_VERSION == 11 && V8_MINOR_VERSION == 3) || (V8_MAJOR_VERSION == 12 && V8_MINOR_VERSION == 4) || \
+    (V8_MAJOR_VERSION == 13 && V8_MINOR_VERSION == 6)
 #define CPPJIT_FAST_CALLS 1
-#include "v8_fast_11.h"
-#elif V8_MAJOR_VERSION == 12 && V8_MINOR_VERSION == 4
-#define CPPJIT_FAST_CALLS 1
-#include "v8_fast_12.h"
-#elif V8_MAJOR_VERSION == 13 && V8_MINOR_VERSION == 6
-#define CPPJIT_FAST_CALLS 1
-#include "v8_fast_13.h"
+#include "v8_fast.h"
 #else
 #define CPPJIT_FAST_CALLS 0
 #endif
