@@ -70,8 +70,12 @@ export function fastCallable(call: NativeFunction, slow: Function, form: CallFor
   // The fast entry is compiled once the callable is hot (HOT calls with fast-path arguments): a
   // compile costs about a millisecond, a quarter of a first call, and most callables stay cold.
   const makeFast = (): Function | null => {
-    const address = native().compileFastEntry(info.fid);
-    return address ? fast.make(call, address, code(info.result), (info.method ? 'd' : '') + info.params.map(code).join('')) : null;
+    try {
+      const address = native().compileFastEntry(info.fid);
+      return address ? fast.make(call, address, code(info.result), (info.method ? 'd' : '') + info.params.map(code).join('')) : null;
+    } catch {
+      return null; // the call it was made in goes on through the thunk, as every later one does
+    }
   };
   const params = info.params.map((_, i) => `a${i}`);
   const checks = info.params.map((p, i) => ` && ${CHECKS[p](`a${i}`)}`).join('');
