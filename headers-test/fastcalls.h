@@ -15,6 +15,7 @@ inline unsigned int echo_u32(unsigned int v) { return v; }
 inline short echo_i16(short v) { return v; }
 inline unsigned char echo_u8(unsigned char v) { return v; }
 inline bool negate(bool b) { return !b; }
+inline int low_bits(long long v, unsigned long n) { return static_cast<int>(v & ((1LL << n) - 1)); }
 inline float half(double x) { return static_cast<float>(x / 2); }
 inline int checked(int x) {
   if (x < 0) throw std::invalid_argument("negative: " + std::to_string(x));

@@ -262,7 +262,8 @@ std::string fastType(const TypeDesc& t, bool result) {
     case TypeKind::Void: return result ? "void" : "";
     case TypeKind::Bool: return t.isRvalueRef ? "" : "bool";
     case TypeKind::Int:
-      if (t.bits > 32 || t.isRvalueRef || isCharacterInt(t)) return "";
+      // 64-bit integers as parameters only (JS passes safe integers; V8 11.3 returns none of them).
+      if (t.bits > 64 || (t.bits == 64 && result) || t.isRvalueRef || isCharacterInt(t)) return "";
       return (t.isSigned ? "i" : "u") + std::to_string(t.bits);
     case TypeKind::Float:
       if (t.isRvalueRef) return "";
@@ -276,6 +277,8 @@ std::string fastCType(const std::string& type) {
   if (type == "bool") return "bool";
   if (type == "f64") return "double";
   if (type == "u32") return "uint32_t";
+  if (type == "i64") return "int64_t";
+  if (type == "u64") return "uint64_t";
   return "int32_t";
 }
 

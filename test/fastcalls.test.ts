@@ -44,10 +44,10 @@ describe('fast calls', () => {
 
   it('give every signature the Node-API result', () => {
     const r = hot((i) => [fastc.hypot2(i, 0.5), fastc.umax(), fastc.echo_u32(4000000000 - i), fastc.echo_i16(-i & 0x7fff),
-      fastc.echo_u8(i & 255), fastc.negate(i % 2 === 0), fastc.half(i)]);
+      fastc.echo_u8(i & 255), fastc.negate(i % 2 === 0), fastc.half(i), fastc.low_bits(2 ** 40 + i, 8)]);
     expect(r.errors.size).toBe(0);
     const i = HOT - 1;
-    expect(r.last).toEqual([i * i + 0.25, 4000000000, 4000000000 - i, -i & 0x7fff, i & 255, i % 2 !== 0, i / 2]);
+    expect(r.last).toEqual([i * i + 0.25, 4000000000, 4000000000 - i, -i & 0x7fff, i & 255, i % 2 !== 0, i / 2, i & 255]);
     fastc.total = 0;
     for (let k = 0; k < HOT; k++) fastc.accumulate(1);
     expect(fastc.total).toBe(HOT);
@@ -72,6 +72,9 @@ describe('fast calls', () => {
       i16: slow(() => fastc.echo_i16(40000)),
       u8: slow(() => fastc.echo_u8(-1)),
       bool: slow(() => fastc.negate(2)),
+      i64: slow(() => fastc.low_bits(2 ** 60, 8)),
+      u64: slow(() => fastc.low_bits(1, -1)),
+      bigint64: slow(() => fastc.low_bits(2n ** 62n, 8)),
     };
     expect(expected.fraction).toMatch(/^TypeError: .*not an integer/);
     expect(expected.range).toMatch(/^RangeError/);
@@ -79,7 +82,7 @@ describe('fast calls', () => {
     const odd = HOT / 2;
     const seen: Record<string, string> = {};
     const r = hot((i) => {
-      if (i !== odd) return fastc.add(i, 1) + fastc.echo_i16(1) + fastc.echo_u8(1) + Number(fastc.negate(true));
+      if (i !== odd) return fastc.add(i, 1) + fastc.echo_i16(1) + fastc.echo_u8(1) + Number(fastc.negate(true)) + fastc.low_bits(i, 4);
       seen.fraction = slow(() => fastc.add(1.5, 1));
       seen.range = slow(() => fastc.add(2 ** 31, 1));
       seen.string = slow(() => fastc.add('1', 1));
@@ -89,6 +92,9 @@ describe('fast calls', () => {
       seen.i16 = slow(() => fastc.echo_i16(40000));
       seen.u8 = slow(() => fastc.echo_u8(-1));
       seen.bool = slow(() => fastc.negate(2));
+      seen.i64 = slow(() => fastc.low_bits(2 ** 60, 8));
+      seen.u64 = slow(() => fastc.low_bits(1, -1));
+      seen.bigint64 = slow(() => fastc.low_bits(2n ** 62n, 8));
       return 0;
     });
     expect(r.errors.size).toBe(0);

@@ -55,6 +55,8 @@ bool typeOf(char code, Type& out, bool result) {
     case 'i': out = Type::kInt32; return true;
     case 'u': out = Type::kUint32; return true;
     case 'd': out = Type::kFloat64; return true;
+    case 'l': out = Type::kInt64; return !result;   // a safe integer (JS checks), as a number
+    case 'L': out = Type::kUint64; return !result;
     case 'b': out = Type::kBool; return true;
     case 'v': out = Type::kVoid; return result;
     default: return false;

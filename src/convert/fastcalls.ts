@@ -31,16 +31,20 @@ const CHECKS: Record<string, (v: string) => string> = {
   u16: (v) => `typeof ${v} === 'number' && (${v} & 65535) === ${v}`,
   i32: (v) => `typeof ${v} === 'number' && (${v} | 0) === ${v}`,
   u32: (v) => `typeof ${v} === 'number' && (${v} >>> 0) === ${v}`,
+  i64: (v) => `typeof ${v} === 'number' && Number.isSafeInteger(${v})`,
+  u64: (v) => `typeof ${v} === 'number' && Number.isSafeInteger(${v}) && ${v} >= 0`,
   f64: (v) => `typeof ${v} === 'number'`,
   bool: (v) => `typeof ${v} === 'boolean'`,
 };
 
-/** How V8 passes it: int32, uint32, double, bool, void. */
+/** How V8 passes it: int32, uint32, int64 and uint64 (parameters, as numbers), double, bool, void. */
 function code(type: string): string {
   if (type === 'void') return 'v';
   if (type === 'bool') return 'b';
   if (type === 'f64') return 'd';
   if (type === 'u32') return 'u';
+  if (type === 'i64') return 'l';
+  if (type === 'u64') return 'L';
   return 'i';
 }
 
