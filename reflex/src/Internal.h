@@ -76,6 +76,10 @@ struct Session::Impl {
   // Object code of sealed inputs on disk (objcache.cpp); a sealed input is left out of the history.
   std::unique_ptr<ObjectCache> objects;
   bool sealedInput = false;
+  // An input of reflex's own that only completes a type (a sizeof, an alias to find it): left out of
+  // the compiled-wrapper cache's history, since whether it is needed depends on what earlier inputs
+  // instantiated, and a wrapper linked from the cache instantiates nothing (see objcache.cpp).
+  bool queryInput = false;
   // A sealed, unoptimised input's module is compiled here, with a target machine of its own at
   // the lowest codegen level (fast instruction selection and register allocation), and linked as
   // an object (which the cache keeps): the JIT's own compiler runs its full optimising machine

@@ -97,7 +97,9 @@ bool isUsableRecord(Session::Impl& s, const clang::CXXRecordDecl* rd) {
   // members half-instantiated, and a failure is then rolled back like any other input.
   if (!llvm::isa<clang::ClassTemplateSpecializationDecl>(rd)) return false;
   std::string spelling = qualifiedSpelling(s, s.ast().getRecordType(rd));
+  s.queryInput = true;
   auto outcome = s.run("constexpr unsigned long " + s.nextName("__cppjit_size_") + " = sizeof(" + spelling + ");\n");
+  s.queryInput = false;
   return outcome.ok() && rd->hasDefinition();
 }
 

@@ -570,7 +570,7 @@ Outcome Session::Impl::runInput(const std::string& code, std::vector<std::string
   if (auto module = moduleDeclaration(code, ast().getLangOpts()))
     return Outcome::failure(Status::CompileError, module->message, {*module});
   if (readerFeed) readerFeed->flush();
-  if (objects && !sealedInput) objects->recordInput(code);
+  if (objects && !sealedInput && !queryInput) objects->recordInput(code);
   diagnostics.discard();
   loadedByFailedInput.clear();
   inputStarted = std::chrono::steady_clock::now();

@@ -42,8 +42,10 @@ Result<ScopeRef> Session::instantiateClass(const std::string& spelling) {
   // sizeof forces the class complete inside an input, so an instantiation that does not compile
   // is reported with diagnostics and rolled back rather than left half-instantiated.
   std::string alias = impl_->nextName("__cppjit_class_");
+  impl_->queryInput = true;
   auto outcome = impl_->run("using " + alias + " = " + spelling + ";\nconstexpr unsigned long " + alias +
                             "_size = sizeof(" + alias + ");\n");
+  impl_->queryInput = false;
   if (!outcome.ok()) return Result<ScopeRef>::failure(outcome.status(), outcome.message(), outcome.diagnostics());
   const clang::TypedefNameDecl* td = findAlias(*impl_, alias);
   const clang::CXXRecordDecl* rd = td ? td->getUnderlyingType()->getAsCXXRecordDecl() : nullptr;
