@@ -1,7 +1,5 @@
 // native/thunks.cc — emits one N-API callback per C++ callable as C++ text and JIT-compiles them in batches.
-#include <algorithm>
 #include <functional>
-#include <optional>
 #include <set>
 #include <sstream>
 
