@@ -343,58 +343,50 @@ export function constructorFor(state: ClassState): NativeFunction {
   compileSet(set);
   const only = set.candidates.length === 1 && !set.templates ? set.candidates[0] : undefined;
   state.construct = (only?.invoke ?? makeDispatcher(set, false)) as NativeFunction;
+  // Constructor templates deduce `std::string` from a JS string and `int` from a number. So
+  // `new std.wstring('text')` (u16string, u32string) takes the text as a C string of its character
+  // type, and `new std.optional[Color](Color.Green)` (an enumerator is a JS number) the number as
+  // the class's value_type, when nothing else takes them (as cppyy's typed values would).
   const wide = WIDE_TEXT.exec(state.info.spelling);
-  if (wide) state.construct = fromWideText(state, wide[1], state.construct);
-  else if (state.info.hasConstructorTemplates) state.construct = fromValueType(state, state.construct);
+  if (wide) state.construct = orConstructedAs(state, `const ${wide[1]}*`, (v) => typeof v === 'string', state.construct, true);
+  else if (state.info.hasConstructorTemplates) {
+    state.construct = orConstructedAs(state, `typename ${state.info.spelling}::value_type`, (v) => typeof v === 'number' || typeof v === 'boolean', state.construct);
+  }
   return state.construct;
 }
 
+const WIDE_TEXT = /^std::(?:__cxx11::)?basic_string<(wchar_t|char16_t|char32_t)\b/;
+let constructorHelpers = 0;
+
 /**
- * `new std.optional[Color](Color.Green)`: an enumerator is a JS number, and a constructor template
- * deduces `int` from it, which C++ refuses for an enum. When nothing else takes a single number or
- * boolean, it is made as the class's value_type (the enum), as cppyy's typed enumerators are.
+ * A constructor entry that constructs the class from a single argument `accepts` takes as a
+ * `param` (a raw helper returning the new object's address): at once when `direct`, else when
+ * `general` has no overload for it. When the helper does not compile, `general` decides alone.
  */
-function fromValueType(state: ClassState, general: NativeFunction): NativeFunction {
-  let fromValue: NativeFunction | null | undefined;
+function orConstructedAs(state: ClassState, param: string, accepts: (v: unknown) => boolean, general: NativeFunction, direct = false): NativeFunction {
+  let from: NativeFunction | null | undefined;
+  const helper = (): NativeFunction | null => {
+    if (from === undefined) {
+      const S = state.info.spelling;
+      const name = `construct_from_${++constructorHelpers}`;
+      try {
+        [from] = defineHelpers(`inline ${S}* ${name}(${param} v) { return new ${S}(v); }\n`, [name], true);
+      } catch {
+        from = null;
+      }
+    }
+    return from;
+  };
   return (...args: unknown[]) => {
+    if (args.length !== 1 || !accepts(args[0])) return general(...args);
+    if (direct) return (helper() ?? general)(...args);
     try {
       return general(...args);
     } catch (e) {
-      const v = args[0];
-      if (args.length !== 1 || (typeof v !== 'number' && typeof v !== 'boolean') || !(e instanceof TypeError) || !e.message.startsWith('no overload')) throw e;
-      if (fromValue === undefined) {
-        const S = state.info.spelling;
-        const name = `value_type_${++wideCounter}`;
-        try {
-          [fromValue] = defineHelpers(`inline ${S}* ${name}(typename ${S}::value_type v) { return new ${S}(v); }\n`, [name], true);
-        } catch {
-          fromValue = null;
-        }
-      }
-      if (!fromValue) throw e;
-      return fromValue(v);
+      const made = e instanceof TypeError && e.message.startsWith('no overload') ? helper() : null;
+      if (!made) throw e;
+      return made(args[0]);
     }
-  };
-}
-
-const WIDE_TEXT = /^std::(?:__cxx11::)?basic_string<(wchar_t|char16_t|char32_t)\b/;
-let wideCounter = 0;
-
-/**
- * `new std.wstring('text')` (u16string, u32string): the constructor from a C string of the
- * character type is a template in libstdc++, which deduction from a JS string (a std::string)
- * cannot reach; the text goes through `const wchar_t*` (char16_t, char32_t) instead.
- */
-function fromWideText(state: ClassState, char: string, general: NativeFunction): NativeFunction {
-  let fromText: NativeFunction | undefined;
-  return (...args: unknown[]) => {
-    if (args.length !== 1 || typeof args[0] !== 'string') return general(...args);
-    if (!fromText) {
-      const S = state.info.spelling;
-      const name = `wide_text_${++wideCounter}`;
-      [fromText] = defineHelpers(`inline ${S}* ${name}(const ${char}* text) { return new ${S}(text); }\n`, [name], true);
-    }
-    return fromText(args[0]);
   };
 }
 
