@@ -25,6 +25,7 @@
         "reflex/src/templates.cpp",
         "reflex/src/objcache.cpp",
         "reflex/src/pch.cpp",
+        "reflex/src/headers.cpp",
         "reflex/src/scopes.cpp",
         "reflex/src/session.cpp",
         "reflex/src/tls.cpp",

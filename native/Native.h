@@ -45,6 +45,13 @@ struct AddonState {
   unsigned thunkCounter = 0;
   std::string stdPrelude;          // native/prelude/cppjit_prelude_std.hpp
   bool stdPreludeLoaded = false;
+  // Until the first use other than include/addIncludePath/loadLibrary, the session may run on a
+  // speculative user headers' PCH (reflex HeaderCacheStatus::pending): then it can be started
+  // again without, from these options, and these calls repeated (addon.cc: leaveLeading).
+  bool leading = true;
+  reflex::SessionOptions options;
+  std::string prelude;
+  std::vector<std::pair<char, std::string>> replay;  // 'I' include path, 'H' header, 'L' library
   ~AddonState();
 };
 
@@ -168,6 +175,7 @@ Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f);
 Napi::Object describeFunction(Napi::Env env, const reflex::FunctionDesc& f, int fid);  // fid already assigned
 int registerFunction(const reflex::FunctionDesc& f);
 Napi::Value scopeId(Napi::Env env, reflex::ScopeRef scope);
+// The global scope is id 1 whatever session serves it: JS may hold it across a restart (addon.cc).
 reflex::ScopeRef scopeFrom(const Napi::Value& v);
 
 // thunks.cc — generated N-API callbacks per callable, compiled in batches.

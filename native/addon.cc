@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 namespace cppjit {
@@ -36,11 +37,16 @@ std::recursive_mutex& interpreterMutex() {
   return mutex;
 }
 
+namespace {
+void leaveLeading(Napi::Env env, const char* name);
+}  // namespace
+
 Napi::Function lockedFunction(Napi::Env env, const char* name, Napi::Value (*callback)(const Napi::CallbackInfo&)) {
   return Napi::Function::New(
       env,
-      [callback](const Napi::CallbackInfo& info) -> Napi::Value {
+      [callback, name](const Napi::CallbackInfo& info) -> Napi::Value {
         InterpreterLock lock(interpreterMutex());
+        if (state().leading) leaveLeading(info.Env(), name);
         return callback(info);
       },
       name);
@@ -142,6 +148,7 @@ reflex::SessionOptions sessionOptions(const Napi::Value& value) {
   so.extraArgs = stringList(options.Get("extraArgs"));
   so.includePaths = stringList(options.Get("includePaths"));
   if (options.Get("cacheDir").IsString()) so.cacheDirectory = options.Get("cacheDir").As<Napi::String>().Utf8Value();
+  so.headerSequence = stringList(options.Get("headerSequence"));
   if (options.Get("prelude").IsString()) {
     std::string prelude = options.Get("prelude").As<Napi::String>().Utf8Value();
     so.pchExtraHeaders.push_back(prelude);
@@ -165,7 +172,7 @@ std::string optionsKey(const reflex::SessionOptions& so) {
   auto add = [&](const std::string& s) { key += s; key += '\0'; };
   auto addAll = [&](const std::vector<std::string>& list) { add(std::to_string(list.size())); for (const auto& s : list) add(s); };
   add(so.resourceDir), add(so.languageStandard), add(so.cacheDirectory), add(so.hostLibrary), add(so.hostSymbolMarker);
-  addAll(so.extraArgs), addAll(so.includePaths), addAll(so.pchExtraHeaders);
+  addAll(so.extraArgs), addAll(so.includePaths), addAll(so.pchExtraHeaders), addAll(so.headerSequence);
   return key;
 }
 
@@ -241,6 +248,8 @@ Napi::Value start(const Napi::CallbackInfo& info) {
                                   created.diagnostics());
   st.session = created.take();
   st.stdPrelude = stdPreludeOf(prelude);
+  st.options = so;
+  st.prelude = prelude;
   Napi::Value scratch = join(env, es);
 
   auto compiledAt = std::chrono::steady_clock::now();
@@ -280,18 +289,104 @@ Napi::Value buildPrecompiledHeader(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The session started on a user headers' PCH that the calls so far repeated only in part, and the
+// host needs it for something else: it starts again on the standard PCH alone (~40 ms) and the
+// calls are repeated, so no declaration the script did not include is ever visible. Nothing else
+// has reached the session yet: no id, thunk or object refers into it.
+void restartWithoutHeaders(Napi::Env env) {
+  auto& st = state();
+  st.options.headerSequence.clear();
+  st.session.reset();
+  auto created = reflex::Session::create(st.options);
+  if (!created.ok()) throwOutcome(env, created.status(), "cppjit: cannot restart the C++ interpreter: " + created.message(),
+                                  created.diagnostics());
+  st.session = created.take();
+  auto parsed = parsePrelude(*st.session, st.prelude);
+  if (!parsed.ok()) throwOutcome(env, parsed.status(), "cppjit: cannot compile the thunk prelude: " + parsed.message(),
+                                 parsed.diagnostics());
+  auto replay = std::move(st.replay);
+  st.replay.clear();
+  for (const auto& [kind, what] : replay) {
+    auto& s = *st.session;
+    check(env, kind == 'I' ? s.addIncludePath(what) : kind == 'H' ? s.include(what) : s.loadLibrary(what));
+  }
+}
+
+// Every locked entry point but these ends the leading include sequence: they change nothing or
+// only what a restart repeats.
+void leaveLeading(Napi::Env env, const char* name) {
+  static const char* const neutral[] = {"precompiledHeader", "objectCache", "headerCache", "include", "addIncludePath",
+                                        "loadLibrary", "globalScope", "qualifiedName", "fastSupport", "fastCount",
+                                        "fastRethrow", "signalsAsExceptions"};
+  for (const char* n : neutral)
+    if (std::strcmp(n, name) == 0) return;
+  auto& st = state();
+  if (!st.session) return;
+  st.leading = false;
+  if (st.session->headerCache().pending) {
+    if (std::getenv("CPPJIT_DEBUG")) std::fprintf(stderr, "cppjit: %s before the precompiled includes: restarting without them\n", name);
+    restartWithoutHeaders(env);
+  }
+  st.session->endLeading();
+  st.replay.clear();
+}
+
+// A call that repeats the pending sequence, or else the restart and the call again.
+void leadingCall(Napi::Env env, char kind, const std::string& what) {
+  auto& st = state();
+  auto call = [&] {
+    auto& s = session(env);
+    return kind == 'I' ? s.addIncludePath(what) : kind == 'H' ? s.include(what) : s.loadLibrary(what);
+  };
+  reflex::Outcome outcome = call();
+  if (outcome.status() == reflex::Status::Deviates) {
+    if (std::getenv("CPPJIT_DEBUG")) std::fprintf(stderr, "cppjit: %s: restarting without the precompiled includes\n", outcome.message().c_str());
+    restartWithoutHeaders(env);
+    outcome = call();
+  }
+  check(env, outcome);
+  if (st.leading && st.session->headerCache().pending) st.replay.emplace_back(kind, what);
+}
+
 Napi::Value include(const Napi::CallbackInfo& info) {
-  check(info.Env(), session(info.Env()).include(stringArg(info, 0, "header")));
+  leadingCall(info.Env(), 'H', stringArg(info, 0, "header"));
   return info.Env().Undefined();
 }
 
 Napi::Value addIncludePath(const Napi::CallbackInfo& info) {
-  check(info.Env(), session(info.Env()).addIncludePath(stringArg(info, 0, "path")));
+  leadingCall(info.Env(), 'I', stringArg(info, 0, "path"));
   return info.Env().Undefined();
 }
 
 Napi::Value loadLibrary(const Napi::CallbackInfo& info) {
-  check(info.Env(), session(info.Env()).loadLibrary(stringArg(info, 0, "library")));
+  leadingCall(info.Env(), 'L', stringArg(info, 0, "library"));
+  return info.Env().Undefined();
+}
+
+Napi::Value stringArray(Napi::Env env, const std::vector<std::string>& list) {
+  Napi::Array out = Napi::Array::New(env, list.size());
+  for (size_t i = 0; i < list.size(); ++i) out.Set(i, list[i]);
+  return out;
+}
+
+// headerCache() -> the user headers' PCH this session loaded, and its leading include sequence.
+Napi::Value headerCache(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto h = session(env).headerCache();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("path", h.path.empty() ? env.Null() : Napi::String::New(env, h.path));
+  out.Set("detail", h.detail);
+  out.Set("sequence", stringArray(env, h.sequence));
+  out.Set("pending", h.pending);
+  out.Set("leading", stringArray(env, h.leading));
+  out.Set("leadingOpen", h.leadingOpen);
+  out.Set("leadingMs", h.leadingMs);
+  return out;
+}
+
+// buildHeaderCache(options, sequence): runs clang++ (seconds); in dist/pch-build.js or precompile().
+Napi::Value buildHeaderCache(const Napi::CallbackInfo& info) {
+  check(info.Env(), reflex::Session::buildHeaderCache(sessionOptions(info[0]), stringList(info[1])));
   return info.Env().Undefined();
 }
 
@@ -409,10 +504,12 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   exports.Set("start", Napi::Function::New(env, start, "start"));
   exports.Set("prestart", Napi::Function::New(env, prestart, "prestart"));
   exports.Set("buildPrecompiledHeader", Napi::Function::New(env, buildPrecompiledHeader, "buildPrecompiledHeader"));
+  exports.Set("buildHeaderCache", Napi::Function::New(env, buildHeaderCache, "buildHeaderCache"));
   // Everything reaching the interpreter or the process-wide registries runs under its mutex.
   auto fn = [&](const char* name, Napi::Value (*cb)(const Napi::CallbackInfo&)) { exports.Set(name, lockedFunction(env, name, cb)); };
   fn("precompiledHeader", precompiledHeader);
   fn("objectCache", objectCache);
+  fn("headerCache", headerCache);
   fn("include", include);
   fn("addIncludePath", addIncludePath);
   fn("loadLibrary", loadLibrary);

@@ -56,13 +56,18 @@ const char* callableKindName(reflex::CallableKind k) {
 
 }  // namespace
 
+constexpr double kGlobalScopeId = 1;
+
 Napi::Value scopeId(Napi::Env env, reflex::ScopeRef scope) {
   if (!scope) return env.Null();
+  auto& st = state();
+  if (st.session && st.session->isGlobalScope(scope)) return Napi::Number::New(env, kGlobalScopeId);
   return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(scope.decl)));
 }
 
 reflex::ScopeRef scopeFrom(const Napi::Value& v) {
   if (!v.IsNumber()) return reflex::ScopeRef{};
+  if (v.As<Napi::Number>().DoubleValue() == kGlobalScopeId && state().session) return state().session->globalScope();
   return reflex::ScopeRef{reinterpret_cast<const void*>(static_cast<uintptr_t>(v.As<Napi::Number>().DoubleValue()))};
 }
 

@@ -1,7 +1,8 @@
 // src/index.ts — the public API object: loading C++, the global namespace, evaluation and low-level access.
 import './prestart';
 import * as path from 'node:path';
-import { fastCalls, native } from './native';
+import { fastCalls, loadAddon, native, startOptions } from './native';
+import { recordDefault, sequenceOf } from './headercache';
 import { CppCompileError, CppError, CppSignalError } from './errors';
 import type { CppDiagnostic } from './errors';
 import { namespaceFor, refreshNamespaces } from './proxy/namespace';
@@ -98,6 +99,11 @@ export interface CppjitInfo {
    * whether they are blocked now (C++ holds JS functions, or signals are guarded).
    */
   fastCalls: { enabled: boolean; calls: number; blocked: boolean };
+  /**
+   * The precompiled header of user headers this process started on (path null when none): the
+   * include sequence it holds, whether the include calls have not yet repeated all of it, and why.
+   */
+  headerCache: { path: string | null; status: string; sequence: string[]; pending: boolean };
 }
 
 /** Start-up facts (starts the interpreter if needed). */
@@ -109,7 +115,24 @@ export function info(): CppjitInfo {
     pchStatus: pch.detail,
     objectCache: native().objectCache(),
     fastCalls: { enabled: fast !== null, calls: native().fastCount(), blocked: fast !== null && fast.gate[0] !== 0 },
+    headerCache: (({ path, detail, sequence, pending }) => ({ path, status: detail, sequence, pending }))(native().headerCache()),
   };
+}
+
+/**
+ * Precompiles headers ahead of time (deployment images, CI): a later process whose first calls are
+ * addIncludePath(each of includePaths) then include(each header), in this order, starts with them
+ * already parsed. Takes as long as parsing them (clang++); needs no running interpreter. Runs also
+ * record their own leading includes and have them precompiled after exit, without this call.
+ */
+export function precompile(headers: string | string[], options: { includePaths?: string[] } = {}): { sequence: string[] } {
+  const sequence = sequenceOf(typeof headers === 'string' ? [headers] : headers, options.includePaths ?? []);
+  const addon = loadAddon();
+  const start = startOptions();
+  addon.buildPrecompiledHeader(start);  // the standard headers' first: the user headers' chains on it
+  addon.buildHeaderCache(start, sequence);
+  recordDefault(start.cacheDir, sequence);
+  return { sequence };
 }
 
 let globalNamespace: CppGlobal | undefined;
@@ -128,6 +151,7 @@ const api = {
   sizeof,
   typeName,
   info,
+  precompile,
   nullptr,
   ll,
   CppError,

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { CppCompileError, CppError, CppSignalError, missingHeaderHint } from './errors';
+import { recordRun, recordedSequence } from './headercache';
 import type { NativeAddon, StartOptions } from './types';
 
 const packageRoot = path.join(__dirname, '..');
@@ -66,15 +67,21 @@ export function cacheDirectory(): string {
   return path.join(os.homedir(), '.cache', 'cppjit');
 }
 
+let headerSequence: string[] | undefined;
+
 /** The interpreter's options, from the environment. */
 export function startOptions(): StartOptions {
+  const cacheDir = cacheDirectory();
+  // Read once: prestart and start must agree (addon.cc compares the options).
+  headerSequence ??= isMainThread ? recordedSequence(cacheDir) : [];
   return {
     resourceDir: resourceDir(),
     std: process.env.CPPJIT_STD || 'c++20',
     extraArgs: splitArgs(process.env.CPPJIT_EXTRA_ARGS),
     includePaths: [],
     prelude: path.join(packageRoot, 'native', 'prelude', 'cppjit_prelude.hpp'),
-    cacheDir: cacheDirectory(),
+    cacheDir,
+    headerSequence,
   };
 }
 
@@ -89,17 +96,21 @@ export function loadAddon(): NativeAddon {
 }
 
 // Building the precompiled header takes about a second: this process goes on without it, and the
-// build runs in a process of its own, which outlives this one (and a Ctrl-C sent to it).
-function buildInBackground(options: StartOptions): void {
+// build runs in a process of its own, which outlives this one (and a Ctrl-C sent to it). The user
+// headers' build (`sequence`) starts at exit, at low priority.
+function buildInBackground(options: StartOptions, sequence?: string[]): void {
   const debug = Boolean(process.env.CPPJIT_DEBUG);
+  const args = [path.join(__dirname, 'pch-build.js'), JSON.stringify(options)];
+  if (sequence) args.push('--headers', JSON.stringify(sequence));
   try {
-    const child = childProcess().spawn(process.execPath, [path.join(__dirname, 'pch-build.js'), JSON.stringify(options)], {
+    const child = childProcess().spawn(process.execPath, args, {
       detached: true,
       stdio: ['ignore', 'ignore', debug ? 'inherit' : 'ignore'],
     });
     child.on('error', (e) => {
       if (debug) console.error(`cppjit: cannot start the precompiled header build: ${e.message}`);
     });
+    if (sequence && child.pid) os.setPriority(child.pid, 10);
     child.unref();
   } catch (e) {
     if (debug) console.error(`cppjit: cannot start the precompiled header build: ${(e as Error).message}`);
@@ -155,6 +166,11 @@ export function native(): NativeAddon {
   const pch = loaded.precompiledHeader();
   if (process.env.CPPJIT_DEBUG) console.error(`cppjit: precompiled header: ${pch.detail}`);
   if (pch.shouldBuild) buildInBackground(options);
+  if (process.env.CPPJIT_DEBUG && options.headerSequence?.length) console.error(`cppjit: precompiled user headers: ${loaded.headerCache().detail}`);
+  // Only the main thread's run is recorded; the std PCH must exist for a user one to chain on.
+  if (isMainThread && pch.path) {
+    process.on('exit', () => recordRun(loaded.headerCache(), options.cacheDir, (sequence) => buildInBackground(options, sequence)));
+  }
   addon = loaded;
   interleaveOutput(loaded);
   fastCalls(); // before the first compile: fast entries are compiled with the thunks

@@ -189,6 +189,8 @@ export interface StartOptions {
   prelude: string;
   /** Where the precompiled header of the standard headers is kept. */
   cacheDir: string;
+  /** The include sequence whose precompiled user headers the interpreter may start on (headercache.ts). */
+  headerSequence?: string[];
 }
 
 export interface NativeAddon {
@@ -198,6 +200,10 @@ export interface NativeAddon {
   /** The precompiled header as found at start: the file loaded (or null) and why. */
   precompiledHeader(): { path: string | null; detail: string; shouldBuild: boolean };
   objectCache(): { directory: string | null; hits: number; stored: number };
+  /** The user headers' precompiled header this session started on, and its leading include sequence. */
+  headerCache(): import('./headercache').HeaderCacheReport;
+  /** Builds the precompiled header of an include sequence (slow: clang++). */
+  buildHeaderCache(options: StartOptions, sequence: string[]): void;
   /** Builds the precompiled header unless a usable one exists (slow: meant for a separate process). */
   buildPrecompiledHeader(options: StartOptions): void;
   include(header: string): void;

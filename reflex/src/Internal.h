@@ -48,6 +48,9 @@ std::string firstError(const std::vector<Diagnostic>& diags, const std::string& 
 
 struct Session::Impl {
   PrecompiledHeaderStatus pch;
+  // The user headers' PCH, and how much of its sequence the include calls repeated so far.
+  HeaderCacheStatus headers;
+  size_t headersMatched = 0;
   std::unique_ptr<pch::ReaderFeed> readerFeed;  // set when a PCH is loaded; outlives the interpreter
   std::unique_ptr<clang::Interpreter> interp;
   DiagnosticCollector diagnostics;

@@ -202,7 +202,7 @@ void Session::Impl::startObjectCache(const SessionOptions& options) {
   // What shapes machine code besides the inputs: compiler, target, flags, the PCH (its name holds
   // its checksum) and the host library whose functions thunks call.
   std::string salt = clang::getClangFullVersion() + '\0' + llvm::sys::getProcessTriple() + '\0' +
-                     llvm::sys::getHostCPUName().str() + '\0' + (pch.path.empty() ? "no pch" : pch.path) + '\0' +
+                     llvm::sys::getHostCPUName().str() + '\0' + (pch.path.empty() ? "no pch" : pch.path) + '\0' + headers.path + '\0' +
                      hostLibraryIdentity(options.hostLibrary) + '\0';
   for (const auto& arg : argStorage) salt += arg + '\0';
   objects = std::make_unique<ObjectCache>(options.cacheDirectory, salt);

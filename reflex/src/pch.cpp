@@ -57,12 +57,6 @@ std::string headerText(const SessionOptions& options) {
   return text;
 }
 
-std::string hex(uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
 // Everything that decides what the PCH contains: the compiler and its version, the target, the
 // header list, every compiler argument (standard, -O level, -I, CPPJIT_EXTRA_ARGS, resource dir),
 // and the environment variables the driver turns into include paths.
@@ -77,18 +71,13 @@ std::string cacheKey(const SessionOptions& options, const std::vector<std::strin
   return hex(llvm::xxh3_64bits(text));
 }
 
-struct Place {
-  std::string directory;
-  std::string key;
-  std::string prefix() const { return "std-" + key + "-"; }  // + <xxh3 of the content> + ".pch"
-  std::string lock() const { return directory + "/std-" + key + ".lock"; }
-};
+}  // namespace
 
-struct Candidate {
-  std::string path;
-  std::string hash;
-  struct timespec modified {};
-};
+std::string hex(uint64_t value) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
+  return buffer;
+}
 
 bool newer(const struct timespec& a, const struct timespec& b) {
   return a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec;
@@ -128,7 +117,7 @@ void removeSuperseded(const std::vector<Candidate>& list) {
 void removeLeftovers(const Place& place) {
   DIR* dir = ::opendir(place.directory.c_str());
   if (!dir) return;
-  const std::string prefix = "std-" + place.key + ".";
+  const std::string prefix = place.stem + ".";
   while (struct dirent* entry = ::readdir(dir)) {
     std::string name = entry->d_name;
     if (name.compare(0, prefix.size(), prefix) != 0 || name.find(".tmp") == std::string::npos) continue;
@@ -155,6 +144,12 @@ std::vector<std::string> searchPath(const clang::HeaderSearchOptions& options) {
   return entries;
 }
 
+std::string searchEntry(const std::string& angledDirectory) {
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(angledDirectory, real)) real = angledDirectory;
+  return std::to_string(clang::frontend::Angled) + ":" + real.str().str();
+}
+
 // What a PCH records about how it was made: its input files and its header search path.
 class Recorded : public clang::ASTReaderListener {
  public:
@@ -172,11 +167,22 @@ class Recorded : public clang::ASTReaderListener {
   std::vector<std::string> search;
 };
 
+std::vector<std::string> recordedInputs(const std::string& path, clang::CompilerInstance& ci) {
+  clang::FileManager files{clang::FileSystemOptions{}};
+  Recorded recorded;
+  if (clang::ASTReader::readASTFileControlBlock(path, files, ci.getModuleCache(), ci.getPCHContainerReader(),
+                                                /*FindModuleFileExtensions=*/false, recorded,
+                                                /*ValidateDiagnosticOptions=*/false))
+    return {};
+  return recorded.inputs;
+}
+
 // Why the file cannot be used with `ci`'s options, or "" when it can. Clang reports a mismatched,
 // corrupt or out-of-date PCH as a fatal error that Clang 19's interpreter does not survive, so
 // everything it would check is checked here first. The verified bytes are left in `ci`'s module
 // cache, where the interpreter's AST reader takes them from.
-std::string verify(const Candidate& candidate, clang::CompilerInstance& ci) {
+std::string verify(const Candidate& candidate, clang::CompilerInstance& ci, const std::vector<std::string>& extraSearch,
+                   bool checkInputTimes) {
   auto buffer = llvm::MemoryBuffer::getFile(candidate.path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer) return "cannot read " + candidate.path + ": " + buffer.getError().message();
   if (hex(llvm::xxh3_64bits((*buffer)->getBuffer())) != candidate.hash) return "corrupt (checksum mismatch)";
@@ -198,9 +204,15 @@ std::string verify(const Candidate& candidate, clang::CompilerInstance& ci) {
                                                 /*ValidateDiagnosticOptions=*/false))
     return reject("unreadable");
   // Clang does not compare header search paths: the same flags could still find other headers.
+  // The -I directories of a user headers' PCH are the session's only once its includes repeat them.
+  for (const auto& extra : extraSearch) {
+    auto found = std::find(recorded.search.begin(), recorded.search.end(), extra);
+    if (found == recorded.search.end()) return reject("built with another header search path");
+    recorded.search.erase(found);
+  }
   if (recorded.search != searchPath(ci.getHeaderSearchOpts())) return reject("built with another header search path");
   // Clang itself does not check system headers: an upgraded libstdc++ would go unnoticed.
-  for (const auto& name : recorded.inputs) {
+  for (const auto& name : checkInputTimes ? recorded.inputs : std::vector<std::string>{}) {
     struct stat st;
     if (::stat(name.c_str(), &st) != 0) return reject("stale (" + name + " is gone)");
     if (newer(st.st_mtim, candidate.modified)) return reject("stale (" + name + " is newer)");
@@ -265,8 +277,6 @@ std::string runCompiler(const std::vector<std::string>& argv, const std::string&
                                       : " was killed by signal " + std::to_string(WTERMSIG(status)));
 }
 
-}  // namespace
-
 std::string prepareCacheDirectory(const std::string& directory) {
   if (auto err = llvm::sys::fs::create_directories(directory, /*IgnoreExisting=*/true, llvm::sys::fs::owner_all))
     return "cannot create " + directory + ": " + err.message();
@@ -290,12 +300,12 @@ PrecompiledHeaderStatus locate(const SessionOptions& options, const std::vector<
     status.detail = "cache directory unusable: " + unusable;
     return status;
   }
-  Place place{options.cacheDirectory, cacheKey(options, args)};
+  Place place{options.cacheDirectory, "std-" + cacheKey(options, args)};
   auto list = candidates(place);
   if (list.empty()) {
     status.detail = "not built yet";
   } else {
-    status.detail = verify(list[0], ci);
+    status.detail = verify(list[0], ci, {}, /*checkInputTimes=*/true);
     if (status.detail.empty()) {
       status.path = list[0].path;
       status.detail = "loaded " + status.path;
@@ -308,19 +318,26 @@ PrecompiledHeaderStatus locate(const SessionOptions& options, const std::vector<
   return status;
 }
 
+std::string usableStandardPch(const SessionOptions& options, const std::vector<std::string>& args,
+                              clang::CompilerInstance& ci) {
+  if (options.cacheDirectory.empty()) return "";
+  auto list = candidates(Place{options.cacheDirectory, "std-" + cacheKey(options, args)});
+  return !list.empty() && verify(list[0], ci, {}, true).empty() ? list[0].path : "";
+}
+
 Outcome build(const SessionOptions& options, const std::vector<std::string>& args, clang::CompilerInstance& ci) {
   if (options.cacheDirectory.empty()) return Outcome::failure(Status::Failed, "no cache directory");
   std::string unusable = prepareCacheDirectory(options.cacheDirectory);
   if (!unusable.empty()) return Outcome::failure(Status::Failed, "cache directory unusable: " + unusable);
-  Place place{options.cacheDirectory, cacheKey(options, args)};
+  Place place{options.cacheDirectory, "std-" + cacheKey(options, args)};
   auto list = candidates(place);
-  if (!list.empty() && verify(list[0], ci).empty()) {
+  if (!list.empty() && verify(list[0], ci, {}, true).empty()) {
     ::unlink(place.lock().c_str());
     return success();
   }
 
   removeLeftovers(place);
-  std::string temporary = place.directory + "/std-" + place.key + "." + std::to_string(::getpid()) + ".tmp";
+  std::string temporary = place.directory + "/" + place.stem + "." + std::to_string(::getpid()) + ".tmp";
   std::vector<std::string> argv = {clangExecutable(options.resourceDir), "-x", "c++-header"};
   argv.insert(argv.end(), args.begin(), args.end());
   // -fincremental-extensions: the interpreter refuses a PCH built without it. Instantiating the

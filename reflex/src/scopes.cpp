@@ -105,6 +105,10 @@ bool isUsableRecord(Session::Impl& s, const clang::CXXRecordDecl* rd) {
 
 ScopeRef Session::globalScope() const { return scopeOf(impl_->ast().getTranslationUnitDecl()); }
 
+bool Session::isGlobalScope(ScopeRef scope) const {
+  return scope && llvm::isa<clang::TranslationUnitDecl>(static_cast<const clang::Decl*>(scope.decl));
+}
+
 std::string Session::qualifiedName(ScopeRef scope) const {
   const clang::Decl* d = asDecl(scope);
   if (!d || llvm::isa<clang::TranslationUnitDecl>(d)) return "";

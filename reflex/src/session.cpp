@@ -885,8 +885,17 @@ Result<std::unique_ptr<Session>> Session::create(const SessionOptions& options) 
   auto ci = createCompilerInstance(impl->argStorage);
   if (!ci) return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(ci.takeError()));
   impl->pch = pch::locate(options, impl->argStorage, **ci);
-  if (!impl->pch.path.empty()) (*ci)->getPreprocessorOpts().ImplicitPCHInclude = impl->pch.path;
+  impl->headers = pch::locateHeaders(options, impl->argStorage, **ci, impl->pch.path);
+  // A user headers' PCH chains the standard one: loading it loads both.
+  const std::string& loaded = impl->headers.path.empty() ? impl->pch.path : impl->headers.path;
+  if (!loaded.empty()) (*ci)->getPreprocessorOpts().ImplicitPCHInclude = loaded;
   auto interp = createInterpreter(std::move(*ci));
+  if (!interp && !impl->headers.path.empty()) {
+    llvm::consumeError(interp.takeError());
+    SessionOptions without = options;
+    without.headerSequence.clear();
+    return create(without);
+  }
   if (!interp)
     return Result<std::unique_ptr<Session>>::failure(Status::Failed, errorText(interp.takeError()));
   impl->interp = std::move(*interp);
@@ -925,6 +934,42 @@ Outcome Session::buildPrecompiledHeader(const SessionOptions& options) {
   return pch::build(options, args, **ci);
 }
 
+Outcome Session::buildHeaderCache(const SessionOptions& options, const std::vector<std::string>& sequence) {
+  auto args = compilerArguments(options);
+  auto ci = createCompilerInstance(args);
+  if (!ci) return Outcome::failure(Status::Failed, errorText(ci.takeError()));
+  return pch::buildHeaders(options, args, **ci, sequence);
+}
+
+HeaderCacheStatus Session::headerCache() const { return impl_->headers; }
+
+void Session::endLeading() { impl_->headers.leadingOpen = false; }
+
+namespace {
+// Process time: inputs are parsed on a thread with a large stack.
+double cpuMs() {
+  struct timespec t;
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+// An include call repeated what the loaded user headers' PCH holds, or it did not.
+bool repeats(Session::Impl& impl, const std::string& action) {
+  auto& h = impl.headers;
+  if (!h.pending) return true;
+  if (impl.headersMatched >= h.sequence.size() || h.sequence[impl.headersMatched] != action) return false;
+  if (++impl.headersMatched == h.sequence.size()) h.pending = false;
+  return true;
+}
+
+void noteLeading(Session::Impl& impl, const std::string& action, double ms) {
+  auto& h = impl.headers;
+  if (!h.leadingOpen) return;
+  h.leading.push_back(action);
+  h.leadingMs += ms;
+}
+}  // namespace
+
 const PrecompiledHeaderStatus& Session::precompiledHeader() const { return impl_->pch; }
 
 ObjectCacheStatus Session::objectCache() const {
@@ -960,8 +1005,23 @@ Outcome Session::include(const std::string& header) {
     if (key.empty()) key = header;
   }
   if (impl_->includedFiles.count(key)) return success();
+  std::string action = "H:" + spelled;
+  if (impl_->headers.pending) {
+    if (!repeats(*impl_, action))
+      return Outcome::failure(Status::Deviates, "include " + header + " does not repeat the precompiled include sequence");
+    // Its declarations came with the PCH: including it again would re-read a header without guards.
+    impl_->includedFiles.insert(key);
+    noteLeading(*impl_, action, 0);
+    return success();
+  }
+  double began = cpuMs();
   auto outcome = impl_->run("#include " + spelled + "\n");
-  if (outcome.ok()) impl_->includedFiles.insert(key);
+  if (outcome.ok()) {
+    impl_->includedFiles.insert(key);
+    noteLeading(*impl_, action, cpuMs() - began);
+  } else {
+    impl_->headers.leadingOpen = false;  // a sequence that fails is not worth precompiling
+  }
   return outcome;
 }
 
@@ -971,12 +1031,17 @@ Outcome Session::addIncludePath(const std::string& directory) {
   std::string dir = realPath(directory);
   for (const auto& known : impl_->includePaths)
     if (known == dir) return success();
+  std::string action = "I:" + dir;
+  if (impl_->headers.pending && impl_->headers.sequence[impl_->headersMatched] != action)
+    return Outcome::failure(Status::Deviates, "include path " + dir + " does not repeat the precompiled include sequence");
   auto& headerSearch = impl_->pp().getHeaderSearchInfo();
   auto entry = impl_->ci().getFileManager().getOptionalDirectoryRef(dir);
   if (!entry) return Outcome::failure(Status::NotFound, "cannot open include path: " + dir);
   // Quoted and angled includes both search user paths, as -I does.
   headerSearch.AddSearchPath(clang::DirectoryLookup(*entry, clang::SrcMgr::C_User, false), /*isAngled=*/true);
   impl_->includePaths.push_back(dir);
+  repeats(*impl_, action);
+  noteLeading(*impl_, action, 0);
   return success();
 }
 

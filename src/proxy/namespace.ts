@@ -18,6 +18,8 @@ interface NamespaceState {
    * turns the object into a dictionary (every member read a hash probe), so they stay and delegate.
    */
   variables: Map<string, PropertyDescriptor>;
+  /** Its names were not listed yet (refresh): the interpreter ran on includes not yet repeated. */
+  unlisted?: boolean;
 }
 
 const namespaces = new Map<number, NamespaceState>();
@@ -63,6 +65,7 @@ const missTraps: ProxyHandler<object> = {
       return template === undefined || template === null ? undefined : (template as Record<string, unknown>)[key.slice(angle + 1, -1)];
     }
     const r = resolveMember(state, key);
+    if (state.unlisted) refresh(state);  // the lookup settled the interpreter
     return r.found ? r.value : undefined;
   },
   has() {
@@ -114,6 +117,11 @@ function refresh(state: NamespaceState) {
   // names from system headers from the turn of the event loop after their first use: for std,
   // listing them deserializes all of the precompiled header's std (~50-100 ms), which a script
   // that only calls std.vector need not wait for.
+  // While the interpreter runs on precompiled includes the script has not all repeated yet, the
+  // global scope holds names it has not included: listing waits for the next include (or the first
+  // lookup, which settles the interpreter; see native/addon.cc).
+  state.unlisted = native().headerCache().pending;
+  if (state.unlisted) return;
   for (const name of native().memberNames(state.scope, !state.listsSystemNames)) {
     if (state.declared.has(name)) continue;
     state.declared.add(name);

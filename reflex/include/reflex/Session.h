@@ -24,6 +24,11 @@ struct SessionOptions {
   // by name; only its symbols whose name contains hostSymbolMarker are visible to the JIT.
   std::string hostLibrary;
   std::string hostSymbolMarker;
+  // The include sequence a precompiled header of user headers may exist for (the leading includes
+  // of an earlier run: "I:<dir>" for addIncludePath, "H:<header>" for include). When one is found
+  // intact and up to date, the session starts with it loaded, speculatively: the include calls must
+  // then repeat the sequence, and include() reports Status::Deviates at the first one that does not.
+  std::vector<std::string> headerSequence;
 };
 
 // The precompiled header of the standard headers, as found when the session started.
@@ -32,6 +37,17 @@ struct PrecompiledHeaderStatus {
   std::string detail;        // why, in a few words (for CPPJIT_DEBUG and diagnostics)
   bool shouldBuild = false;  // none is usable and this process took the build lock: the host
                              // should run buildPrecompiledHeader, preferably in another process
+};
+
+// The precompiled header of user headers (headerSequence), and what this session included first.
+struct HeaderCacheStatus {
+  std::string path;                    // the file loaded, or ""
+  std::string detail;                  // why, in a few words
+  std::vector<std::string> sequence;   // what it holds (empty when none was loaded)
+  bool pending = false;                // loaded, and its sequence not yet all repeated
+  std::vector<std::string> leading;    // this session's include calls before any other use
+  bool leadingOpen = true;             // no other use yet
+  double leadingMs = 0;                // process CPU time the leading includes took
 };
 
 // The on-disk cache of thunks' machine code, for this session so far.
@@ -48,14 +64,23 @@ class Session {
   // Builds the precompiled header for these options, unless a usable one exists (runs clang++,
   // about a second): into a temporary file, then renamed into place, then the build lock is released.
   static Outcome buildPrecompiledHeader(const SessionOptions& options);
+  // Builds the precompiled header of `sequence` ("I:<dir>", "H:<header>") chained on the standard
+  // one (which must exist), unless a usable one exists. Inputs are checked by content when loaded.
+  static Outcome buildHeaderCache(const SessionOptions& options, const std::vector<std::string>& sequence);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   const PrecompiledHeaderStatus& precompiledHeader() const;
   ObjectCacheStatus objectCache() const;
+  HeaderCacheStatus headerCache() const;
+  // The host used the session for something other than include/addIncludePath: the leading
+  // sequence is over. A pending header cache must be settled (restarted without) before that.
+  void endLeading();
 
   // --- Loading code -------------------------------------------------------
   // "foo.h" (quoted search), "<vector>" (angled search) or "/abs/foo.h". Idempotent per file.
+  // While a header cache is pending, a call that does not repeat its sequence returns
+  // Status::Deviates and changes nothing (likewise addIncludePath).
   Outcome include(const std::string& header);
   Outcome addIncludePath(const std::string& directory);
   // A path, a soname ("libz.so.1") or a short name ("z"). Symbols become visible to JIT-ed code.
@@ -79,6 +104,7 @@ class Session {
 
   // --- Reflection ---------------------------------------------------------
   ScopeRef globalScope() const;
+  bool isGlobalScope(ScopeRef scope) const;  // each input has a translation unit of its own
   MemberDesc lookup(ScopeRef scope, const std::string& name);
   // Names declared in a scope. skipSystemHeaders leaves out what system headers (and the thunk
   // prelude) declare: the global scope of a session holds thousands of C library names.

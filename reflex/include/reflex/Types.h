@@ -40,7 +40,9 @@ struct Diagnostic {
 };
 
 // CppException: a C++ exception escaped executed code; message() is "<mangled type>\n<what>".
-enum class Status { Ok, CompileError, NotFound, Unsupported, Failed, CppException };
+// Deviates: the session started with a precompiled header of includes this call does not repeat
+// (Session::include); the host restarts the session without it and calls again.
+enum class Status { Ok, CompileError, NotFound, Unsupported, Failed, CppException, Deviates };
 
 // Status + diagnostics + value, like CppInterOp's error channel: callers never see
 // exceptions from reflex and never lose Clang's own words.
