@@ -1,6 +1,6 @@
-// bench/startup.mjs — start-up time of a fresh process: include('<vector>') plus a first std.vector['int'] push_back, cold and warm cache.
+// bench/startup.mjs — start-up time of a fresh process: include('<vector>') plus a first std.vector['int'] push_back, cold and warm cache; heavy user headers run after run.
 //
-// Usage: node bench/startup.mjs   (env: STARTUP_RUNS=5)
+// Usage: node bench/startup.mjs   (env: STARTUP_RUNS=5; STARTUP_PARTS=std,headers)
 // cold: CPPJIT_CACHE_DIR is a new empty directory, so the standard headers are parsed (and the
 //       precompiled header is built afterwards, in the background: the script waits for that build
 //       to end before the next run, so it does not compete for the CPU).
@@ -57,9 +57,10 @@ function waitForBuild(dir) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const parts = (process.env.STARTUP_PARTS || 'std,headers').split(',');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'cppjit-startup-bench-'));
 const results = { cold: [], warm: [], hot: [] };
-try {
+if (parts.includes('std')) try {
   for (let i = 0; i < runs; i++) {
     const dir = path.join(scratch, `cold-${i}`);
     const r = once(dir);
@@ -85,11 +86,14 @@ try {
 }
 
 const columns = ['start', 'include', 'firstCall', 'total', 'process'];
-console.log(`start-up, median of ${runs} fresh processes (ms)\n`);
-console.log(['cache', ...columns].map((c) => c.padStart(10)).join(''));
-for (const kind of ['cold', 'warm', 'hot']) {
-  const row = columns.map((c) => median(results[kind].map((r) => r[c])).toFixed(1).padStart(10));
-  console.log(kind.padStart(10) + row.join(''));
+if (parts.includes('std')) {
+  console.log(`start-up, median of ${runs} fresh processes (ms)\n`);
+  console.log(['cache', ...columns].map((c) => c.padStart(10)).join(''));
+  for (const kind of ['cold', 'warm', 'hot']) {
+    const row = columns.map((c) => median(results[kind].map((r) => r[c])).toFixed(1).padStart(10));
+    console.log(kind.padStart(10) + row.join(''));
+  }
+  console.log('\ntotal: from before loading cppjit to the result of the first call; process: the whole child, Node included.');
+  console.log('targets (DESIGN.md): total < 300 ms cold, < 100 ms with the cache warm (warm: PCH only; hot: PCH and wrappers).');
 }
-console.log('\ntotal: from before loading cppjit to the result of the first call; process: the whole child, Node included.');
-console.log('targets (DESIGN.md): total < 300 ms cold, < 100 ms with the cache warm (warm: PCH only; hot: PCH and wrappers).');
+if (parts.includes('headers')) await import('./startup-headers.mjs');

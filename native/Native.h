@@ -52,6 +52,7 @@ struct AddonState {
   reflex::SessionOptions options;
   std::string prelude;
   std::vector<std::pair<char, std::string>> replay;  // 'I' include path, 'H' header, 'L' library
+  std::string restarted;  // why the session was started again without them (for info())
   ~AddonState();
 };
 

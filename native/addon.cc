@@ -293,8 +293,9 @@ Napi::Value buildPrecompiledHeader(const Napi::CallbackInfo& info) {
 // host needs it for something else: it starts again on the standard PCH alone (~40 ms) and the
 // calls are repeated, so no declaration the script did not include is ever visible. Nothing else
 // has reached the session yet: no id, thunk or object refers into it.
-void restartWithoutHeaders(Napi::Env env) {
+void restartWithoutHeaders(Napi::Env env, const std::string& why) {
   auto& st = state();
+  st.restarted = "restarted without " + st.session->headerCache().path + " (" + why + ")";
   st.options.headerSequence.clear();
   st.session.reset();
   auto created = reflex::Session::create(st.options);
@@ -325,7 +326,7 @@ void leaveLeading(Napi::Env env, const char* name) {
   st.leading = false;
   if (st.session->headerCache().pending) {
     if (std::getenv("CPPJIT_DEBUG")) std::fprintf(stderr, "cppjit: %s before the precompiled includes: restarting without them\n", name);
-    restartWithoutHeaders(env);
+    restartWithoutHeaders(env, std::string(name) + " before the whole include sequence");
   }
   st.session->endLeading();
   st.replay.clear();
@@ -341,7 +342,7 @@ void leadingCall(Napi::Env env, char kind, const std::string& what) {
   reflex::Outcome outcome = call();
   if (outcome.status() == reflex::Status::Deviates) {
     if (std::getenv("CPPJIT_DEBUG")) std::fprintf(stderr, "cppjit: %s: restarting without the precompiled includes\n", outcome.message().c_str());
-    restartWithoutHeaders(env);
+    restartWithoutHeaders(env, outcome.message());
     outcome = call();
   }
   check(env, outcome);
@@ -375,7 +376,7 @@ Napi::Value headerCache(const Napi::CallbackInfo& info) {
   auto h = session(env).headerCache();
   Napi::Object out = Napi::Object::New(env);
   out.Set("path", h.path.empty() ? env.Null() : Napi::String::New(env, h.path));
-  out.Set("detail", h.detail);
+  out.Set("detail", state().restarted.empty() ? h.detail : state().restarted);
   out.Set("sequence", stringArray(env, h.sequence));
   out.Set("pending", h.pending);
   out.Set("leading", stringArray(env, h.leading));

@@ -31,7 +31,7 @@ function importGraph(): Map<string, string[]> {
 
 // Lower layers never import higher ones. The API (index.ts, ll.ts, the REPL and CLI) is on top.
 const LAYERS: [RegExp, number, string][] = [
-  [/^(native|types|errors|prestart|pch-build)\.ts$/, 0, 'native'],
+  [/^(native|types|errors|prestart|pch-build|headercache)\.ts$/, 0, 'native'],
   [/^objects\//, 1, 'object registry'],
   [/^cache\//, 1, 'caches'],
   [/^convert\//, 2, 'convert'],

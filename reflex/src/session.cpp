@@ -1008,7 +1008,7 @@ Outcome Session::include(const std::string& header) {
   std::string action = "H:" + spelled;
   if (impl_->headers.pending) {
     if (!repeats(*impl_, action))
-      return Outcome::failure(Status::Deviates, "include " + header + " does not repeat the precompiled include sequence");
+      return Outcome::failure(Status::Deviates, "include " + header + " is not next in the precompiled include sequence");
     // Its declarations came with the PCH: including it again would re-read a header without guards.
     impl_->includedFiles.insert(key);
     noteLeading(*impl_, action, 0);
@@ -1033,7 +1033,7 @@ Outcome Session::addIncludePath(const std::string& directory) {
     if (known == dir) return success();
   std::string action = "I:" + dir;
   if (impl_->headers.pending && impl_->headers.sequence[impl_->headersMatched] != action)
-    return Outcome::failure(Status::Deviates, "include path " + dir + " does not repeat the precompiled include sequence");
+    return Outcome::failure(Status::Deviates, "include path " + dir + " is not next in the precompiled include sequence");
   auto& headerSearch = impl_->pp().getHeaderSearchInfo();
   auto entry = impl_->ci().getFileManager().getOptionalDirectoryRef(dir);
   if (!entry) return Outcome::failure(Status::NotFound, "cannot open include path: " + dir);
