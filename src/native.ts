@@ -110,7 +110,11 @@ function buildInBackground(options: StartOptions, sequence?: string[]): void {
     child.on('error', (e) => {
       if (debug) console.error(`cppjit: cannot start the precompiled header build: ${e.message}`);
     });
-    if (sequence && child.pid) os.setPriority(child.pid, 10);
+    try {
+      if (sequence && child.pid) os.setPriority(child.pid, 10);
+    } catch {
+      // not every runtime can (the build then runs at normal priority)
+    }
     child.unref();
   } catch (e) {
     if (debug) console.error(`cppjit: cannot start the precompiled header build: ${(e as Error).message}`);
