@@ -35,7 +35,7 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "reflex/include"
       ],
-      "defines": ["NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
+      "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_EXPERIMENTAL", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
                   "<!(node scripts/llvm.mjs defines)"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],

@@ -31,4 +31,15 @@ struct Car {
 };
 
 inline int count() { return alive; }
+
+// The synchronous soak: a loop that constructs and drops a million of these.
+struct Soak {
+  static inline long constructed = 0, destroyed = 0;
+  double payload[16] = {};
+  explicit Soak(int v) {
+    payload[0] = v;
+    ++constructed;
+  }
+  ~Soak() { ++destroyed; }
+};
 }  // namespace life

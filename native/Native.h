@@ -1,7 +1,9 @@
 // native/Native.h — state shared by the N-API glue: the session, the callable registry, error classes.
 #pragma once
 
-#define NAPI_VERSION 8
+// Node-API 8 calls only; 10 for what node-addon-api expects of a terminating env from a module that
+// declares itself experimental (addon.cc: napi_cannot_run_js rather than napi_pending_exception).
+#define NAPI_VERSION 10
 #include <napi.h>
 
 #include <pthread.h>
@@ -103,6 +105,9 @@ struct EnvState {
   bool started = false;     // holds one of AddonState::users
   bool closing = false;     // being torn down: finalizers no longer run C++ destructors
   std::unordered_map<ObjectKey, Tracked*, ObjectKeyHash> objects;  // identity map (objects.cc)
+  // Objects the GC collected, whose destructor waits for the next call from JS (objects.cc).
+  std::vector<Tracked*> collected;
+  bool drainPosted = false;
   std::vector<napi_ref> invokers;  // by callback signature id (callbacks.cc)
   // std::string objects passed for string parameters (objects.cc): the keys JS keeps an object's
   // address and class id under, and the class id of std::string once JS made that class.
@@ -217,6 +222,12 @@ void shutdownCallbacks();           // the interpreter is gone: trampoline cells
 void installAsyncHooks(ThunkHooks& hooks);
 void openAsync(EnvState& es);   // per env: the marshalling function other threads queue callbacks to
 void closeAsync(EnvState& es);  // env teardown: refuses waiting callbacks, waits for running jobs
+
+// Runs cb(env, data, hint) once the GC is over (node_api_post_finalizer): a finalizer may run during
+// garbage collection (this addon is built as NAPI_EXPERIMENTAL, so that a synchronous loop frees
+// what it drops), where it may neither call JS nor most of Node-API. Where the runtime lacks
+// node_api_post_finalizer (it then runs finalizers after the GC anyway), cb runs now.
+void afterGC(node_api_basic_env env, napi_finalize cb, void* data, void* hint);
 
 // objects.cc — the identity map and ownership of JS objects that stand for C++ objects.
 void registerObjects(Napi::Env env, Napi::Object exports);

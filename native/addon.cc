@@ -550,5 +550,11 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
 
 }  // namespace cppjit
 
-static Napi::Object InitCppjit(Napi::Env env, Napi::Object exports) { return cppjit::initModule(env, exports); }
-NODE_API_MODULE(cppjit, InitCppjit)
+// Registered by hand rather than with NODE_API_MODULE: the module declares itself built for
+// NAPI_VERSION_EXPERIMENTAL, which makes Node and Bun run finalizers during garbage collection (a
+// synchronous loop that drops objects then frees them at once; see afterGC), while its calls stay
+// those of Node-API 8, which every runtime cppjit supports has.
+extern "C" NAPI_MODULE_EXPORT int32_t node_api_module_get_api_version_v1() { return NAPI_VERSION_EXPERIMENTAL; }
+extern "C" NAPI_MODULE_EXPORT napi_value napi_register_module_v1(napi_env env, napi_value exports) {
+  return Napi::RegisterModule(env, exports, [](Napi::Env e, Napi::Object o) { return cppjit::initModule(e, o); });
+}

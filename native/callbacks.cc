@@ -263,7 +263,7 @@ void freeSlot(Signature& sig, Target* target) {
 
 // The JS function of a slot was garbage-collected: the slot may be reused (after the quarantine).
 // A slot of an env being torn down was freed already (closeCallbacks).
-void slotCollected(napi_env env, void* data, void*) {
+void slotReclaim(napi_env env, void* data, void*) {
   auto* target = static_cast<Target*>(data);
   {
     InterpreterLock lock(interpreterMutex());
@@ -272,6 +272,8 @@ void slotCollected(napi_env env, void* data, void*) {
   napi_delete_reference(env, target->fn);
   delete target;
 }
+
+void slotCollected(node_api_basic_env env, void* data, void* hint) { afterGC(env, slotReclaim, data, hint); }
 
 // Finalizers run only once the event loop turns; a weak reference is empty as soon as the GC has
 // collected its function. Reclaiming those slots keeps a synchronous loop from growing the pool.

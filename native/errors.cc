@@ -169,8 +169,11 @@ napi_value throwCurrentException(napi_env env) {
     // code, is gone too: the object is left to the exiting process.
     napi_create_external(
         env, keep,
-        [](napi_env, void* data, void*) {
-          if (!state().retired) delete static_cast<std::exception_ptr*>(data);
+        [](node_api_basic_env env, void* data, void* hint) {
+          // The exception's destructor is JIT-compiled user code: not during a GC.
+          afterGC(env, [](napi_env, void* data, void*) {
+            if (!state().retired) delete static_cast<std::exception_ptr*>(data);
+          }, data, hint);
         },
         nullptr, &holderValue);
   }

@@ -5,6 +5,8 @@
 // by the next GC and its finalizer runs the C++ destructor of owned objects without a JS callback.
 // Each env (isolate) has its own map: its functions get their EnvState as callback data, so the hot
 // path (construct, destroy) looks nothing up.
+#include <dlfcn.h>
+
 #include <cstdint>
 #include <unordered_map>
 
@@ -41,21 +43,42 @@ void forget(EnvState& es, Tracked* t) {
   if (found != es.objects.end() && found->second == t) es.objects.erase(found);
 }
 
-// Runs after the JS object is garbage-collected: drop the map entry, destroy what JS owned.
+// After the JS objects were garbage-collected: drop their map entries, destroy what JS owned. On
+// the JS thread outside the GC (a C++ destructor may call JS, through a std::function it holds).
+void drainCollected(napi_env env, EnvState& es) {
+  std::vector<Tracked*> batch;
+  batch.swap(es.collected);  // a destructor may allocate, and a GC collect more meanwhile
+  for (Tracked* t : batch) {
+    forget(es, t);
+    if (t->owned && t->destroy && !es.closing) {
+      try {
+        t->destroy(reinterpret_cast<void*>(t->address));
+      } catch (...) {
+        // A destructor that throws after garbage collection has nobody to report to.
+      }
+    }
+    napi_delete_reference(env, t->ref);
+    delete t;
+  }
+}
+
+void drainLater(napi_env env, void* data, void*) {
+  EnvState& es = *static_cast<EnvState*>(data);
+  es.drainPosted = false;
+  drainCollected(env, es);
+}
+
+// Runs when the JS object is garbage-collected, possibly during the GC itself: it only queues the
+// object. The queue is drained by the next call of track/find/release (a synchronous loop that
+// constructs objects frees those it dropped at its next construction) and once the GC is over.
 // (The EnvState outlives every wrap: it is the env's instance data, finalized last.)
-void finalize(napi_env env, void* data, void* hint) {
+void finalize(node_api_basic_env env, void* data, void* hint) {
   auto* t = static_cast<Tracked*>(data);
   EnvState& es = *static_cast<EnvState*>(hint);
-  forget(es, t);
-  if (t->owned && t->destroy && !es.closing) {
-    try {
-      t->destroy(reinterpret_cast<void*>(t->address));
-    } catch (...) {
-      // A destructor that throws during garbage collection has nobody to report to.
-    }
-  }
-  napi_delete_reference(env, t->ref);
-  delete t;
+  es.collected.push_back(t);
+  if (es.drainPosted) return;
+  es.drainPosted = true;
+  afterGC(env, drainLater, &es, nullptr);
 }
 
 Tracked* trackedOf(napi_env env, napi_value obj) {
@@ -73,6 +96,7 @@ napi_value track(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   EnvState& es = stateOf(env, info, &argc, argv);
+  if (!es.collected.empty()) drainCollected(env, es);
   auto* t = new Tracked{addressFrom(env, argv[1]), static_cast<uint32_t>(addressFrom(env, argv[2])), false, nullptr, nullptr};
   napi_get_value_bool(env, argv[3], &t->owned);
   t->destroy = destroyFrom(env, argv[4]);
@@ -89,6 +113,7 @@ napi_value find(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   EnvState& es = stateOf(env, info, &argc, argv);
+  if (!es.collected.empty()) drainCollected(env, es);
   auto found = es.objects.find({addressFrom(env, argv[0]), static_cast<uint32_t>(addressFrom(env, argv[1]))});
   napi_value result = nullptr;
   if (found != es.objects.end()) napi_get_reference_value(env, found->second->ref, &result);
@@ -101,6 +126,7 @@ napi_value release(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value obj;
   EnvState& es = stateOf(env, info, &argc, &obj);
+  if (!es.collected.empty()) drainCollected(env, es);
   void* data = nullptr;
   if (napi_remove_wrap(env, obj, &data) != napi_ok || !data) return nullptr;
   auto* t = static_cast<Tracked*>(data);
@@ -138,6 +164,7 @@ napi_value setOwned(napi_env env, napi_callback_info info) {
 napi_value liveCount(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   EnvState& es = stateOf(env, info, &argc, nullptr);
+  if (!es.collected.empty()) drainCollected(env, es);
   napi_value result;
   napi_create_double(env, static_cast<double>(es.objects.size()), &result);
   return result;
@@ -190,6 +217,14 @@ void closeObjects(EnvState& es, bool destroy) {
   }
   es.closing = true;
   es.objects.clear();
+  drainCollected(es.env, es);  // the references only: closing skips the destructors
+}
+
+void afterGC(node_api_basic_env env, napi_finalize cb, void* data, void* hint) {
+  using Post = napi_status (*)(node_api_basic_env, napi_finalize, void*, void*);
+  static const Post post = reinterpret_cast<Post>(::dlsym(RTLD_DEFAULT, "node_api_post_finalizer"));
+  if (post && post(env, cb, data, hint) == napi_ok) return;
+  cb(const_cast<napi_env>(env), data, hint);
 }
 
 // A string parameter given a std::string object (what a std::string& result or `new std.string`

@@ -1,5 +1,7 @@
 // test/lifelines.test.ts — views into an object (fields, container elements, casts) keep it alive, and die with its delete().
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import cppyy from '../esm/index.mjs';
 import { collectGarbage, fixture } from './helpers';
 
@@ -92,4 +94,30 @@ describe("an owner's delete() ends its views", () => {
     expect(car.front.hub.v).toBe(8);
     car.delete();
   });
+});
+
+describe('garbage collection frees what a synchronous loop drops', () => {
+  it('1,000,000 objects made and dropped with gc() calls: RSS grows < 20%, destructors keep up', () => {
+    // In a child of its own: the RSS of this worker holds everything the other tests made.
+    const script = `
+      const cppyy = require(${JSON.stringify(fileURLToPath(new URL('..', import.meta.url)))}).default;
+      cppyy.include(${JSON.stringify(fixture('lifelines.h'))});
+      const { Soak } = cppyy.gbl.life;
+      for (let i = 0; i < 20000; i++) new Soak(i);
+      gc();
+      const base = process.memoryUsage().rss;
+      for (let i = 0; i < 1000000; i++) { new Soak(i); if (i % 10000 === 0) gc(); }
+      gc();
+      new Soak(0);  // the first call after a GC runs the destructors of what it collected
+      const growth = process.memoryUsage().rss / base - 1;
+      console.log(JSON.stringify({ growth, constructed: Number(Soak.constructed), destroyed: Number(Soak.destroyed) }));
+    `;
+    const child = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+    expect(child.stderr).toBe('');
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
+    expect(r.constructed).toBe(1020001);
+    // Everything but the objects still reachable or made since the last gc() is destroyed, synchronously.
+    expect(r.destroyed).toBeGreaterThan(1020001 - 10000);
+    expect(r.growth).toBeLessThan(0.2);
+  }, 120_000);
 });
