@@ -125,6 +125,18 @@ auto onThread(F fn) -> decltype(fn()) {
   return *result;
 }
 
+// A std::thread that calls f and catches nothing: what f throws there has no handler.
+inline int onBareThread(int (*f)(int), int x) {
+  int result = -1;
+  std::thread t([&] { result = f(x) + 1; });
+  t.join();
+  return result;
+}
+inline void onBareThreadVoid(const std::function<void()>& f) {
+  std::thread t([&] { f(); });
+  t.join();
+}
+
 // Each of `threads` std::threads calls f(i); their results are summed. C++ exceptions (including
 // cppjit's when a callback cannot run) are rethrown on this thread.
 inline int fanOut(int (*f)(int), int threads) {

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -83,6 +84,9 @@ struct Home {
   napi_threadsafe_function drainer = nullptr;  // deletes references released on other threads
   std::vector<napi_ref> deferred;
   std::vector<std::shared_ptr<Request>> waiting;  // requests whose threads wait, refused at teardown
+  // Exceptions of JS callbacks that threads without a handler for them got (async.cc: deliverHook),
+  // waiting to be raised on this thread as uncaught: a captured JS exception, or a message.
+  std::vector<std::pair<void*, std::string>> uncaught;
   bool here() const { return pthread_equal(pthread_self(), thread); }
 };
 
@@ -145,6 +149,8 @@ struct ThunkHooks {
                            void (*destroy)(void*));
   const char* (*runOn)(void* target, void (*fn)(void*), void* data);
   napi_env (*threadEnv)();
+  void (*rethrowIfCaught)(std::exception_ptr* error);
+  void (*deliver)(void* target, void* jsError, const char* message);
 };
 
 AddonState& state();
@@ -222,6 +228,8 @@ void shutdownCallbacks();           // the interpreter is gone: trampoline cells
 void installAsyncHooks(ThunkHooks& hooks);
 void openAsync(EnvState& es);   // per env: the marshalling function other threads queue callbacks to
 void closeAsync(EnvState& es);  // env teardown: refuses waiting callbacks, waits for running jobs
+// Raises, on home's thread, the exceptions other threads had no handler for (as uncaught exceptions).
+void raiseUncaught(napi_env env, Home& home);
 
 // Runs cb(env, data, hint) once the GC is over (node_api_post_finalizer): a finalizer may run during
 // garbage collection (this addon is built as NAPI_EXPERIMENTAL, so that a synchronous loop frees

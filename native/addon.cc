@@ -506,6 +506,13 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   exports.Set("prestart", Napi::Function::New(env, prestart, "prestart"));
   exports.Set("buildPrecompiledHeader", Napi::Function::New(env, buildPrecompiledHeader, "buildPrecompiledHeader"));
   exports.Set("buildHeaderCache", Napi::Function::New(env, buildHeaderCache, "buildHeaderCache"));
+  exports.Set("raiseUncaught", Napi::Function::New(
+                                   env,
+                                   [](const Napi::CallbackInfo& info) -> Napi::Value {
+                                     raiseUncaught(info.Env(), *envState(info.Env()).home);
+                                     return info.Env().Undefined();
+                                   },
+                                   "raiseUncaught"));
   // Everything reaching the interpreter or the process-wide registries runs under its mutex.
   auto fn = [&](const char* name, Napi::Value (*cb)(const Napi::CallbackInfo&)) { exports.Set(name, lockedFunction(env, name, cb)); };
   fn("precompiledHeader", precompiledHeader);

@@ -12,8 +12,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cxxabi.h>
+
 #include <algorithm>
 #include <chrono>
+#include <csetjmp>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -214,11 +217,99 @@ const char* runOnHook(void* target, void (*fn)(void*), void* data) {
   return r->state == Request::Refused ? kShutdown : nullptr;
 }
 
+// ---- exceptions that no handler on a thread would catch ----
+
+thread_local std::jmp_buf* probe = nullptr;
+std::terminate_handler previousTerminate = nullptr;
+
+// std::terminate, called because an exception found no handler: back to rethrowIfCaughtHook when it
+// is probing on this thread; otherwise as before.
+[[noreturn]] void probingTerminate() {
+  if (std::jmp_buf* to = probe) {
+    probe = nullptr;
+    std::longjmp(*to, 1);
+  }
+  if (previousTerminate) previousTerminate();
+  std::abort();
+}
+
+// Throws *error on this thread, as std::rethrow_exception does, when a handler up the stack catches
+// it. When none would (the unwinder's search ends without one, before anything is unwound), the
+// C++ runtime calls std::terminate: that comes back here instead, and the caller delivers it to JS.
+void rethrowIfCaughtHook(std::exception_ptr* error) {
+  static std::once_flag installed;
+  std::call_once(installed, [] { previousTerminate = std::set_terminate(probingTerminate); });
+  struct Unset {
+    ~Unset() { probe = nullptr; }  // also when a handler catches it: this frame is unwound then
+  } unset;
+  std::jmp_buf here;
+  if (setjmp(here) == 0) {
+    probe = &here;
+    std::rethrow_exception(*error);
+  }
+  // The runtime began a catch of it before calling std::terminate: end that catch.
+  __cxxabiv1::__cxa_end_catch();
+}
+
+ThunkHooks* hooks() { return static_cast<ThunkHooks*>(cppjit_prelude_hooks()); }
+
+}  // namespace
+
+// On the home thread: each uncaught exception waiting there, as process 'uncaughtException' (by default
+// Node prints it and exits with status 1).
+void raiseUncaught(napi_env env, Home& home) {
+  std::vector<std::pair<void*, std::string>> list;
+  {
+    std::lock_guard<std::mutex> lock(home.mutex);
+    list.swap(home.uncaught);
+  }
+  for (auto& [jsError, message] : list) {
+    napi_value error = nullptr;
+    if (jsError) {
+      hooks()->rethrow(env, jsError);
+      napi_get_and_clear_last_exception(env, &error);
+      hooks()->errorRef(jsError, -1);
+    } else {
+      napi_value text;
+      napi_create_string_utf8(env, message.c_str(), message.size(), &text);
+      napi_create_error(env, nullptr, text, &error);
+    }
+    if (error) napi_fatal_exception(env, error);
+  }
+}
+
+namespace {
+
+void raiseUncaughtRequest(void* data) {
+  auto* home = static_cast<Home*>(data);
+  raiseUncaught(home->env, *home);
+}
+
+// A thread without a handler for a JS callback's exception (or for the error that the callback
+// could not run) hands it to the callback's own thread, to be raised there as uncaught; the thread
+// that called goes on with a zero result. Also raised at 'beforeExit' (native.ts), since a
+// delivery queued while the event loop has nothing else to do might otherwise never run.
+void deliverHook(void* target, void* jsError, const char* message) {
+  std::shared_ptr<Home> home = targetHome(target);
+  if (!home) return;
+  if (jsError) hooks()->errorRef(jsError, 1);
+  std::lock_guard<std::mutex> lock(home->mutex);
+  home->uncaught.emplace_back(jsError, jsError ? "" : message);
+  if (!home->marshal || !home->open.load()) return;
+  auto r = std::make_shared<Request>();
+  r->fn = raiseUncaughtRequest;
+  r->data = home.get();  // alive: the marshal function is released (teardown) before the Home goes
+  auto* holder = new std::shared_ptr<Request>(std::move(r));
+  if (napi_call_threadsafe_function(home->marshal, holder, napi_tsfn_nonblocking) != napi_ok) delete holder;
+}
+
 }  // namespace
 
 void installAsyncHooks(ThunkHooks& hooks) {
   hooks.queueAsync = &queueAsyncHook;
   hooks.runOn = &runOnHook;
+  hooks.rethrowIfCaught = &rethrowIfCaughtHook;
+  hooks.deliver = &deliverHook;
 }
 
 void openAsync(EnvState& es) {

@@ -177,6 +177,9 @@ export function native(): NativeAddon {
   }
   addon = loaded;
   interleaveOutput(loaded);
+  // A JS callback's exception that a C++ thread had no handler for is raised here as uncaught;
+  // one delivered while the event loop had nothing left to do is raised before exit.
+  process.on('beforeExit', () => loaded.raiseUncaught());
   fastCalls(); // before the first compile: fast entries are compiled with the thunks
   return loaded;
 }

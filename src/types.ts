@@ -202,6 +202,8 @@ export interface NativeAddon {
   objectCache(): { directory: string | null; hits: number; stored: number };
   /** The user headers' precompiled header this session started on, and its leading include sequence. */
   headerCache(): import('./headercache').HeaderCacheReport;
+  /** Raises the JS callback exceptions C++ threads had no handler for, as uncaught exceptions. */
+  raiseUncaught(): void;
   /** Builds the precompiled header of an include sequence (slow: clang++). */
   buildHeaderCache(options: StartOptions, sequence: string[]): void;
   /** Builds the precompiled header unless a usable one exists (slow: meant for a separate process). */

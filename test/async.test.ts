@@ -2,7 +2,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import cppyy, { CppError } from '../esm/index.mjs';
 import { collectGarbage, fixture } from './helpers';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const distIndex = fileURLToPath(new URL('../dist/cppjit.js', import.meta.url));
@@ -207,5 +207,47 @@ describe('worker_threads', () => {
     const [result, after] = out.trim().split('\n').map((l) => JSON.parse(l));
     expect(result).toEqual({ sync: 5, offMain: false, parallel: [1, 'hello worker'], fanned: 10, error: 'CppError: code 3' });
     expect(after.after).toBe(7);
+  });
+});
+
+describe('exceptions no C++ handler catches on a std::thread', () => {
+  // Child processes: what is raised is an uncaught exception of that process.
+  const child = (body: string, handler = true) => {
+    const script = `
+      const cppyy = require(${JSON.stringify(distIndex)}).default;
+      cppyy.include(${JSON.stringify(fixture('async.h'))});
+      const as = cppyy.gbl.as;
+      ${handler ? "process.on('uncaughtException', (e) => console.log('uncaught ' + e.constructor.name + ': ' + e.message));" : ''}
+      (async () => { ${body} })();
+    `;
+    return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  };
+
+  it('a JS callback that throws there: raised in JS as uncaught, the thread gets a zero result, no abort', () => {
+    const r = child(`
+      console.log('result ' + await as.onBareThread.async((x) => { throw new RangeError('boom ' + x); }, 3));
+      await as.onBareThreadVoid.async(() => { throw new TypeError('void boom'); });
+      console.log('void returned');
+      // A thread that catches still gets the exception as a C++ exception, rethrown to JS by the call.
+      try { await as.viaThread.async((x) => { throw new Error('caught ' + x); }, 4); } catch (e) { console.log('rejected ' + e.message); }
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n').sort()).toEqual(
+      ['rejected caught 4', 'result 1', 'uncaught RangeError: boom 3', 'uncaught TypeError: void boom', 'void returned'].sort());
+  });
+
+  it("the deadlock guard's error there: raised in JS as uncaught once the blocked call returns", () => {
+    const r = child(`console.log('result ' + as.onBareThread((x) => x * 2, 3));`);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^result 1\nuncaught Error: cppjit: a JS callback was called on another thread while the main thread is blocked/);
+  });
+
+  it('without an uncaughtException handler the process ends as for any uncaught JS error (status 1, not an abort)', () => {
+    const r = child(`await as.onBareThread.async((x) => { throw new Error('unhandled ' + x); }, 5);`, false);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Error: unhandled 5/);
   });
 });

@@ -97,6 +97,12 @@ struct Hooks {
   // (deadlock, shutdown).
   const char* (*runOn)(void* target, void (*fn)(void*), void* data);
   napi_env (*threadEnv)();  // the env of the calling JS thread (main or worker); nullptr on any other thread
+  // Throws *error here when something on this thread catches it; returns when nothing would (it
+  // would end in std::terminate).
+  void (*rethrowIfCaught)(std::exception_ptr* error);
+  // Reports an error to target's thread as an uncaught JS exception: a captured JS exception, or
+  // an Error with this message.
+  void (*deliver)(void* target, void* jsError, const char* message);
 };
 }  // namespace __cppjit
 
@@ -275,6 +281,7 @@ class js_exception : public std::exception {
   ~js_exception() override { __cppjit_hooks.errorRef(error_, -1); }
   const char* what() const noexcept override { return __cppjit_hooks.errorText(error_); }
   napi_value rethrow(napi_env env) const { return __cppjit_hooks.rethrow(env, error_); }
+  void* handle() const { return error_; }
 
  private:
   void* error_;
@@ -338,6 +345,19 @@ inline napi_env callback_env(void* target) {
   return env;
 }
 
+// An exception no handler on this thread catches, to target's JS thread as an uncaught exception.
+inline void deliver_uncaught(void* target, std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const js_exception& e) {
+    __cppjit_hooks.deliver(target, e.handle(), nullptr);
+  } catch (const std::exception& e) {
+    __cppjit_hooks.deliver(target, nullptr, e.what());
+  } catch (...) {
+    __cppjit_hooks.deliver(target, nullptr, "a C++ exception of an unknown type");
+  }
+}
+
 // Runs f on the thread owning target's JS function (the main thread or a worker) for a thread that
 // calls it; this thread waits. What f throws there (a js_exception, a C++ exception) is thrown again here.
 template <class R, class F>
@@ -359,8 +379,26 @@ R on_owner(void* target, F&& f) {
       c->error = std::current_exception();
     }
   };
-  if (const char* why = __cppjit_hooks.runOn(target, +run, &ctx)) callback_failed(why);
-  if (ctx.error) std::rethrow_exception(ctx.error);
+  if (const char* why = __cppjit_hooks.runOn(target, +run, &ctx)) {
+    try {
+      callback_failed(why);
+    } catch (...) {
+      ctx.error = std::current_exception();
+    }
+  }
+  if (ctx.error) {
+    // What nothing on this thread would catch (a std::thread's function calling a JS function that
+    // throws) goes to JS as an uncaught exception, and C++ gets a zero value, rather than ending
+    // the process in std::terminate. A caller that catches gets the exception as usual.
+    if constexpr (std::is_void_v<R> || (!std::is_reference_v<R> && std::is_default_constructible_v<R>)) {
+      __cppjit_hooks.rethrowIfCaught(&ctx.error);
+      deliver_uncaught(target, ctx.error);
+      if constexpr (std::is_void_v<R>) return;
+      else return R{};
+    } else {
+      std::rethrow_exception(ctx.error);
+    }
+  }
   if constexpr (std::is_void_v<R>) return;
   else if constexpr (std::is_reference_v<R>) return static_cast<R>(*ctx.result);
   else return std::move(ctx.result.get());
