@@ -121,3 +121,53 @@ describe('garbage collection frees what a synchronous loop drops', () => {
     expect(r.growth).toBeLessThan(0.2);
   }, 120_000);
 });
+
+describe('a standard container ends the views of elements it may destroy or move', () => {
+  it('std::map: a value view ends at erase and clear, a fresh lookup works', () => {
+    const m = new std.map['std::string,life::Part']();
+    m['operator[]']('a').v = 1;
+    m['operator[]']('b').v = 2;
+    const a = m.at('a');
+    expect(a.v).toBe(1);
+    m.erase('b');
+    expect(() => a.v).toThrow(/deleted/);
+    const again = m.at('a');
+    expect(again.v).toBe(1);
+    m.clear();
+    expect(() => again.v).toThrow(/deleted/);
+    expect(m.size()).toBe(0);
+    m.delete();
+  });
+
+  it('std::vector: push_back and emplace_back (reallocation) end element views; the result of emplace_back is a live view', () => {
+    const v = new std.vector['life::Part']();
+    v.push_back(new life.Part(5));
+    const first = v.at(0);
+    const front = v.front();
+    expect(first.v).toBe(5);
+    const made = v.emplace_back(6);
+    expect(made.v).toBe(6);
+    expect(() => first.v).toThrow(/deleted/);
+    expect(() => front.v).toThrow(/deleted/);
+    expect(v.at(0).v).toBe(5);
+    expect(v.at(1).v).toBe(6);
+    // A call that throws changes nothing: views stay.
+    const kept = v.at(1);
+    expect(() => v.at(10)).toThrow();
+    expect(kept.v).toBe(6);
+    v.delete();
+  });
+
+  it('std::unique_ptr and std::optional: reset ends the views of what they held', () => {
+    const u = std.make_unique['life::Part'](9);
+    const held = u.get();
+    expect(held.v).toBe(9);
+    u.reset();
+    expect(() => held.v).toThrow(/deleted/);
+    const o = new std.optional['life::Part'](new life.Part(4));
+    const value = o.value();
+    expect(value.v).toBe(4);
+    o.reset();
+    expect(() => value.v).toThrow(/deleted/);
+  });
+});

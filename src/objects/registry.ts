@@ -150,11 +150,50 @@ function addDependent(owner: CppObject, view: CppObject): void {
   }
 }
 
+/**
+ * A borrowed object a method of `owner` returned (a container's element, an optional's value): a
+ * view into `owner` unless it already is one, so that it keeps `owner` alive and ends with it.
+ */
+export function adoptView(owner: CppObject, result: unknown): void {
+  if (result === null || typeof result !== 'object' || !(ADDRESS in result)) return;
+  const view = result as CppObject;
+  if (view[OWNED] || view[KEEP] !== undefined || view === owner) return;
+  view[KEEP] = owner;
+  addDependent(owner, view);
+}
+
 /** After `owner` was deleted: its views (and theirs) become deleted objects too. */
 export function invalidateDependents(owner: CppObject): void {
   const views = owner[DEPENDENTS] as WeakRef<CppObject>[] | undefined;
   if (views === undefined) return;
   owner[DEPENDENTS] = undefined;
+  endViews(owner, views);
+}
+
+/**
+ * Runs a method that may destroy or move the elements of `owner` (a container's erase, clear,
+ * push_back; an optional's reset): the views taken before it (elements, their fields) become
+ * deleted objects once it returns, as C++ invalidates references to them. Views its result makes
+ * stay. If it throws, nothing changed (the standard library's strong guarantee) and they stay too.
+ */
+export function endingViews(owner: CppObject, call: () => unknown): unknown {
+  const before = owner[DEPENDENTS] as WeakRef<CppObject>[] | undefined;
+  owner[DEPENDENTS] = undefined;
+  let result: unknown;
+  try {
+    result = call();
+  } catch (e) {
+    if (before !== undefined) {
+      const since = owner[DEPENDENTS] as WeakRef<CppObject>[] | undefined;
+      owner[DEPENDENTS] = since === undefined ? before : [...before, ...since];
+    }
+    throw e;
+  }
+  if (before !== undefined) endViews(owner, before);
+  return result;
+}
+
+function endViews(owner: CppObject, views: WeakRef<CppObject>[]): void {
   const registry = objects();
   for (const ref of views) {
     const view = ref.deref();

@@ -14,6 +14,63 @@ import { constructDerived } from './inheritance';
 import { installConversions, installOperators, printerFor } from './operators';
 import { positionalLiteral } from '../convert/structs';
 import { MAP_SPELLING } from '../convert/kinds';
+import { adoptView, endingViews } from '../objects/registry';
+
+// The standard library's methods that destroy or move elements, after which C++ references to
+// them (JS views: `v.at(0)`, `m.at(k)`, an element's field) dangle. Node-based containers keep
+// their other elements in place, but which one an erase removes is not known here: every view of
+// the container ends (a later use throws instead of reading freed memory).
+const CONTIGUOUS = /^std::(?:__\w+::)?(?:vector|deque|basic_string)</;
+const NODE_BASED = /^std::(?:__\w+::)?(?:list|forward_list|(?:unordered_)?(?:multi)?(?:map|set))</;
+const HOLDER = /^std::(?:__\w+::)?(?:optional|unique_ptr|variant)</;
+const CONTIGUOUS_ENDING = new Set(['insert', 'emplace', 'push_back', 'emplace_back', 'push_front', 'emplace_front', 'erase', 'clear',
+  'pop_back', 'pop_front', 'resize', 'reserve', 'shrink_to_fit', 'assign', 'swap', 'append', 'replace']);
+const NODE_ENDING = new Set(['erase', 'clear', 'extract', 'swap', 'pop_back', 'pop_front', 'resize', 'assign', 'remove', 'remove_if',
+  'unique', 'erase_after']);
+const HOLDER_ENDING = new Set(['reset', 'emplace', 'swap']);
+
+const STANDARD_HOLDER = /^std::(?:__\w+::)?(?:vector|deque|basic_string|array|list|forward_list|(?:unordered_)?(?:multi)?(?:map|set)|optional|unique_ptr|variant)</;
+
+function endsViews(spelling: string, method: string): boolean {
+  if (CONTIGUOUS.test(spelling)) return CONTIGUOUS_ENDING.has(method);
+  if (NODE_BASED.test(spelling)) return NODE_ENDING.has(method);
+  return HOLDER.test(spelling) && HOLDER_ENDING.has(method);
+}
+
+// A template method (emplace_back...) bound to `self`, with its explicit-argument forms (`['int']`).
+function elementBound(bound: Function, self: CppObject, ends: boolean): Function {
+  const run = (call: () => unknown) => {
+    const result = ends ? endingViews(self, call) : call();
+    adoptView(self, result);
+    return result;
+  };
+  return new Proxy(bound, {
+    apply: (target, thisArg, args) => run(() => Reflect.apply(target, thisArg, args)),
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || typeof key !== 'string' || key in Function.prototype) return value;
+      return (...args: unknown[]) => run(() => (value as Function)(...args));
+    },
+  });
+}
+
+// A method of a standard container or holder: what it returns by reference (`at`, `front`,
+// `value`, `get`) is a view of the object; `ends`: it also ends the views taken before it.
+function elementMethod(method: Function, ends: boolean): Function {
+  const wrapped = ends
+    ? function (this: CppObject, ...args: unknown[]) {
+      const result = endingViews(this, () => method.apply(this, args));
+      adoptView(this, result);
+      return result;
+    }
+    : function (this: CppObject, ...args: unknown[]) {
+      const result = method.apply(this, args);
+      adoptView(this, result);
+      return result;
+    };
+  Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(method));
+  return wrapped;
+}
 
 // Symbol.dispose, for `using obj = new T()`: Node 20 and later define it; declared for projects whose
 // lib predates it (as @types/node declares it).
@@ -273,9 +330,16 @@ function buildClass(scope: number): ClassState {
       const methods = (m.functions ?? []).filter((f) => f.kind === 'method' && !f.isProtected);
       // Only static ones: called through an instance too, as in C++ (and cppyy).
       if (!methods.length && !m.hasTemplates) return (m.functions ?? []).some((f) => f.kind === 'static') ? { get: () => (cls as unknown as Record<string, unknown>)[name] } : undefined;
-      if (!m.hasTemplates) return { value: makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state), proto, name, false), writable: true };
+      if (!m.hasTemplates) {
+        const callable = makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state), proto, name, false);
+        return { value: STANDARD_HOLDER.test(info.spelling) ? elementMethod(callable, endsViews(info.spelling, name)) : callable, writable: true };
+      }
       const templates = { callee: name, objectType: info.spelling };
       const method = makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state, templates), null, name, false);
+      if (STANDARD_HOLDER.test(info.spelling)) {
+        const ends = endsViews(info.spelling, name);
+        return { get(this: CppObject) { return elementBound(bindTemplateMethod(method, this), this, ends); } };
+      }
       return { get(this: object) { return bindTemplateMethod(method, this); } };
     });
     staticNames.add(name);
