@@ -236,6 +236,8 @@ void raiseUncaught(napi_env env, Home& home);
 // what it drops), where it may neither call JS nor most of Node-API. Where the runtime lacks
 // node_api_post_finalizer (it then runs finalizers after the GC anyway), cb runs now.
 void afterGC(node_api_basic_env env, napi_finalize cb, void* data, void* hint);
+// Whether this addon declared itself experimental, so that finalizers run during the GC (addon.cc).
+bool finalizersDuringGC();
 
 // objects.cc — the identity map and ownership of JS objects that stand for C++ objects.
 void registerObjects(Napi::Env env, Napi::Object exports);

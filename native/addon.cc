@@ -558,10 +558,18 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
 }  // namespace cppjit
 
 // Registered by hand rather than with NODE_API_MODULE: the module declares itself built for
-// NAPI_VERSION_EXPERIMENTAL, which makes Node and Bun run finalizers during garbage collection (a
+// NAPI_VERSION_EXPERIMENTAL, which makes Node run finalizers during garbage collection (a
 // synchronous loop that drops objects then frees them at once; see afterGC), while its calls stay
-// those of Node-API 8, which every runtime cppjit supports has.
-extern "C" NAPI_MODULE_EXPORT int32_t node_api_module_get_api_version_v1() { return NAPI_VERSION_EXPERIMENTAL; }
+// those of Node-API 8, which every runtime cppjit supports has. Bun 1.4 crashes loading such a
+// module's objects (its Node-API symbols carry the version BUN_1.2): there it declares version 8,
+// and finalizers run after the GC as before.
+bool cppjit::finalizersDuringGC() {
+  static const bool bun = ::dlvsym(RTLD_DEFAULT, "napi_create_object", "BUN_1.2") != nullptr;
+  return !bun;
+}
+extern "C" NAPI_MODULE_EXPORT int32_t node_api_module_get_api_version_v1() {
+  return cppjit::finalizersDuringGC() ? NAPI_VERSION_EXPERIMENTAL : 8;
+}
 extern "C" NAPI_MODULE_EXPORT napi_value napi_register_module_v1(napi_env env, napi_value exports) {
   return Napi::RegisterModule(env, exports, [](Napi::Env e, Napi::Object o) { return cppjit::initModule(e, o); });
 }

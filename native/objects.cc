@@ -76,6 +76,8 @@ void finalize(node_api_basic_env env, void* data, void* hint) {
   auto* t = static_cast<Tracked*>(data);
   EnvState& es = *static_cast<EnvState*>(hint);
   es.collected.push_back(t);
+  // After the GC (a runtime that defers finalizers; the env's teardown): at once.
+  if (!finalizersDuringGC() || es.closing) return drainCollected(const_cast<napi_env>(env), es);
   if (es.drainPosted) return;
   es.drainPosted = true;
   afterGC(env, drainLater, &es, nullptr);
@@ -223,7 +225,7 @@ void closeObjects(EnvState& es, bool destroy) {
 void afterGC(node_api_basic_env env, napi_finalize cb, void* data, void* hint) {
   using Post = napi_status (*)(node_api_basic_env, napi_finalize, void*, void*);
   static const Post post = reinterpret_cast<Post>(::dlsym(RTLD_DEFAULT, "node_api_post_finalizer"));
-  if (post && post(env, cb, data, hint) == napi_ok) return;
+  if (finalizersDuringGC() && post && post(env, cb, data, hint) == napi_ok) return;
   cb(const_cast<napi_env>(env), data, hint);
 }
 
