@@ -180,6 +180,26 @@ describe('precompiled user headers', () => {
     expect(badList.headers.status).toMatch(/damaged/);
   }, 240_000);
 
+  it('the directory keeps at most 48 precompiled headers, dropping the least recently used', async () => {
+    const dir = path.join(cache, 'headers');
+    // Old files standing for earlier builds, each last used an hour apart.
+    const now = Date.now() / 1000;
+    for (let i = 0; i < 60; i++) {
+      const stem = path.join(dir, `h-${i.toString(16).padStart(16, '0')}-${'0'.repeat(16)}`);
+      fs.writeFileSync(`${stem}.pch`, 'x');
+      fs.writeFileSync(`${stem}.inputs`, 'x');
+      fs.utimesSync(`${stem}.inputs`, now - 3600 * (100 - i), now - 3600 * (100 - i));
+    }
+    // A build (of a new sequence) trims the directory after it.
+    const fresh = await untilLoaded('e.js', 'other-after');
+    const left = pchFiles();
+    expect(left.length).toBeLessThanOrEqual(36);
+    expect(left).toContain(path.basename(fresh.headers.path!));
+    // The least recently used went first: of the old ones, the newest stayed.
+    expect(left).toContain(`h-${(59).toString(16).padStart(16, '0')}-${'0'.repeat(16)}.pch`);
+    expect(left).not.toContain(`h-${'0'.repeat(16)}-${'0'.repeat(16)}.pch`);
+  }, 180_000);
+
   it('cppjit precompile, run twice at once, builds one file that a new script uses from its first run', async () => {
     const precompile = () =>
       new Promise<number | null>((resolve) => {

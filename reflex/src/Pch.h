@@ -5,6 +5,7 @@
 #include <clang/AST/DeclGroup.h>
 #include <clang/Frontend/CompilerInstance.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,19 @@ HeaderCacheStatus locateHeaders(const SessionOptions& options, const std::vector
 // Builds it with clang++ unless a usable one exists; waits for another process building the same.
 Outcome buildHeaders(const SessionOptions& options, const std::vector<std::string>& args, clang::CompilerInstance& ci,
                      const std::vector<std::string>& sequence);
+
+// --- Shared by the caches (pch.cpp, headers.cpp, objcache.cpp) ---------------------------------
+
+// A cache file, and when it was last used.
+struct CacheFile {
+  std::string path;
+  int64_t usedNs = 0;
+  uint64_t size = 0;
+};
+// Past maxFiles or maxBytes, has `remove` delete the least recently used files until three
+// quarters of both bounds remain; remove returns whether it deleted the file (it may keep one).
+void trimLeastRecentlyUsed(std::vector<CacheFile> files, size_t maxFiles, uint64_t maxBytes,
+                           const std::function<bool(const CacheFile&)>& remove);
 
 // --- Shared by the standard header's PCH (pch.cpp) and the user headers' (headers.cpp) ---------
 

@@ -142,13 +142,7 @@ void removePair(const std::string& pchPath) {
 // Keeps the directory under kMaxFiles and kMaxBytes. A PCH's last use is its list's time (touched
 // when it is loaded); one used in the last minute stays.
 void trimDirectory(const std::string& directory) {
-  struct Entry {
-    std::string path;
-    time_t used;
-    uint64_t size;
-  };
-  std::vector<Entry> entries;
-  uint64_t total = 0;
+  std::vector<CacheFile> files;
   DIR* dir = ::opendir(directory.c_str());
   if (!dir) return;
   while (struct dirent* entry = ::readdir(dir)) {
@@ -157,21 +151,15 @@ void trimDirectory(const std::string& directory) {
     std::string full = directory + "/" + name;
     struct stat st, list;
     if (::stat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    time_t used = ::stat(manifestOf(full).c_str(), &list) == 0 ? list.st_mtim.tv_sec : 0;
-    entries.push_back({full, used, static_cast<uint64_t>(st.st_size)});
-    total += st.st_size;
+    files.push_back({full, ::stat(manifestOf(full).c_str(), &list) == 0 ? nanoseconds(list.st_mtim) : 0,
+                     static_cast<uint64_t>(st.st_size)});
   }
   ::closedir(dir);
-  if (entries.size() <= kMaxFiles && total <= kMaxBytes) return;
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
-  size_t files = entries.size();
-  for (const auto& entry : entries) {
-    if (files <= kMaxFiles * 3 / 4 && total <= kMaxBytes * 3 / 4) break;
-    if (std::time(nullptr) - entry.used < kGraceSeconds) continue;
-    removePair(entry.path);
-    --files;
-    total -= entry.size;
-  }
+  trimLeastRecentlyUsed(std::move(files), kMaxFiles, kMaxBytes, [](const CacheFile& f) {
+    if (std::time(nullptr) - f.usedNs / 1000000000 < kGraceSeconds) return false;
+    removePair(f.path);
+    return true;
+  });
 }
 
 std::string checkCandidate(const Candidate& candidate, const std::string& standardPch,

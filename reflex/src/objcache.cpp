@@ -112,13 +112,7 @@ void ObjectCache::forget(const std::string& key) {
 namespace {
 // Keeps the directory under kMaxFiles and kMaxBytes, least recently used first.
 void trimDirectory(const std::string& directory) {
-  struct Entry {
-    std::string path;
-    struct timespec used;
-    uint64_t size;
-  };
-  std::vector<Entry> entries;
-  uint64_t total = 0;
+  std::vector<pch::CacheFile> files;
   DIR* dir = ::opendir(directory.c_str());
   if (!dir) return;
   while (struct dirent* entry = ::readdir(dir)) {
@@ -132,22 +126,12 @@ void trimDirectory(const std::string& directory) {
       if (::time(nullptr) - st.st_mtim.tv_sec > 60) ::unlink(full.c_str());
       continue;
     }
-    entries.push_back({full, st.st_mtim, static_cast<uint64_t>(st.st_size)});
-    total += st.st_size;
+    files.push_back({full, static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                     static_cast<uint64_t>(st.st_size)});
   }
   ::closedir(dir);
-  if (entries.size() <= kMaxFiles && total <= kMaxBytes) return;
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.used.tv_sec != b.used.tv_sec ? a.used.tv_sec < b.used.tv_sec : a.used.tv_nsec < b.used.tv_nsec;
-  });
-  size_t files = entries.size();
-  for (const auto& entry : entries) {
-    if (files <= kMaxFiles * 3 / 4 && total <= kMaxBytes * 3 / 4) break;
-    if (::unlink(entry.path.c_str()) == 0) {
-      --files;
-      total -= entry.size;
-    }
-  }
+  pch::trimLeastRecentlyUsed(std::move(files), kMaxFiles, kMaxBytes,
+                             [](const pch::CacheFile& f) { return ::unlink(f.path.c_str()) == 0; });
 }
 }  // namespace
 

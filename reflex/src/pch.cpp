@@ -318,6 +318,21 @@ PrecompiledHeaderStatus locate(const SessionOptions& options, const std::vector<
   return status;
 }
 
+void trimLeastRecentlyUsed(std::vector<CacheFile> files, size_t maxFiles, uint64_t maxBytes,
+                           const std::function<bool(const CacheFile&)>& remove) {
+  uint64_t total = 0;
+  for (const auto& f : files) total += f.size;
+  if (files.size() <= maxFiles && total <= maxBytes) return;
+  std::sort(files.begin(), files.end(), [](const CacheFile& a, const CacheFile& b) { return a.usedNs < b.usedNs; });
+  size_t count = files.size();
+  for (const auto& f : files) {
+    if (count <= maxFiles * 3 / 4 && total <= maxBytes * 3 / 4) break;
+    if (!remove(f)) continue;
+    --count;
+    total -= f.size;
+  }
+}
+
 std::string usableStandardPch(const SessionOptions& options, const std::vector<std::string>& args,
                               clang::CompilerInstance& ci) {
   if (options.cacheDirectory.empty()) return "";
