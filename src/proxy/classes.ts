@@ -55,19 +55,14 @@ function elementBound(bound: Function, self: CppObject, ends: boolean): Function
 }
 
 // A method of a standard container or holder: what it returns by reference (`at`, `front`,
-// `value`, `get`) is a view of the object; `ends`: it also ends the views taken before it.
-function elementMethod(method: Function, ends: boolean): Function {
-  const wrapped = ends
-    ? function (this: CppObject, ...args: unknown[]) {
-      const result = endingViews(this, () => method.apply(this, args));
-      adoptView(this, result);
-      return result;
-    }
-    : function (this: CppObject, ...args: unknown[]) {
-      const result = method.apply(this, args);
-      adoptView(this, result);
-      return result;
-    };
+// `value`, `get`) is a view of the object; `ends`: it also ends the views taken before it (a
+// container no view was taken of pays one property read).
+function elementMethod(method: Function, ends: boolean, returnsView: boolean): Function {
+  const wrapped = function (this: CppObject, ...args: unknown[]) {
+    const result = ends && this[DEPENDENTS] !== undefined ? endingViews(this, () => method.apply(this, args)) : method.apply(this, args);
+    if (returnsView) adoptView(this, result);
+    return result;
+  };
   Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(method));
   return wrapped;
 }
@@ -332,7 +327,10 @@ function buildClass(scope: number): ClassState {
       if (!methods.length && !m.hasTemplates) return (m.functions ?? []).some((f) => f.kind === 'static') ? { get: () => (cls as unknown as Record<string, unknown>)[name] } : undefined;
       if (!m.hasTemplates) {
         const callable = makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state), proto, name, false);
-        return { value: STANDARD_HOLDER.test(info.spelling) ? elementMethod(callable, endsViews(info.spelling, name)) : callable, writable: true };
+        // Decided once: only what may end views, or return one, pays for the wrapper.
+        const ends = STANDARD_HOLDER.test(info.spelling) && endsViews(info.spelling, name);
+        const returnsView = STANDARD_HOLDER.test(info.spelling) && methods.some((f) => f.result.kind === 'objectref' || f.result.kind === 'objectptr');
+        return { value: ends || returnsView ? elementMethod(callable, ends, returnsView) : callable, writable: true };
       }
       const templates = { callee: name, objectType: info.spelling };
       const method = makeCallable(new OverloadSet(`${info.spelling}::${name}`, methods, state, templates), null, name, false);
