@@ -193,7 +193,9 @@ describe('precompiled user headers', () => {
     // A build (of a new sequence) trims the directory after it.
     const fresh = await untilLoaded('e.js', 'other-after');
     const left = pchFiles();
-    expect(left.length).toBeLessThanOrEqual(36);
+    // Trimmed to three quarters of the bound (a build of an earlier test may add one after).
+    expect(left.length).toBeLessThanOrEqual(48);
+    expect(left.filter((f) => f.endsWith(`-${'0'.repeat(16)}.pch`)).length).toBeLessThanOrEqual(36);
     expect(left).toContain(path.basename(fresh.headers.path!));
     // The least recently used went first: of the old ones, the newest stayed.
     expect(left).toContain(`h-${(59).toString(16).padStart(16, '0')}-${'0'.repeat(16)}.pch`);
